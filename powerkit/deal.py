@@ -1,0 +1,96 @@
+"""The deal: one validated data model that every analysis reads.
+
+A deal is a folder of CSVs plus ``deal.yaml``, or one ``.xlsx`` workbook with the same sheets
+(docs/deal-format.md). :func:`load_deal` reads and validates it once; analysis code then trusts
+its input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import MissingTableError
+
+__all__ = ["Deal", "DealMeta", "load_deal", "TABLES"]
+
+TABLES = ("parties", "stakeholders", "ties", "issues", "hypotheses", "evidence", "questions",
+          "events", "offers")
+
+
+@dataclass(frozen=True)
+class DealMeta:
+    """The contents of ``deal.yaml``."""
+
+    id: str
+    title: str
+    decision: str
+    us: str
+    counterpart: str
+    as_of: date
+    currency: str = "EUR"
+    prepared_for: str = ""
+    quota: int | None = None
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A validated deal. Tables are DataFrames with the columns of docs/deal-format.md
+    (every optional column present, blanks as NaN/None); an absent table is ``None``.
+
+    Index conventions: ``parties`` is indexed by ``party``, ``stakeholders`` by ``stakeholder``,
+    ``hypotheses`` by ``hypothesis``; the other tables keep a RangeIndex.
+    """
+
+    meta: DealMeta
+    parties: pd.DataFrame
+    stakeholders: pd.DataFrame
+    ties: pd.DataFrame | None = None
+    issues: pd.DataFrame | None = None
+    hypotheses: pd.DataFrame | None = None
+    evidence: pd.DataFrame | None = None
+    questions: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    offers: pd.DataFrame | None = None
+    source: str = field(default="", compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def us(self) -> str:
+        return self.meta.us
+
+    @property
+    def counterpart(self) -> str:
+        return self.meta.counterpart
+
+    def has(self, table: str) -> bool:
+        """True when the deal has a non-empty ``table``."""
+        df = getattr(self, table)
+        return df is not None and len(df) > 0
+
+    def table(self, table: str, analysis: str = "this analysis") -> pd.DataFrame:
+        """The table, or a :class:`MissingTableError` naming it and the analysis that needs it."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+        if not self.has(table):
+            raise MissingTableError(table, analysis)
+        return getattr(self, table)
+
+    def replace(self, **changes) -> Deal:
+        """A copy with some tables (or ``meta``) replaced; used by what-if analyses."""
+        return replace(self, **changes)
+
+
+def load_deal(path: str | Path) -> Deal:
+    """Read and validate a deal folder or ``.xlsx`` workbook.
+
+    Raises :class:`powerkit.DealError` listing every problem (file, row, column, value, fix).
+    """
+    from .schemas import read_and_validate
+
+    return read_and_validate(Path(path))
