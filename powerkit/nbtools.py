@@ -1,0 +1,75 @@
+"""Helpers for notebooks: record results for tests and batch runs, show a Section.
+
+``record(key, value)`` displays a small JSON output that tests (and ``powerkit report``) read back
+from the executed notebook with :func:`read_records`. Values must be JSON-serialisable.
+"""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["record", "read_records", "esc", "show", "RECORD_MIME"]
+
+RECORD_MIME = "application/vnd.powerkit.record+json"
+
+
+def esc(text: object) -> str:
+    """HTML-escape any text that came from a deal file before it goes into markdown or HTML."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _plain(value):
+    if isinstance(value, pd.DataFrame):
+        return json.loads(value.to_json(orient="split", date_format="iso"))
+    if isinstance(value, pd.Series):
+        return json.loads(value.to_json(date_format="iso"))
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return value.item()
+    return value
+
+
+def record(key: str, value) -> None:
+    """Record a result in the notebook's output (invisible in HTML reports)."""
+    from IPython.display import display
+
+    display({RECORD_MIME: {"key": key, "value": _plain(value)}}, raw=True)
+
+
+def read_records(notebook: str | Path | dict) -> dict:
+    """Every ``record``ed value of an executed notebook, by key (later records win)."""
+    import nbformat
+
+    nb = notebook if isinstance(notebook, dict) else nbformat.read(str(notebook), as_version=4)
+    out = {}
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if RECORD_MIME in data:
+                rec = data[RECORD_MIME]
+                if isinstance(rec, str):
+                    rec = json.loads(rec)
+                out[rec["key"]] = rec["value"]
+    return out
+
+
+def show(section) -> None:
+    """Display a :class:`powerkit.section.Section`: title, summary, then its blocks in order."""
+    import plotly.graph_objects as go
+    from IPython.display import HTML, Markdown, display
+
+    display(Markdown(f"## {esc(section.title)}"))
+    if section.missing:
+        display(Markdown(f"*{esc(section.missing)}*"))
+        return
+    if section.summary:
+        display(Markdown(section.summary))
+    for block in section.blocks:
+        if isinstance(block, go.Figure):
+            display(block)
+        elif isinstance(block, pd.DataFrame | pd.io.formats.style.Styler):
+            display(HTML(block.to_html()))  # to_html escapes cell text
+        else:
+            display(Markdown(str(block)))

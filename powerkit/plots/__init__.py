@@ -1,0 +1,5 @@
+"""Figures: functions that return ``plotly.graph_objects.Figure`` and never show them.
+
+One submodule per walkthrough; everything is re-exported here.
+"""
+from .common import *  # noqa: F401,F403
