@@ -2,10 +2,11 @@
 
 Flow: deal file → validated :class:`Deal` → pure analysis → tables/figures → notebook/report.
 """
+from .anonymise import anonymise
 from .deal import Deal, DealMeta, load_deal
 from .errors import DealError, MissingTableError, NoAgreement, PowerkitError, Problem
 
 __version__ = "0.1.0"
 
-__all__ = ["Deal", "DealMeta", "load_deal", "DealError", "MissingTableError", "NoAgreement",
+__all__ = ["anonymise", "Deal", "DealMeta", "load_deal", "DealError", "MissingTableError", "NoAgreement",
            "PowerkitError", "Problem", "__version__"]

@@ -35,7 +35,7 @@ class DealMeta:
     quota: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Deal:
     """A validated deal. Tables are DataFrames with the columns of docs/deal-format.md
     (every optional column present, blanks as NaN/None); an absent table is ``None``.
@@ -80,6 +80,16 @@ class Deal:
         if not self.has(table):
             raise MissingTableError(table, analysis)
         return getattr(self, table)
+
+    def equals(self, other: Deal) -> bool:
+        """True when both deals have the same meta and equal tables (DataFrame.equals)."""
+        if self.meta != other.meta:
+            return False
+        for t in TABLES:
+            a, b = getattr(self, t), getattr(other, t)
+            if (a is None) != (b is None) or (a is not None and not a.equals(b)):
+                return False
+        return True
 
     def replace(self, **changes) -> Deal:
         """A copy with some tables (or ``meta``) replaced; used by what-if analyses."""

@@ -69,7 +69,7 @@ def show(section) -> None:
     for block in section.blocks:
         if isinstance(block, go.Figure):
             display(block)
-        elif isinstance(block, pd.DataFrame | pd.io.formats.style.Styler):
-            display(HTML(block.to_html()))  # to_html escapes cell text
+        elif isinstance(block, pd.DataFrame):
+            display(HTML(block.to_html(escape=True, na_rep="")))  # cell text escaped
         else:
             display(Markdown(str(block)))

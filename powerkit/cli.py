@@ -1,0 +1,105 @@
+"""The ``powerkit`` command: validate deal files, write a template, produce client reports.
+
+Exit codes: 0 success, 2 invalid input (a bad deal file, a bad option), 1 a report failed for
+another reason. A consultant never sees a traceback.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="powerkit: read and use power in a negotiation.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def validate(path: Annotated[Path, typer.Argument(help="deal folder or .xlsx workbook")]):
+    """Check a deal file; print 'ok' and a summary, or every problem (exit 2)."""
+    from .deal import load_deal
+    from .errors import DealError
+
+    try:
+        deal = load_deal(path)
+    except DealError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    present = [t for t in ("ties", "issues", "hypotheses", "evidence", "questions", "events",
+                           "offers") if deal.has(t)]
+    out.print(f"ok: {deal.id} — {len(deal.parties)} parties, {len(deal.stakeholders)} "
+              f"stakeholders; tables: {', '.join(['parties', 'stakeholders'] + present)}",
+              markup=False)
+
+
+@app.command()
+def template(out_file: Annotated[Path, typer.Argument(help="where to write the .xlsx")],
+             from_deal: Annotated[Path | None, typer.Option(
+                 "--from", help="fill it from an existing deal folder")] = None):
+    """Write a blank, documented Excel workbook to fill in (or a copy of a deal folder)."""
+    from .workbook import folder_to_workbook, write_template
+
+    if out_file.suffix.lower() != ".xlsx":
+        err.print(f"{out_file}: expected a file name ending in .xlsx", markup=False)
+        raise typer.Exit(2)
+    if from_deal is not None:
+        if not (from_deal / "deal.yaml").exists():
+            err.print(f"{from_deal}: expected a deal folder with deal.yaml", markup=False)
+            raise typer.Exit(2)
+        folder_to_workbook(from_deal, out_file)
+    else:
+        write_template(out_file)
+    out.print(f"wrote {out_file}", markup=False)
+
+
+@app.command()
+def report(deals: Annotated[list[Path], typer.Argument(help="deal folders or .xlsx workbooks")],
+           out_dir: Annotated[Path, typer.Option("--out", help="folder for the reports")] = Path("reports"),
+           jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one per core)")] = 0):
+    """Produce a client report (offline HTML) for each deal; a summary table at the end."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .report import run_reports
+
+    with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("reports", total=len(deals))
+        results = run_reports(deals, out_dir, jobs=jobs or None,
+                              on_done=lambda r: bar.advance(task))
+    table = Table(title="powerkit report", show_lines=False)
+    for col in ("deal", "status", "seconds", "output or problem"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        table.add_row(r.deal, "ok" if r.ok else "FAILED", f"{r.seconds:.1f}",
+                      r.output if r.ok else r.error)
+    out.print(table)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        err.print(f"{len(failed)} of {len(results)} report(s) failed; no file was written for them.",
+                  markup=False)
+        bad_input = all("problem" in (r.error or "") for r in failed)
+        raise typer.Exit(2 if bad_input else 1)
+
+
+def main() -> None:
+    """Console entry point: run the app; turn any unexpected error into one clear line."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback to a consultant
+        err.print(f"powerkit: internal error ({type(exc).__name__}: {exc}); please report it.",
+                  markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""Client reports: deal file → papermill run of ``notebooks/report.ipynb`` → offline HTML.
+
+The report notebook is thin: it loads the deal, asks :func:`build_sections` for every walkthrough's
+:class:`~powerkit.section.Section`, and shows them. This module also runs it: papermill executes the
+notebook with ``PLOTLY_RENDERER=notebook`` (plotly.js embedded, so charts render offline), nbconvert
+turns it into HTML with code hidden and ``interactive`` cells removed, and the result is written
+atomically (temp file + rename: a failed run leaves no partial report). Many deals run in parallel
+processes; one failing deal does not stop the others.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .deal import Deal
+from .errors import MissingTableError, PowerkitError
+from .nbtools import RECORD_MIME, esc, read_records
+from .section import Section
+
+__all__ = ["SECTION_MODULES", "build_sections", "show_title", "show_summary", "show_appendix",
+           "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK"]
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+
+# walkthrough modules, in report order; each exposes report_section(deal) -> Section
+SECTION_MODULES = ("overview", "power", "influence", "constraints", "value", "coalitions")
+
+
+def build_sections(deal: Deal, modules=SECTION_MODULES) -> list[Section]:
+    """Every available walkthrough's section, in order.
+
+    A section whose deal table is missing comes back with ``missing`` set (shown as a one-line
+    note); a module not installed in this version of powerkit is skipped.
+    """
+    out = []
+    for name in modules:
+        try:
+            mod = importlib.import_module(f"powerkit.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"powerkit.{name}":
+                continue
+            raise
+        if not hasattr(mod, "report_section"):
+            continue
+        try:
+            out.append(mod.report_section(deal))
+        except MissingTableError as exc:
+            out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
+    return out
+
+
+def show_title(deal: Deal) -> None:
+    """The title page: deal title, decision, date, who it was prepared for."""
+    from IPython.display import HTML, display
+
+    m = deal.meta
+    prepared = f"<p class='pk-for'>Prepared for {esc(m.prepared_for)}</p>" if m.prepared_for else ""
+    display(HTML(
+        "<div class='pk-title' style='border-bottom:3px solid #1f77b4;padding:1em 0 .6em;"
+        "margin-bottom:1em'>"
+        f"<h1 style='margin:0'>{esc(m.title)}</h1>"
+        f"<p style='font-size:1.15em;margin:.3em 0'>Decision: {esc(m.decision)}</p>"
+        f"{prepared}<p style='color:#555'>Power analysis as of {m.as_of:%d %B %Y} · "
+        f"{esc(deal.parties.loc[m.us, 'name'])} and {esc(deal.parties.loc[m.counterpart, 'name'])}"
+        f" · powerkit</p></div>"))
+
+
+def show_summary(sections: list[Section]) -> None:
+    """Executive summary: one templated paragraph per section, every number from powerkit."""
+    from IPython.display import Markdown, display
+
+    lines = ["## Executive summary", ""]
+    for s in sections:
+        if s.missing:
+            lines.append(f"- **{esc(s.title)}** — {esc(s.missing)}")
+        elif s.summary:
+            lines.append(f"- **{esc(s.title)}** — {s.summary}")
+    display(Markdown("\n".join(lines)))
+
+
+def assumptions_table(deal: Deal) -> pd.DataFrame:
+    """Every party input used, long format (table, row, input, value) for the appendix."""
+    p = deal.parties.drop(columns=["name"]).reset_index()
+    long = p.melt(id_vars="party", var_name="input", value_name="value").dropna(subset=["value"])
+    long["value"] = long["value"].map(
+        lambda v: f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp)
+        else f"{v:,.0f}" if isinstance(v, float) and abs(v) >= 1000
+        else f"{v:g}" if isinstance(v, float) else str(v))
+    return long.rename(columns={"party": "party id"})
+
+
+def show_appendix(deal: Deal, sections: list[Section]) -> None:
+    """Appendix: the inputs used and where the methods are documented."""
+    from IPython.display import HTML, Markdown, display
+
+    display(Markdown("## Appendix: assumptions and methods\n\nEvery input of the parties table "
+                     "used by the analysis (stakeholder inputs are in the tables above). "
+                     "Formulas and their references: `docs/methods.md` of powerkit."))
+    display(HTML(assumptions_table(deal).to_html(index=False)))
+
+
+def record_headlines(sections: list[Section]) -> dict:
+    """Record each section's headline (read back into the JSON written beside the report)."""
+    from .nbtools import record
+
+    head = {s.key: (s.headline if not s.missing else {"missing": s.missing}) for s in sections}
+    record("headline", head)
+    return head
+
+
+# -- running --------------------------------------------------------------------------------
+@dataclass
+class ReportResult:
+    deal: str
+    ok: bool
+    output: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    headline: dict = field(default_factory=dict)
+
+
+def _atomic_write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_html(executed_nb, title: str) -> str:
+    """Executed notebook → standalone HTML: code hidden, ``interactive`` cells removed."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    c = Config()
+    c.TagRemovePreprocessor.remove_cell_tags = ("interactive", "notebook-only", "parameters",
+                                                "injected-parameters")
+    c.TagRemovePreprocessor.enabled = True
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    exporter = HTMLExporter(config=c, template_name="lab")
+    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+    for cell in executed_nb.cells:  # recorded values are for tests and JSON, not for readers
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
+    executed_nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
+               notebook: str | Path = NOTEBOOK, params: dict | None = None) -> ReportResult:
+    """Validate one deal, run the report notebook on it and write ``out_dir/<id>.html`` (+ .json).
+
+    Never raises for a bad deal or a failing notebook: the result says what went wrong and no
+    report file is written.
+    """
+    import nbformat
+    import papermill as pm
+
+    from .deal import load_deal
+
+    t0 = time.perf_counter()
+    deal_path = Path(deal_path).resolve()
+    name = deal_path.name
+    try:
+        deal = load_deal(deal_path)
+        name = deal.id
+        os.environ["PLOTLY_RENDERER"] = "notebook"  # embeds plotly.js: charts render offline
+        with tempfile.TemporaryDirectory() as tmp:
+            out_nb = Path(tmp) / "report.ipynb"
+            pm.execute_notebook(str(notebook), str(out_nb),
+                                parameters={"deal_path": str(deal_path), **(params or {})},
+                                kernel_name="python3", cwd=str(Path(notebook).parent),
+                                progress_bar=False, log_output=False)
+            nb = nbformat.read(str(out_nb), as_version=4)
+        html = to_html(nb, deal.id)
+        head = read_records(nb).get("headline", {})
+        out = Path(out_dir) / f"{deal.id}.html"
+        _atomic_write(out.with_suffix(".json"),
+                      json.dumps({"deal": deal.id, "title": deal.meta.title, "headline": head},
+                                 indent=2, default=str))
+        _atomic_write(out, html)
+        return ReportResult(deal.id, True, str(out), None, time.perf_counter() - t0, head)
+    except PowerkitError as exc:
+        err = str(exc)
+    except pm.PapermillExecutionError as exc:
+        err = f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # noqa: BLE001 - reported per deal, never a traceback
+        err = f"internal error ({type(exc).__name__}: {exc}); please report it to powerkit's maintainers"
+    return ReportResult(name, False, None, err, time.perf_counter() - t0)
+
+
+def _run_one(args):
+    deal_path, out_dir, notebook, params = args
+    return run_report(deal_path, out_dir, notebook=notebook, params=params)
+
+
+def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None,
+                notebook=NOTEBOOK, params: dict | None = None, on_done=None) -> list[ReportResult]:
+    """Run several reports in parallel processes (default: one per core).
+
+    ``on_done(result)`` is called as each finishes (progress bars). Results come back in the
+    order of ``deal_paths``.
+    """
+    paths = [Path(p) for p in deal_paths]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    if jobs == 1:
+        results = []
+        for p in paths:
+            r = run_report(p, out_dir, notebook=notebook, params=params)
+            results.append(r)
+            if on_done:
+                on_done(r)
+        return results
+    import multiprocessing as mp
+
+    results: dict[int, ReportResult] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+        futs = {pool.submit(_run_one, (str(p), str(out_dir), str(notebook), params)): i
+                for i, p in enumerate(paths)}
+        for fut in as_completed(futs):
+            r = fut.result()
+            results[futs[fut]] = r
+            if on_done:
+                on_done(r)
+    return [results[i] for i in range(len(paths))]
