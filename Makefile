@@ -1,0 +1,38 @@
+# powerkit — every target creates .venv when missing and installs the project into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.powerkit-installed
+DEAL   ?= data/deals/northwind-vendor
+JOBS   ?= 2
+
+.PHONY: install report reports test lab bench workshop lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[all]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install powerkit with every extra
+
+report: $(STAMP)  ## the sample deal's client report -> reports/<deal-id>.html
+	$(BIN)/powerkit report $(DEAL) --out reports
+
+reports: $(STAMP)  ## a report for every sample deal, in parallel
+	$(BIN)/powerkit report data/deals/* --out reports
+
+test: $(STAMP)  ## the whole suite: unit, doctests, notebooks (papermill + nbval), browser
+	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider tests powerkit notebooks --nbval-lax --nbval-kernel-name python3
+
+lab: $(STAMP)  ## JupyterLab on the walkthrough notebooks
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)  ## performance ratios against floors and peers
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check powerkit tests benchmarks notebooks
+
+clean:
+	rm -rf reports .pytest_cache test-artifacts
