@@ -7,11 +7,12 @@ result, so every number can be traced. Formulas and references: docs/methods/pow
 Conventions
 -----------
 * Money is on the deal's price axis: a seller wants a high price, a buyer a low one. A party's
-  walk-away price is its ``reservation_price``; when that is blank, its ``batna_value`` (the
-  price-equivalent of its best alternative) stands in for it.
-* Time pressure is a rate per month. A party's rate is its ``discount_rate`` when given; when
-  blank it is derived from its ``deadline`` as ``1 / months-to-deadline`` (an exponential clock
-  whose mean is the deadline); with neither, a default horizon is assumed (and flagged).
+  walk-away price is its ``reservation_price`` (set by its BATNA); ``batna_value`` is the value
+  of the alternative itself and is not a price, so it never stands in for a walk-away price.
+* Time pressure is a rate per month: a party's ``discount_rate`` (pure time preference, 0 when
+  blank) plus, when it has a ``deadline`` T months away, ``1 / T`` (the deadline read as an
+  exponential clock whose mean is T: a party-specific rate of losing the deal). With neither, a
+  default horizon is assumed, and flagged as an assumption.
 * Bargaining weights follow Binmore, Rubinstein & Wolinsky (1986): with per-period discount
   factors δᵢ = exp(−rᵢΔ) the Rubinstein split tends, as Δ → 0, to the asymmetric Nash solution
   whose weight for party 1 is r₂ / (r₁ + r₂).
@@ -489,7 +490,8 @@ def _num(v) -> float | None:
 
 
 def time_pressure(deal, at=None, default_months: float = DEFAULT_HORIZON_MONTHS,
-                  min_months: float = MIN_MONTHS) -> pd.DataFrame:
+                  min_months: float = MIN_MONTHS, parties: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
     """Each party's rate of impatience, with where it came from.
 
     Parameters
@@ -502,31 +504,40 @@ def time_pressure(deal, at=None, default_months: float = DEFAULT_HORIZON_MONTHS,
         Horizon assumed for a party with neither ``discount_rate`` nor ``deadline``.
     min_months : float
         Floor on months to a deadline.
+    parties : DataFrame, optional
+        A modified parties table (what-if); default ``deal.parties``.
 
     Returns
     -------
     DataFrame indexed by party
-        ``deadline``, ``months_to_deadline``, ``discount_rate`` (as given), ``rate`` (used, per
-        month), ``rate_source`` (``discount_rate`` / ``deadline`` / ``assumed``) and
-        ``delta_month`` (= exp(−rate), the discount factor over one month).
+        ``deadline``, ``months_to_deadline``, ``discount_rate`` (as given), ``deadline_rate``
+        (1/T), ``rate`` (their sum, per month), ``rate_source`` (``discount_rate``,
+        ``deadline``, ``discount_rate + deadline`` or ``assumed``) and ``delta_month``
+        (= exp(−rate), the discount factor over one month).
     """
     at = pd.Timestamp(deal.meta.as_of if at is None else at)
-    p = deal.parties
+    p = deal.parties if parties is None else parties
     rows = []
     for party, r in p.iterrows():
         dl = r.get("deadline")
         dl = pd.Timestamp(dl) if dl is not None and not pd.isna(dl) else pd.NaT
         months = months_between(at, dl) if not pd.isna(dl) else np.nan
         given = _num(r.get("discount_rate"))
+        parts, src = [], []
         if given is not None:
-            rate, src = given, "discount_rate"
-        elif not pd.isna(dl):
-            rate, src = rate_from_deadline(months, min_months), "deadline"
-        else:
-            rate, src = 1.0 / default_months, "assumed"
+            parts.append(given)
+            src.append("discount_rate")
+        if not pd.isna(dl):
+            parts.append(rate_from_deadline(months, min_months))
+            src.append("deadline")
+        if not parts:
+            parts, src = [1.0 / default_months], ["assumed"]
+        rate = float(sum(parts))
         rows.append({"party": party, "deadline": dl, "months_to_deadline": months,
-                     "discount_rate": given if given is not None else np.nan, "rate": rate,
-                     "rate_source": src, "delta_month": math.exp(-rate)})
+                     "discount_rate": given if given is not None else np.nan,
+                     "deadline_rate": parts[-1] if src[-1] == "deadline" else np.nan,
+                     "rate": rate, "rate_source": " + ".join(src),
+                     "delta_month": math.exp(-rate)})
     return pd.DataFrame(rows).set_index("party")
 
 
@@ -564,9 +575,6 @@ def _walk_away(row) -> tuple[float | None, str]:
     rp = _num(row.get("reservation_price"))
     if rp is not None:
         return rp, "reservation_price"
-    bv = _num(row.get("batna_value"))
-    if bv is not None:
-        return bv, "batna_value"
     return None, "missing"
 
 
@@ -586,9 +594,8 @@ def _roles(deal) -> tuple[str, str]:
 
 
 def deal_zopa(deal, parties: pd.DataFrame | None = None) -> Zopa:
-    """The ZOPA between us and the counterpart from the parties' walk-away prices.
-
-    Each side's walk-away price is its ``reservation_price``, or its ``batna_value`` when blank.
+    """The ZOPA between us and the counterpart from the parties' walk-away prices
+    (``reservation_price``; the seller/buyer come from ``role``).
 
     Raises
     ------
@@ -602,8 +609,8 @@ def deal_zopa(deal, parties: pd.DataFrame | None = None) -> Zopa:
     missing = [k for k, v in ((seller, s), (buyer, b)) if v is None]
     if missing:
         raise PowerkitError(
-            "the ZOPA needs a walk-away price for each side: fill 'reservation_price' (or "
-            f"'batna_value') for {', '.join(map(repr, missing))} in the parties table")
+            "the ZOPA needs a walk-away price for each side: fill 'reservation_price' for "
+            f"{', '.join(map(repr, missing))} in the parties table")
     return Zopa(s, b, seller, buyer)
 
 

@@ -373,9 +373,22 @@ class TestDealLevel:
         assert not s.zopa.exists and s.price is None and s.share_us is None
         assert "no ZOPA" in s.note
 
-    def test_batna_stands_in_for_reservation(self):
+    def test_missing_reservation_price(self):
+        # batna_value is the alternative's value, not a price: it never stands in
         d = tiny_deal({("acme", "reservation_price"): np.nan})
-        assert deal_zopa(d).seller_reservation == 750_000
+        with pytest.raises(PowerkitError, match="fill 'reservation_price' for 'acme'"):
+            deal_zopa(d)
+
+    def test_rates_add(self):
+        # discount_rate 0.1 plus a deadline 60 days away: 0.1 + 30.4375/60 (documented rule)
+        d = tiny_deal({("acme", "deadline"): pd.Timestamp("2025-03-02")})
+        tp = time_pressure(d)
+        assert tp.at["acme", "rate_source"] == "discount_rate + deadline"
+        assert tp.at["acme", "rate"] == pytest.approx(0.1 + 30.4375 / 60)
+        # equal rates → equal weights
+        d = tiny_deal({("acme", "discount_rate"): np.nan,
+                       ("acme", "deadline"): pd.Timestamp("2025-03-02")})
+        assert bargaining_weight(d) == pytest.approx(0.5)
 
     def test_no_roles(self):
         d = tiny_deal({("acme", "role"): "other", ("buyco", "role"): "other"})
