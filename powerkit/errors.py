@@ -22,10 +22,11 @@ class Problem:
 
     def line(self) -> str:
         where = self.file
+        is_meta = self.file == "deal.yaml" or self.file.endswith("sheet 'deal'")
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {'line' if self.file == 'deal.yaml' else 'row'} {self.row}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f", {'key' if is_meta else 'column'} '{self.column}'"
         value = "" if self.value is None else f": got {self.value!r}"
         return f"{where}{value}; expected {self.expected}"
 

@@ -264,9 +264,13 @@ class _Reader:
                 df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                  skipinitialspace=False, skip_blank_lines=True)
             except pd.errors.ParserError as exc:
-                m = re.search(r"line (\d+)", str(exc))
-                self.problem(table, int(m.group(1)) if m else None, None, None,
-                             f"the same number of comma-separated fields on every row ({exc})")
+                m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+                if m:
+                    self.problem(table, int(m.group(2)), None, None,
+                                 f"as many comma-separated fields as the header ({m.group(1)}), "
+                                 f"found {m.group(3)}: quote cells that contain commas")
+                else:
+                    self.problem(table, None, None, None, f"valid CSV ({str(exc).strip()})")
                 continue
             self.raw[table] = df
 
@@ -275,7 +279,7 @@ class _Reader:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             row = data[: exc.start].count(b"\n") + 1
-            self.problem(table, row, None, repr(data[exc.start:exc.start + 1])[1:],
+            self.problem(table, row, None, f"byte 0x{data[exc.start]:02x}",
                          "UTF-8 text: save the file as 'CSV UTF-8' (Excel) or re-encode it to UTF-8")
             return None
 
@@ -382,9 +386,9 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
     for c in cols:
         if c not in spec or cols.count(c) > 1:
             bad_cols = True
-            why = "appears twice" if c in spec else "is not a column of this table"
+            why = "appears twice" if c in spec else "is not one of them"
             reader.problem(table, 1, c, None,
-                           f"only the columns {', '.join(spec)} (the column {why}; "
+                           f"only the columns {', '.join(spec)} ('{c}' {why}; "
                            "fix the header — see docs/deal-format.md)")
     for c in spec.values():
         if c.required and c.name not in cols:
@@ -432,6 +436,7 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
             if "not_nullable" in str(r.get("check")):
                 if raw_val != "":
                     continue  # unparseable cell, already reported
+                raw_val = None
                 exp = f"{c.expected()} (this column is required: fill in every row)"
             else:
                 exp = c.expected()
@@ -463,9 +468,9 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
     for table in KEYS:
         dupes(table)
 
-    def ids(table, col):
-        df = t.get(table)
-        return set() if df is None else {v for v in df[col] if v is not None}
+    def ids(table, col):  # None when the table is missing or empty: its references are
+        df = t.get(table)  # not checked, so one missing table gives one problem, not dozens
+        return None if df is None or len(df) == 0 else {v for v in df[col] if v is not None}
 
     parties = ids("parties", "party")
     people = ids("stakeholders", "stakeholder")
@@ -473,7 +478,7 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
 
     def must_be_in(table, col, allowed, what, fix):
         df = t.get(table)
-        if df is None:
+        if df is None or allowed is None:
             return
         for i, v in enumerate(df[col]):
             if v is not None and v not in allowed:
@@ -481,17 +486,17 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
 
     must_be_in("stakeholders", "party", parties, "a party id from parties",
                "add the party to parties or fix the id")
-    must_be_in("stakeholders", "reports_to", people, "a stakeholder id",
-               "leave blank for the top of the hierarchy")
+    must_be_in("stakeholders", "reports_to", people, "a stakeholder id from stakeholders",
+               "or blank for the top of the hierarchy")
     for col in ("source", "target"):
         must_be_in("ties", col, people, "a stakeholder id from stakeholders",
                    "add the person or fix the id")
     must_be_in("issues", "party", parties, "a party id from parties", "fix the id")
-    must_be_in("hypotheses", "holder", parties | people, "a party or stakeholder id",
-               "fix the id")
+    both = None if parties is None or people is None else parties | people
+    must_be_in("hypotheses", "holder", both, "a party or stakeholder id", "fix the id")
     must_be_in("evidence", "hypothesis", hyps, "a hypothesis id from hypotheses", "fix the id")
     must_be_in("questions", "hypothesis", hyps, "a hypothesis id from hypotheses", "fix the id")
-    must_be_in("events", "target", parties | people, "a party or stakeholder id", "fix the id")
+    must_be_in("events", "target", both, "a party or stakeholder id", "fix the id")
     must_be_in("offers", "party", parties, "a party id from parties", "fix the id")
 
     st = t.get("stakeholders")
@@ -522,9 +527,9 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
 
     pt = t.get("parties")
     if pt is not None:
-        us_rows = [i for i, s in enumerate(pt["side"]) if s == "us"]
-        if len(us_rows) != 1:
-            P("parties", None, "side", f"{len(us_rows)} rows with 'us'",
+        us_rows = [p for p, s in zip(pt["party"], pt["side"], strict=True) if s == "us"]
+        if len(us_rows) != 1 and len(pt):
+            P("parties", None, "side", ", ".join(map(str, us_rows)) or None,
               "exactly one party with side 'us'")
 
     iss = t.get("issues")
@@ -579,7 +584,8 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
         for i, r in enumerate(ev_t.itertuples(index=False)):
             if r.target is None or r.field is None:
                 continue
-            cols = pcols if r.target in parties else scols if r.target in people else None
+            cols = (pcols if r.target in (parties or ()) else
+                    scols if r.target in (people or ()) else None)
             if cols is None:
                 continue
             kind = "parties" if cols is pcols else "stakeholders"
@@ -629,7 +635,7 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
             P("deal", None, str(k), None, f"only the keys {', '.join(META_KEYS)}")
     for k, (req, help_) in META_KEYS.items():
         if req and (m.get(k) is None or str(m.get(k)).strip() == ""):
-            P("deal", None, k, None, f"a value for '{k}' ({help_})")
+            P("deal", None, k, None, f"a value for '{k}': {help_}")
     ok = True
     did = str(m.get("id") or "")
     if did and not _SLUG.match(did):
@@ -647,16 +653,16 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
     parties = t.get("parties")
     pid = set() if parties is None else set(parties["party"].dropna())
     us = m.get("us")
-    if us is not None and parties is not None and str(us) not in pid:
+    if us is not None and parties is not None and len(parties) and str(us) not in pid:
         P("deal", None, "us", us, f"a party id from parties: {', '.join(sorted(pid))}")
         ok = False
-    elif us is not None and parties is not None:
+    elif us is not None and parties is not None and len(parties):
         side = parties.loc[parties["party"] == str(us), "side"].iloc[0]
         if side != "us":
             P("parties", int(parties.index[parties["party"] == str(us)][0]) + 2, "side", side,
               f"'us' for the party named as us in deal.yaml ('{us}')")
     cp = m.get("counterpart")
-    if cp is None and parties is not None:
+    if cp is None and parties is not None and len(parties):
         cands = parties.loc[parties["side"] == "counterpart", "party"].tolist()
         cp = cands[0] if cands else None
         if cp is None:
