@@ -1,0 +1,109 @@
+"""The client report end to end: papermill run, offline HTML, atomic writes, batch behaviour,
+escaping of hostile names, charts drawn in headless Chromium with no request leaving the machine."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT, SAMPLE_DEALS, open_offline
+from typer.testing import CliRunner
+
+from powerkit.cli import app
+from powerkit.report import run_report, run_reports
+
+HOSTILE = ROOT / "tests" / "fixtures" / "deals" / "hostile-names"
+BAD = ROOT / "tests" / "fixtures" / "bad_deals" / "14-stance-out-of-range"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory):
+    """One parallel batch: every sample deal plus the hostile-names deal."""
+    out = tmp_path_factory.mktemp("reports")
+    results = run_reports(SAMPLE_DEALS + [HOSTILE], out, jobs=2)
+    return out, {r.deal: r for r in results}
+
+
+def test_every_sample_deal_gets_a_report(reports):
+    out, results = reports
+    assert len(SAMPLE_DEALS) >= 3
+    for deal in SAMPLE_DEALS:
+        r = results[deal.name]
+        assert r.ok, r.error
+        html = out / f"{deal.name}.html"
+        assert html.stat().st_size > 1_000_000  # plotly.js is embedded (offline), ~5 MB
+        head = json.loads((out / f"{deal.name}.json").read_text())
+        assert head["deal"] == deal.name
+        assert head["headline"]["overview"]["stakeholders"] == sum(
+            1 for _ in open(deal / "stakeholders.csv", encoding="utf-8")) - 1
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temp files left behind"
+
+
+def test_report_hides_code_and_widgets(reports):
+    out, _ = reports
+    html = (out / "small-renewal.html").read_text(encoding="utf-8")
+    assert "pk.load_deal" not in html and "deal_path" not in html  # inputs hidden
+    assert "Executive summary" in html and "The deal at a glance" in html
+
+
+@pytest.mark.browser
+def test_report_renders_offline_in_chromium(reports, browser):
+    out, _ = reports
+    page, outside, dialogs = open_offline(browser, (out / "northwind-vendor.html").as_uri(),
+                                          ".main-svg")
+    n_charts = page.locator(".plotly-graph-div").count()
+    drawn = page.locator(".plotly-graph-div .main-svg").count()
+    assert n_charts >= 1 and drawn >= n_charts  # every chart div got its SVG
+    assert outside == [], f"requests left the machine: {outside[:5]}"
+    assert dialogs == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_hostile_names_are_shown_as_text_and_never_run(reports, browser):
+    out, results = reports
+    assert results["hostile-names"].ok, results["hostile-names"].error
+    page, outside, dialogs = open_offline(browser, (out / "hostile-names.html").as_uri(),
+                                          ".main-svg")
+    page.wait_for_timeout(500)
+    text = page.inner_text("body")
+    assert "<script>alert(1)</script>" in text  # shown, escaped, as text
+    assert dialogs == [], f"a script ran: {dialogs}"
+    assert page.locator("img[src='x']").count() == 0  # the <img onerror> payload is not an element
+    assert outside == []
+    page.close()
+
+
+def test_batch_with_one_invalid_deal(tmp_path):
+    small = next(d for d in SAMPLE_DEALS if d.name == "small-renewal")
+    result = CliRunner().invoke(app, ["report", str(small), str(BAD), "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert (tmp_path / "small-renewal.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small-renewal.html", "small-renewal.json"]
+    assert "FAILED" in result.output and "14-stance-out-of-range" in result.output
+    assert "stance" in result.output  # the reason is in the summary
+    assert "Traceback" not in result.output
+
+
+def test_failing_notebook_leaves_no_partial_report(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    p = nbformat.v4.new_code_cell('deal_path = ""')
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell("raise RuntimeError('boom')")]
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, str(path))
+    out = tmp_path / "out"
+    small = next(d for d in SAMPLE_DEALS if d.name == "small-renewal")
+    r = run_report(small, out, notebook=path)
+    assert not r.ok and "RuntimeError: boom" in r.error
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_invalid_deal_is_refused_before_running(tmp_path):
+    r = run_report(BAD, tmp_path)
+    assert not r.ok and "row 3, column 'stance'" in r.error
+    assert list(Path(tmp_path).iterdir()) == []
