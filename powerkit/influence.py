@@ -29,6 +29,24 @@ __all__ = [
     "degroot_weights",
     "load_reference",
     "REFERENCES",
+    "MEASURES",
+    "formal_graph",
+    "informal_graph",
+    "flow_graph",
+    "centrality_table",
+    "measures",
+    "formal_scores",
+    "decision_weights",
+    "opinion_forecast",
+    "who_decides",
+    "formal_vs_informal",
+    "EngagementPlan",
+    "plan_engagement",
+    "engagement_candidates",
+    "engagement_plan",
+    "relationship_gaps",
+    "split_factions",
+    "faction_table",
 ]
 
 
@@ -577,3 +595,1029 @@ def _florentine(files):
             "decision": "who leads Florence", "us": "us", "counterpart": "florence",
             "as_of": "1434-01-01", "currency": "EUR"}
     return {"parties": parties, "stakeholders": st, "ties": ties}, meta
+
+
+# -- graphs of a deal ----------------------------------------------------------------------------
+_NODE_COLS = ("name", "party", "title", "department", "sign_off", "budget_authority", "stance",
+              "vote_weight")
+
+
+def _add_people(G, deal):
+    st = deal.stakeholders
+    for sid, row in st.iterrows():
+        attrs = {c: row[c] for c in _NODE_COLS if c in st.columns}
+        G.add_node(str(sid), **attrs)
+    return G
+
+
+def formal_graph(deal):
+    """The org chart as a directed graph: ``subordinate → boss`` ("listens to", as ties).
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+
+    Returns
+    -------
+    networkx.DiGraph
+        Every stakeholder is a node (with name, party, title, department, sign_off,
+        budget_authority, stance, vote_weight); an edge ``u → v`` means ``u`` reports to ``v``
+        (edge attribute ``kind="reports_to"``).
+
+    Examples
+    --------
+    >>> G = formal_graph(load_reference("krackhardt"))
+    >>> G.number_of_edges(), G.out_degree("7")
+    (20, 0)
+    """
+    import networkx as nx
+
+    G = _add_people(nx.DiGraph(), deal)
+    boss = deal.stakeholders["reports_to"]
+    for sid, b in boss.items():
+        if isinstance(b, str) and b:
+            G.add_edge(str(sid), b, kind="reports_to", weight=1.0)
+    return G
+
+
+def informal_graph(deal, kinds=None, weight="weight"):
+    """The informal (listening) network: ``source → target`` = source listens to target.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    kinds : str, list of str or None, default None
+        Tie kinds to keep; None = all kinds.
+    weight : str or None, default "weight"
+        Column of ``ties`` with the tie strength (None: 1 per tie). Ties of several kinds
+        between the same pair add up into one edge attribute ``weight``.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Every stakeholder is a node, even without ties.
+
+    Examples
+    --------
+    >>> G = informal_graph(load_reference("krackhardt"), kinds="advice")
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (21, 190)
+    """
+    import networkx as nx
+
+    G = _add_people(nx.DiGraph(), deal)
+    t = _tie_table(deal, kinds, weight, "informal_graph")
+    G.add_weighted_edges_from(t[["source", "target", "w"]].itertuples(index=False, name=None))
+    return G
+
+
+# -- measures ------------------------------------------------------------------------------------
+MEASURES = ("in_degree", "in_strength", "pagerank", "eigenvector", "betweenness", "closeness",
+            "decision_influence")
+EXACT_BETWEENNESS_MAX = 1000
+
+
+def _sampled_closeness(G, k, seed):
+    """Closeness (Wasserman–Faust, incoming distances) estimated from k random sources."""
+    import random
+
+    import networkx as nx
+
+    nodes = list(G)
+    n = len(nodes)
+    rnd = random.Random(seed)
+    sources = rnd.sample(nodes, min(k, n))
+    tot = dict.fromkeys(nodes, 0.0)
+    cnt = dict.fromkeys(nodes, 0)
+    for s in sources:
+        for v, dist in nx.single_source_shortest_path_length(G, s).items():
+            if v != s:
+                tot[v] += dist
+                cnt[v] += 1
+    m = len(sources)
+    out = {}
+    for v in nodes:
+        if cnt[v] == 0:
+            out[v] = 0.0
+            continue
+        # share of (sampled) others that reach v, times the inverse mean distance
+        out[v] = (cnt[v] / m) * (cnt[v] / tot[v])
+    return out
+
+
+def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataFrame:
+    """Per-node measures of a listening graph (edge ``u → v``: u listens to v).
+
+    Columns: ``in_degree`` (how many listen to the node), ``out_degree`` (how many it listens
+    to), ``in_strength`` (summed weight of those ties), ``pagerank`` (weighted, α = 0.85),
+    ``eigenvector`` (weighted, in-edges; NaN when the graph is not strongly connected enough
+    for it to exist), ``betweenness`` (normalised, directed, unweighted: share of shortest
+    listening chains through the node), ``closeness`` (Wasserman–Faust, incoming distances =
+    how fast the node's view reaches the others), ``constraint`` and ``effective_size`` (Burt,
+    1992; ties in both directions, weighted).
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+    weight : str or None, default "weight"
+        Edge attribute with tie strength (used by strength, PageRank, eigenvector, Burt).
+    betweenness_k : int, "auto" or None, default None
+        None: exact betweenness and closeness. An int k: both estimated from k sampled sources
+        (networkx ``k=`` with ``seed``). "auto": exact up to 1,000 nodes, else k = 256.
+    seed : int, default 0
+        Seed of the sampling.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = nodes. ``df.attrs["betweenness_k"]`` records the sample size used (None = exact).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> t = centrality_table(nx.DiGraph([("a", "c"), ("b", "c"), ("c", "d")]))
+    >>> t.loc["c", ["in_degree", "out_degree"]].tolist()
+    [2.0, 1.0]
+
+    References
+    ----------
+    Freeman, L. C. (1979). Centrality in social networks: conceptual clarification.
+    *Social Networks* 1, 215–239. Brandes, U. (2001). A faster algorithm for betweenness
+    centrality. *J. Math. Sociology* 25(2), 163–177. Burt, R. S. (1992). *Structural Holes*.
+    Harvard UP. Brin, S. & Page, L. (1998). The anatomy of a large-scale hypertextual web
+    search engine. *Computer Networks* 30, 107–117.
+    """
+    import networkx as nx
+
+    n = G.number_of_nodes()
+    if betweenness_k == "auto":
+        betweenness_k = None if n <= EXACT_BETWEENNESS_MAX else 256
+    if betweenness_k is not None and not (isinstance(betweenness_k, int) and betweenness_k > 0):
+        raise ValueError(f"The 'betweenness_k' parameter of centrality_table must be None, "
+                         f"'auto' or a positive int. Got {betweenness_k!r} instead.")
+    if betweenness_k is not None and betweenness_k >= n:
+        betweenness_k = None
+    nodes = list(G)
+    df = pd.DataFrame(index=pd.Index(nodes, name="stakeholder"))
+    df["in_degree"] = pd.Series(dict(G.in_degree()), dtype=float)
+    df["out_degree"] = pd.Series(dict(G.out_degree()), dtype=float)
+    df["in_strength"] = pd.Series(dict(G.in_degree(weight=weight)), dtype=float)
+    if n == 0:
+        return df
+    df["pagerank"] = pd.Series(nx.pagerank(G, weight=weight))
+    try:
+        ev = nx.eigenvector_centrality_numpy(G, weight=weight)
+        df["eigenvector"] = pd.Series(ev).abs()
+    except Exception:  # noqa: BLE001 - undefined on many directed graphs: report NaN
+        df["eigenvector"] = np.nan
+    df["betweenness"] = pd.Series(nx.betweenness_centrality(G, k=betweenness_k, seed=seed,
+                                                            normalized=True))
+    if betweenness_k is None:
+        df["closeness"] = pd.Series(nx.closeness_centrality(G))
+    else:
+        df["closeness"] = pd.Series(_sampled_closeness(G, betweenness_k, seed))
+    df["constraint"] = pd.Series(nx.constraint(G, weight=weight))
+    df["effective_size"] = pd.Series(nx.effective_size(G, weight=weight))
+    df.attrs["betweenness_k"] = betweenness_k
+    return df
+
+
+def _groups(deal, group):
+    st = deal.stakeholders
+    if group is None:
+        return None
+    if group not in st.columns:
+        raise ValueError(f"The 'group' parameter must be None or a column of stakeholders "
+                         f"(e.g. department, party, title). Got {group!r} instead.")
+    g = st[group].astype(object)
+    return {str(k): (None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v))
+            for k, v in g.items()}
+
+
+def flow_graph(deal, kinds=None, weight="weight"):
+    """The informal network read as *flow* of advice/influence: ``target → source``.
+
+    The reverse of :func:`informal_graph`; used for brokerage roles (Gould & Fernandez read
+    ``a → b`` as "a passes something to b").
+
+    Examples
+    --------
+    >>> flow_graph(load_reference("krackhardt"), "advice").has_edge("2", "1")  # 1 asks 2
+    True
+    """
+    return informal_graph(deal, kinds, weight).reverse(copy=True)
+
+
+def measures(deal, kinds=None, weight="weight", group="department", betweenness_k="auto",
+             seed=0) -> pd.DataFrame:
+    """Every network measure per stakeholder: centralities, Burt, brokerage roles.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    kinds : str, list or None, default None
+        Tie kinds (None = all).
+    weight : str or None, default "weight"
+    group : str or None, default "department"
+        Stakeholder column used as the group for Gould–Fernandez roles (None: no roles). Blank
+        groups form one group.
+    betweenness_k, seed
+        See :func:`centrality_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = stakeholder ids; ``name``, ``party``, ``title``, the columns of
+        :func:`centrality_table` and, with a group, the five brokerage roles (on the flow graph:
+        advice and influence flow from the listened-to to the listener) and
+        ``brokerage_total``.
+
+    Examples
+    --------
+    >>> m = measures(load_reference("krackhardt"), kinds="advice")
+    >>> m["in_degree"].idxmax()  # the most sought-after adviser
+    '2'
+    """
+    from .brokerage import ROLES, brokerage_roles
+
+    G = informal_graph(deal, kinds, weight)
+    st = deal.stakeholders
+    out = pd.DataFrame({"name": st["name"], "party": st["party"], "title": st["title"]})
+    out.index = pd.Index(st.index.astype(str), name="stakeholder")
+    out = out.join(centrality_table(G, weight=weight, betweenness_k=betweenness_k, seed=seed))
+    g = _groups(deal, group)
+    if g is not None:
+        br = brokerage_roles(G.reverse(copy=False), g)
+        out = out.join(br[list(ROLES)]).join(br["total"].rename("brokerage_total"))
+    out.attrs["kinds"] = list(_kinds(kinds, "measures"))
+    out.attrs["group"] = group
+    return out
+
+
+# -- formal power --------------------------------------------------------------------------------
+def formal_scores(deal) -> pd.DataFrame:
+    """Formal power per stakeholder, with the parts that make it.
+
+    ``formal_score = sign_off + vote_share + budget_share + span_share`` where ``sign_off`` is
+    1 for formal approval authority, ``vote_share`` = votes / all votes, ``budget_share`` =
+    budget authority / all budget authority, ``span_share`` = people in the reporting line
+    below them (direct or not) / (n − 1). ``formal_rank`` is 1 for the highest score (ties
+    share the average rank); ``formal_pct`` = (n − rank) / (n − 1) in [0, 1].
+
+    Examples
+    --------
+    >>> f = formal_scores(load_reference("krackhardt"))
+    >>> f.loc["7", ["sign_off", "span_share", "formal_score"]].tolist()
+    [1.0, 1.0, 2.0]
+    """
+    import networkx as nx
+
+    st = deal.stakeholders
+    ids = pd.Index(st.index.astype(str), name="stakeholder")
+    n = len(ids)
+    F = formal_graph(deal)
+    span = pd.Series({v: len(nx.ancestors(F, v)) for v in F}, dtype=float).reindex(ids)
+    level = pd.Series({v: len(nx.descendants(F, v)) for v in F}, dtype=float).reindex(ids)
+    so = st["sign_off"].fillna(False).astype(bool).to_numpy().astype(float)
+    votes = pd.to_numeric(st["vote_weight"], errors="coerce").fillna(0.0).to_numpy()
+    budget = pd.to_numeric(st["budget_authority"], errors="coerce").fillna(0.0).to_numpy()
+    df = pd.DataFrame({
+        "sign_off": so,
+        "vote_share": votes / votes.sum() if votes.sum() > 0 else 0.0,
+        "budget_share": budget / budget.sum() if budget.sum() > 0 else 0.0,
+        "span_share": span.to_numpy() / max(n - 1, 1),
+    }, index=ids)
+    df["formal_score"] = df[["sign_off", "vote_share", "budget_share", "span_share"]].sum(axis=1)
+    df["subordinates"] = span.to_numpy()
+    df["levels_above"] = level.to_numpy()
+    df["formal_rank"] = df["formal_score"].rank(ascending=False, method="average")
+    df["formal_pct"] = (n - df["formal_rank"]) / max(n - 1, 1)
+    return df
+
+
+def decision_weights(deal) -> pd.Series:
+    """Who formally decides, as weights d summing to 1 (the "formal decision").
+
+    In order of precedence: ``vote_weight`` (a voting body), else equal weights on the
+    ``sign_off`` holders, else ``budget_authority``, else equal weights on the counterpart's
+    people, else everyone. ``d.attrs["basis"]`` names the rule used.
+
+    Examples
+    --------
+    >>> d = decision_weights(load_reference("krackhardt"))
+    >>> d[d > 0].to_dict(), d.attrs["basis"]
+    ({'7': 1.0}, 'sign_off')
+    """
+    st = deal.stakeholders
+    ids = pd.Index(st.index.astype(str), name="stakeholder")
+    votes = pd.to_numeric(st["vote_weight"], errors="coerce").fillna(0.0).to_numpy()
+    so = st["sign_off"].fillna(False).astype(bool).to_numpy().astype(float)
+    budget = pd.to_numeric(st["budget_authority"], errors="coerce").fillna(0.0).to_numpy()
+    cp = (st["party"].astype(str) == str(deal.counterpart)).to_numpy().astype(float)
+    for basis, v in (("vote_weight", votes), ("sign_off", so), ("budget_authority", budget),
+                     ("counterpart", cp), ("everyone", np.ones(len(ids)))):
+        if v.sum() > 0:
+            d = pd.Series(v / v.sum(), index=ids, name="decision_weight")
+            d.attrs["basis"] = basis
+            return d
+    raise ValueError("decision_weights needs at least one stakeholder")  # pragma: no cover
+
+
+# -- the opinion forecast of a deal --------------------------------------------------------------
+def opinion_forecast(deal, kinds=None, weight="weight") -> OpinionForecast:
+    """Friedkin–Johnsen forecast of each stakeholder's stance on our proposal.
+
+    W from :func:`influence_matrix`, x₀ = ``stance`` (blank = 0), Λ = I − diag(W).
+
+    Examples
+    --------
+    >>> fc = opinion_forecast(load_reference("krackhardt"))
+    >>> float(fc.final.abs().max())  # all stances unknown (0): nothing moves
+    0.0
+    """
+    W = influence_matrix(deal, kinds, weight)
+    x0 = pd.to_numeric(deal.stakeholders["stance"], errors="coerce").fillna(0.0)
+    x0.index = W.index
+    return friedkin_johnsen(W, x0)
+
+
+def _decision_influence(fc: OpinionForecast, d: pd.Series) -> pd.Series:
+    """r_j = Σ_i d_i V[i, j]: share of the decision that traces back to j's own view."""
+    A = fc._A
+    lam = fc.susceptibility.to_numpy()
+    g = np.linalg.solve(A.T, d.reindex(fc.final.index).to_numpy())
+    return pd.Series(g * (1.0 - lam), index=fc.final.index, name="decision_influence")
+
+
+def who_decides(deal, kinds=None, weight="weight") -> pd.DataFrame:
+    """Who really decides: formal decision rights combined with informal influence.
+
+    The formal decision is ``D = Σ_i d_i x_i`` over the people who formally decide
+    (:func:`decision_weights`). Under Friedkin–Johnsen, ``x* = V x₀``, so the forecast decision
+    is ``D* = Σ_j r_j x₀_j`` with ``r_j = Σ_i d_i V[i, j]``: ``r_j`` is the share of the decision
+    that traces back to ``j``'s own view (Σ r = 1). Someone with ``d = 0`` but a large ``r`` decides
+    through the people who listen to them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by ``real_weight`` (descending): ``name``, ``party``, ``title``,
+        ``formal_weight`` (d), ``real_weight`` (r), ``real_rank``, ``stance``, ``forecast``,
+        ``via`` (the decision-makers through whom the influence runs, with shares) and
+        ``evidence`` (a sentence).
+
+    Examples
+    --------
+    >>> w = who_decides(load_reference("krackhardt"), kinds="advice")
+    >>> round(float(w["real_weight"].sum()), 9)
+    1.0
+    """
+    fc = opinion_forecast(deal, kinds, weight)
+    d = decision_weights(deal)
+    r = _decision_influence(fc, d)
+    st = deal.stakeholders
+    ids = fc.final.index
+    V = fc.total_influence
+    deciders = d[d > 0].index
+    names = st["name"].astype(str)
+    names.index = ids
+    via = []
+    for j in ids:
+        parts = sorted(((d[i] * V.loc[i, j], i) for i in deciders), reverse=True)
+        parts = [(s, i) for s, i in parts if s > 0.005][:3]
+        via.append("; ".join(f"{names[i]} ({100 * s:.0f}%)" for s, i in parts))
+    out = pd.DataFrame({
+        "name": names, "party": st["party"].to_numpy(), "title": st["title"].to_numpy(),
+        "formal_weight": d.to_numpy(), "real_weight": r.to_numpy(),
+        "stance": fc.initial.to_numpy(), "forecast": fc.final.to_numpy(), "via": via,
+    }, index=ids)
+    out["real_rank"] = out["real_weight"].rank(ascending=False, method="min").astype(int)
+    out["evidence"] = [
+        (f"carries {100 * rw:.0f}% of the forecast decision"
+         + (f" (formal weight {100 * fw:.0f}%)" if fw > 0 else " with no formal say")
+         + (f", through {v}" if v else ""))
+        for rw, fw, v in zip(out["real_weight"], out["formal_weight"], out["via"], strict=True)]
+    out = out.sort_values(["real_weight", "formal_weight"], ascending=False, kind="stable")
+    out.attrs["basis"] = d.attrs["basis"]
+    out.attrs["forecast_decision"] = float(d.to_numpy() @ fc.final.to_numpy())
+    out.attrs["current_decision"] = float(d.to_numpy() @ fc.initial.to_numpy())
+    return out
+
+
+def formal_vs_informal(deal, kinds=None, measure="pagerank", threshold=0.25, weight="weight",
+                       betweenness_k="auto", seed=0, _measures=None) -> pd.DataFrame:
+    """Formal rank vs informal rank per person, with flags and the evidence for each flag.
+
+    * **hidden influencer**: in the informal top band (informal percentile ≥ 1 − ``threshold``)
+      but not in the formal top band;
+    * **formal-only**: in the formal top band but not in the informal top band.
+
+    Percentiles are ``(n − rank) / (n − 1)`` with average ranks for ties.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    kinds : str, list or None
+        Tie kinds (None = all).
+    measure : str, default "pagerank"
+        One of ``in_degree``, ``in_strength``, ``pagerank``, ``eigenvector``, ``betweenness``,
+        ``closeness``, ``decision_influence`` (share of the forecast decision, see
+        :func:`who_decides`).
+    threshold : float in (0, 1), default 0.25
+        Size of the "top" band.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``title``, ``formal_score``, ``formal_rank``, ``formal_pct``, ``informal``
+        (the measure), ``informal_rank``, ``informal_pct``, ``gap`` (informal − formal
+        percentile), ``flag`` (``hidden influencer`` / ``formal-only`` / ""), ``evidence``.
+
+    Examples
+    --------
+    >>> t = formal_vs_informal(load_reference("krackhardt"), kinds="advice", measure="in_degree")
+    >>> t.loc["7", "flag"] == "hidden influencer"
+    False
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"The 'measure' parameter of formal_vs_informal must be one of "
+                         f"{', '.join(MEASURES)}. Got {measure!r} instead.")
+    if not (isinstance(threshold, int | float) and 0 < threshold < 1):
+        raise ValueError(f"The 'threshold' parameter of formal_vs_informal must be a number in "
+                         f"(0, 1). Got {threshold!r} instead.")
+    m = _measures if _measures is not None else measures(
+        deal, kinds, weight, group=None, betweenness_k=betweenness_k, seed=seed)
+    f = formal_scores(deal)
+    n = len(f)
+    if measure == "decision_influence":
+        wd = who_decides(deal, kinds, weight)
+        informal = wd["real_weight"].reindex(f.index)
+    else:
+        informal = m[measure].reindex(f.index).fillna(0.0)
+    ir = informal.rank(ascending=False, method="average")
+    out = pd.DataFrame({"name": m["name"].reindex(f.index), "title": m["title"].reindex(f.index),
+                        "formal_score": f["formal_score"], "formal_rank": f["formal_rank"],
+                        "formal_pct": f["formal_pct"], "informal": informal,
+                        "informal_rank": ir, "informal_pct": (n - ir) / max(n - 1, 1)})
+    out["gap"] = out["informal_pct"] - out["formal_pct"]
+    top = 1.0 - threshold
+    in_top_i = out["informal_pct"] >= top - 1e-12
+    in_top_f = out["formal_pct"] >= top - 1e-12
+    hidden = in_top_i & ~in_top_f
+    formal_only = in_top_f & ~in_top_i
+    out["flag"] = np.where(hidden, "hidden influencer", np.where(formal_only, "formal-only", ""))
+    indeg = m["in_degree"].reindex(f.index)
+    ev = []
+    for sid, r in out.iterrows():
+        fpart = (f"formal rank {r.formal_rank:g} of {n} ("
+                 + ", ".join(p for p in (
+                     "sign-off" if f.loc[sid, "sign_off"] else "no sign-off",
+                     f"{f.loc[sid, 'subordinates']:.0f} in their reporting line",
+                     f"{100 * f.loc[sid, 'vote_share']:.0f}% of votes"
+                     if f.loc[sid, "vote_share"] > 0 else "",
+                     f"{100 * f.loc[sid, 'budget_share']:.0f}% of budget"
+                     if f.loc[sid, "budget_share"] > 0 else "") if p) + ")")
+        ipart = (f"informal rank {r.informal_rank:g} of {n} by {measure} "
+                 f"({r.informal:.3g}); listened to by {indeg[sid]:.0f} of {n - 1}")
+        ev.append(f"{ipart}; {fpart}")
+    out["evidence"] = ev
+    out.attrs.update(measure=measure, threshold=threshold, kinds=list(_kinds(kinds, "x")))
+    return out
+
+
+# -- engagement plan (greedy influence maximisation with lazy evaluation) ------------------------
+DENSE_MAX = 1500
+
+
+class _System:
+    """The Friedkin–Johnsen system A_S z = b_S with the engaged set S held fixed.
+
+    A = I − ΛW; an engaged person j gets the row e_j and b_j = y_j (committed at y_j, λ_j = 0).
+    Dense LU up to DENSE_MAX people, else sparse GMRES.
+    """
+
+    def __init__(self, M, b, fixed: dict[int, float]):
+        import scipy.sparse as sp
+
+        self.n = M.shape[0]
+        self.sparse = sp.issparse(M)
+        rows = np.fromiter(fixed.keys(), dtype=int, count=len(fixed))
+        b = b.copy()
+        if len(rows):
+            b[rows] = np.fromiter(fixed.values(), dtype=float, count=len(fixed))
+        self.b = b
+        if self.sparse:
+            keep = np.ones(self.n)
+            keep[rows] = 0.0
+            self.A = (sp.identity(self.n, format="csr") - sp.diags(keep) @ M).tocsr()
+            self.AT = self.A.T.tocsr()
+        else:
+            from scipy.linalg import lu_factor
+
+            A = np.eye(self.n) - M
+            A[rows] = 0.0
+            A[rows, rows] = 1.0
+            self.lu = lu_factor(A, check_finite=False)
+        self.z = self.solve(self.b)
+
+    def solve(self, rhs, trans=False):
+        if not self.sparse:
+            from scipy.linalg import lu_solve
+
+            return lu_solve(self.lu, rhs, trans=1 if trans else 0, check_finite=False)
+        import scipy.sparse.linalg as sla
+
+        A = self.AT if trans else self.A
+        x, info = sla.gmres(A, rhs, rtol=1e-11, atol=0.0, restart=60, maxiter=2000)
+        if info != 0:  # pragma: no cover - fall back to a direct solve
+            x = sla.spsolve(A.tocsc(), rhs)
+        return x
+
+    def diag_inv(self, j):
+        e = np.zeros(self.n)
+        e[j] = 1.0
+        return float(self.solve(e)[j])
+
+
+@dataclass
+class EngagementPlan:
+    """The ordered engagement plan and what it does to the forecast decision.
+
+    ``steps``: one row per contact, in order — ``stakeholder``, ``gain`` (rise of the forecast
+    decision from this contact), ``stance_before`` (their forecast stance when approached),
+    ``stance_after`` (where the conversation moves them), ``forecast`` (the forecast decision
+    after this step, sequential), ``forecast_at_once`` (the same people approached together at
+    the start). ``baseline`` is the forecast decision without engagement; ``evaluations`` counts
+    exact marginal-gain evaluations (CELF saves most of them). ``inputs`` and ``weights`` are the
+    model's inputs (x₀, λ, d) and W.
+    """
+
+    steps: pd.DataFrame
+    baseline: float
+    evaluations: int
+    method: str
+    inputs: pd.DataFrame
+    weights: pd.DataFrame
+    effect: np.ndarray
+    target: float
+
+    @property
+    def order(self) -> list:
+        return self.steps["stakeholder"].tolist()
+
+    @property
+    def final(self) -> float:
+        return float(self.steps["forecast"].iloc[-1]) if len(self.steps) else self.baseline
+
+    @property
+    def final_at_once(self) -> float:
+        return float(self.steps["forecast_at_once"].iloc[-1]) if len(self.steps) else self.baseline
+
+
+def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
+                    candidates=None, method="celf", repeat=True) -> EngagementPlan:
+    """Whom to approach, in what order, to raise the forecast decision most (k contacts).
+
+    Model (Friedkin–Johnsen with committed contacts). The forecast decision is ``F = d · x*``.
+    Approaching person j when their forecast stance is ``z_j`` moves them to
+    ``y_j = z_j + effect · (target − z_j)`` and they commit to it (λ_j = 0, x₀_j = y_j): they
+    keep that view and keep influencing those who listen to them. Contacts happen one after
+    another; each starts from the stance the person has reached given the earlier contacts
+    (momentum). With ``repeat`` a person may be approached again (each contact closes the same
+    share of the remaining gap). With ``effect = 1`` and no repeats this is the "campaign"
+    problem of Gionis, Terzi & Tsaparas (2013), whose objective is monotone and submodular.
+
+    The marginal gain of j in state S is ``effect·(target − z_j)·g_j / c_jj`` with
+    ``g = A_S⁻ᵀ d`` and ``c_jj = (A_S⁻¹)_jj ≥ 1`` (a rank-one update of the system), so
+    ``effect·(target − z_j)·g_j`` is an upper bound needing no extra solve. Gains never grow
+    as S grows (both factors shrink: z rises, hitting probabilities fall), so lazy evaluation
+    (CELF, Leskovec et al. 2007; Minoux 1978) starting from those bounds returns exactly the
+    plain greedy plan with far fewer exact evaluations.
+
+    Parameters
+    ----------
+    W : array-like or pandas.DataFrame, shape (n, n)
+        Row-stochastic influence matrix.
+    x0 : array-like or Series
+        Current stances.
+    d : array-like or Series
+        Non-negative decision weights (who formally decides), summing to 1.
+    k : int ≥ 0
+        Budget of contacts.
+    susceptibility : None or array-like
+        λ; None = I − diag(W).
+    effect : float in (0, 1] or array-like of them, default 0.5
+        Share of the distance to ``target`` one contact closes (one value, or one per person:
+        how receptive each is).
+    target : float, default 1.0
+        The stance we argue for (1 = full support).
+    candidates : list or None
+        Who may be approached (labels of W); None = everyone.
+    method : {"celf", "greedy"}
+        Lazy (CELF) or plain greedy; both give the same plan.
+    repeat : bool, default True
+        Whether the same person may be approached more than once.
+
+    Returns
+    -------
+    EngagementPlan
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments.
+
+    Examples
+    --------
+    A chain 0 ← 1 ← 2 (0 decides and listens to 1, who listens to 2), all neutral:
+
+    >>> W = [[0.5, 0.5, 0], [0, 0.5, 0.5], [0, 0, 1]]
+    >>> plan = plan_engagement(W, [0, 0, 0], [1, 0, 0], k=1, effect=1.0, repeat=False)
+    >>> plan.order, round(plan.final, 6)
+    ([0], 1.0)
+
+    References
+    ----------
+    Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J. & Glance, N. (2007).
+    Cost-effective outbreak detection in networks. *KDD '07*, 420–429.
+    Gionis, A., Terzi, E. & Tsaparas, P. (2013). Opinion maximization in social networks.
+    *SIAM SDM 2013*, 387–395.
+    Kempe, D., Kleinberg, J. & Tardos, É. (2003). Maximizing the spread of influence through
+    a social network. *KDD '03*, 137–146.
+    """
+    import heapq
+
+    import scipy.sparse as sp
+
+    func = "plan_engagement"
+    Mw, labels = _as_matrix(W, "W", func)
+    _check_stochastic(Mw, labels, "W", func)
+    x = _as_vector(x0, labels, "x0", func)
+    dv = _as_vector(d, labels, "d", func, lo=0.0, hi=np.inf)
+    if dv.sum() <= 0:
+        raise ValueError(f"The 'd' parameter of {func} must have a positive sum. Got all zeros "
+                         f"instead.")
+    dv = dv / dv.sum()
+    lam = (np.clip(1.0 - np.diag(Mw), 0.0, 1.0) if susceptibility is None else
+           _as_vector(susceptibility, labels, "susceptibility", func, lo=0.0, hi=1.0))
+    if not (isinstance(k, int | np.integer) and k >= 0):
+        raise ValueError(f"The 'k' parameter of {func} must be an int ≥ 0. Got {k!r} instead.")
+    eff = _as_vector(effect, labels, "effect", func, lo=0.0, hi=1.0)
+    if (eff <= 0).any():
+        raise ValueError(f"The 'effect' parameter of {func} must lie in (0, 1]. Got "
+                         f"{eff[eff <= 0][0]:g} instead.")
+    if method not in ("celf", "greedy"):
+        raise ValueError(f"The 'method' parameter of {func} must be 'celf' or 'greedy'. "
+                         f"Got {method!r} instead.")
+    _check_fj_converges(Mw, lam, labels, func)
+    n = len(x)
+    pos = {lab: i for i, lab in enumerate(labels)}
+    if candidates is None:
+        cand = list(range(n))
+    else:
+        bad = [c for c in candidates if c not in pos]
+        if bad:
+            raise ValueError(f"The 'candidates' parameter of {func} must list labels of W. "
+                             f"Got unknown {bad[:5]} instead.")
+        cand = sorted({pos[c] for c in candidates})
+    M = lam[:, None] * Mw
+    if n > DENSE_MAX:
+        M = sp.csr_matrix(M)
+    b = (1.0 - lam) * x
+
+    def state(fixed):
+        s = _System(M, b, fixed)
+        s.g = s.solve(dv, trans=True)
+        return s
+
+    def exact(s, j):
+        return eff[j] * (target - s.z[j]) * s.g[j] / s.diag_inv(j)
+
+    fixed: dict[int, float] = {}
+    s = state(fixed)
+    baseline = float(dv @ s.z)
+    z0 = s.z.copy()
+    evals = 0
+    chosen, rows = [], []
+    tol = 1e-12
+    if method == "celf":
+        heap = [(-(eff[j] * max(target - s.z[j], 0.0) * max(s.g[j], 0.0)), j, -1) for j in cand]
+        heapq.heapify(heap)
+    remaining = list(cand)
+    for step in range(k if repeat else min(k, len(cand))):
+        best, best_gain = None, -np.inf
+        if method == "greedy":
+            for j in remaining:
+                gj = exact(s, j)
+                evals += 1
+                if gj > best_gain + 1e-15:
+                    best, best_gain = j, gj
+        else:
+            while heap:
+                neg, j, stamp = heapq.heappop(heap)
+                if stamp == step:
+                    best, best_gain = j, -neg
+                    break
+                gj = exact(s, j)
+                evals += 1
+                heapq.heappush(heap, (-gj, j, step))
+        if best is None or best_gain <= tol:
+            break
+        before = float(s.z[best])
+        y = before + eff[best] * (target - before)
+        fixed[best] = y
+        chosen.append(best)
+        if not repeat and method == "greedy":
+            remaining.remove(best)
+        elif repeat and method == "celf":
+            # its old gain bounds the next contact's gain (gains never grow)
+            heapq.heappush(heap, (-best_gain, best, -1))
+        s = state(fixed)
+        times = pd.Series(chosen).value_counts()
+        once = _System(M, b, {j: z0[j] + (1 - (1 - eff[j]) ** m) * (target - z0[j])
+                              for j, m in times.items()})
+        rows.append({"step": step + 1, "stakeholder": labels[best], "gain": best_gain,
+                     "stance_before": before, "stance_after": y, "forecast": float(dv @ s.z),
+                     "forecast_at_once": float(dv @ once.z)})
+    steps = pd.DataFrame(rows, columns=["step", "stakeholder", "gain", "stance_before",
+                                        "stance_after", "forecast", "forecast_at_once"])
+    idx = labels if isinstance(W, pd.DataFrame) else pd.RangeIndex(n)
+    return EngagementPlan(steps=steps, baseline=baseline, evaluations=evals, method=method,
+                          inputs=pd.DataFrame({"stance": x, "susceptibility": lam,
+                                               "decision_weight": dv, "effect": eff},
+                                              index=idx),
+                          weights=pd.DataFrame(Mw, index=idx, columns=idx),
+                          effect=eff, target=float(target))
+
+
+def _competitors(deal) -> set:
+    """Third parties with the same role as us (e.g. a rival seller): not engagement targets."""
+    p = deal.parties
+    if "role" not in p.columns or deal.us not in p.index:
+        return set()
+    role = p.loc[deal.us, "role"]
+    if role not in ("seller", "buyer"):
+        return set()
+    return set(p.index[(p["side"] == "third") & (p["role"] == role)].astype(str))
+
+
+def engagement_candidates(deal) -> list:
+    """Stakeholders we could approach: everyone except our own people and competitors."""
+    st = deal.stakeholders
+    skip = {str(deal.us)} | _competitors(deal)
+    return [str(i) for i, p in zip(st.index, st["party"].astype(str), strict=True)
+            if p not in skip]
+
+
+def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1.0,
+                    receptiveness="frame_fit", method="celf", repeat=True) -> EngagementPlan:
+    """The engagement plan of a deal: :func:`plan_engagement` on its ties, stances and the
+    formal decision (:func:`decision_weights`), approaching anyone but our own people and
+    competitors (third parties with our role). ``steps`` gets a ``name`` column.
+
+    A contact with person j closes ``effect × receptiveness_j`` of the gap to ``target``;
+    receptiveness is the stakeholder column named by ``receptiveness`` (default ``frame_fit``:
+    how far the problems they recognise map to what we offer; blank = 1), or 1 for everyone
+    when None.
+
+    Examples
+    --------
+    >>> plan = engagement_plan(load_reference("krackhardt"), k=2, kinds="advice")
+    >>> plan.order[0]  # the CEO decides alone: win the CEO first
+    '7'
+    """
+    W = influence_matrix(deal, kinds, weight)
+    x0 = pd.to_numeric(deal.stakeholders["stance"], errors="coerce").fillna(0.0)
+    x0.index = W.index
+    d = decision_weights(deal)
+    eff = np.full(len(W), float(effect))
+    if receptiveness is not None:
+        rec = pd.to_numeric(deal.stakeholders[receptiveness], errors="coerce").fillna(1.0)
+        eff = np.clip(eff * rec.to_numpy(dtype=float), 1e-6, 1.0)
+    plan = plan_engagement(W, x0, d, int(k), effect=eff, target=target,
+                           candidates=engagement_candidates(deal), method=method, repeat=repeat)
+    names = deal.stakeholders["name"].astype(str)
+    names.index = W.index
+    plan.steps.insert(2, "name", plan.steps["stakeholder"].map(names))
+    return plan
+
+
+# -- long-term relationship gaps -----------------------------------------------------------------
+def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
+                      screen=200) -> pd.DataFrame:
+    """Which new relationship from us would most raise our access or the forecast decision.
+
+    Our team is one extra voice ``us`` holding the stance ``target`` and listening to no one.
+    A new relationship with person j means j starts listening to us with the weight of j's
+    average existing tie (1 if none); j's row of W is rebuilt by the rule of
+    :func:`influence_matrix` (their susceptibility stays as given, or becomes
+    (dⱼ + 1)/(dⱼ + 2) by the default rule). The effect on the Friedkin–Johnsen forecast is a
+    rank-one update: with ``r`` the change of row j of A = I − ΛW, Δb the change of its
+    right-hand side, ``c = A⁻¹e_j`` and ``g = A⁻ᵀd``,
+
+    ``ΔD = g_j (Δb − r·z) / (1 + r·c)``, and our **access** (share of the decision that traces
+    back to our voice) becomes ``g_j λ'_j W'_{j,us} / (1 + r·c)``.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    kinds, weight
+        As in :func:`influence_matrix`.
+    top : int, default 5
+        Rows returned.
+    target : float, default 1.0
+        Our stance.
+    screen : int, default 200
+        With more candidates than this, only the ``screen`` with the largest ``g_j`` (the weight
+        of j's final view in the decision) are evaluated exactly.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by ``forecast_gain``: ``stakeholder``, ``name``, ``party``, ``forecast_gain``,
+        ``access`` (share of the decision our new voice would carry), ``new_forecast``.
+        Candidates: everyone outside our party and competitors who does not already listen
+        to one of our people.
+
+    Examples
+    --------
+    >>> gaps = relationship_gaps(load_reference("krackhardt"), kinds="advice", top=1)
+    >>> gaps["stakeholder"].tolist()  # the CEO decides: a relationship with the CEO first
+    ['7']
+    """
+    W = influence_matrix(deal, kinds, weight)
+    ids = list(W.index)
+    n = len(ids)
+    pos = {s: i for i, s in enumerate(ids)}
+    st = deal.stakeholders
+    x0 = pd.to_numeric(st["stance"], errors="coerce").fillna(0.0).to_numpy()
+    d = decision_weights(deal).to_numpy()
+    Wm = W.to_numpy()
+    lam = 1.0 - np.diag(Wm)
+    # system with the virtual node "us" at index n (row e_n, b = target)
+    A = np.zeros((n + 1, n + 1))
+    A[:n, :n] = np.eye(n) - lam[:, None] * Wm
+    A[n, n] = 1.0
+    b = np.append((1.0 - lam) * x0, target)
+    dd = np.append(d, 0.0)
+    from scipy.linalg import lu_factor, lu_solve
+
+    lu = lu_factor(A)
+    z = lu_solve(lu, b)
+    g = lu_solve(lu, dd, trans=1)
+    base = float(dd @ z)
+    ours = {str(i) for i, p in zip(st.index, st["party"].astype(str), strict=True)
+            if p == str(deal.us)}
+    ties = _tie_table(deal, kinds, weight, "relationship_gaps")
+    listens_to_us = set(ties.loc[ties["target"].isin(ours), "source"])
+    cand = [s for s in engagement_candidates(deal) if s not in listens_to_us]
+    if len(cand) > screen:
+        cand = sorted(cand, key=lambda s: -g[pos[s]])[:screen]
+    sus = pd.to_numeric(st["susceptibility"], errors="coerce").to_numpy(dtype=float)
+    rows = []
+    for s in cand:
+        j = pos[s]
+        mine = ties[ties["source"] == s]
+        w_new = float(mine["w"].mean()) if len(mine) else 1.0
+        a = np.zeros(n + 1)
+        for t, w in zip(mine["target"], mine["w"], strict=True):
+            a[pos[t]] += w
+        a[n] += w_new
+        deg = int((a > 0).sum())
+        lam_new = sus[j] if np.isfinite(sus[j]) else deg / (deg + 1.0)
+        Wrow = lam_new * a / a.sum()
+        Wrow[j] += 1.0 - lam_new
+        new_row = -lam_new * Wrow
+        new_row[j] += 1.0
+        r = new_row - A[j]
+        db = (1.0 - lam_new) * x0[j] - b[j]
+        c = lu_solve(lu, np.eye(n + 1)[j])
+        denom = 1.0 + r @ c
+        gain = g[j] * (db - r @ z) / denom
+        access = g[j] * lam_new * Wrow[n] / denom
+        rows.append({"stakeholder": s, "name": str(st.loc[st.index[j], "name"]),
+                     "party": str(st.loc[st.index[j], "party"]), "forecast_gain": gain,
+                     "access": access, "new_forecast": base + gain})
+    out = pd.DataFrame(rows, columns=["stakeholder", "name", "party", "forecast_gain", "access",
+                                      "new_forecast"])
+    out = out.sort_values(["forecast_gain", "access"], ascending=False, kind="stable")
+    out.attrs["baseline"] = base
+    return out.head(top).reset_index(drop=True)
+
+
+# -- factions ------------------------------------------------------------------------------------
+def _flow_residual(G, a, b, weight):
+    import networkx as nx
+    from networkx.algorithms.flow import edmonds_karp
+
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    for u, v, data in G.edges(data=True):
+        if u == v:
+            continue
+        w = 1.0 if weight is None else float(data.get(weight, 1.0))
+        for x, y in ((u, v), (v, u)):
+            if H.has_edge(x, y):
+                H[x][y]["capacity"] += w
+            else:
+                H.add_edge(x, y, capacity=w)
+    R = edmonds_karp(H, a, b, capacity="capacity")
+    return R
+
+
+def _check_leaders(G, a, b, func):
+    if a not in G or b not in G or a == b:
+        raise ValueError(f"The 'a' and 'b' parameters of {func} must be two different nodes of "
+                         f"G. Got {a!r} and {b!r} instead.")
+
+
+def split_factions(G, a, b, weight="weight") -> dict:
+    """How a group splits between two leaders: Zachary's minimum-cut method.
+
+    Ties are read as undirected; edge weights (summed over both directions) are the
+    capacities. The maximum flow from ``a`` to ``b`` saturates a minimum cut; members on
+    ``a``'s side of it (those still reachable from ``a`` in the residual network — the
+    smallest minimum-cut side) go with ``a``, all others with ``b``.
+
+    Parameters
+    ----------
+    G : networkx.Graph or DiGraph
+    a, b : nodes
+        The two leaders.
+    weight : str or None, default "weight"
+        Edge attribute used as capacity (None: 1 per edge; missing: 1).
+
+    Returns
+    -------
+    dict
+        node → ``a`` or ``b``.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` or ``b`` is not in G, or they are the same node.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.karate_club_graph()
+    >>> side = split_factions(G, 0, 33)
+    >>> [v for v in G if (side[v] == 0) != (G.nodes[v]["club"] == "Mr. Hi")]
+    [8]
+
+    References
+    ----------
+    Zachary, W. W. (1977). An information flow model for conflict and fission in small
+    groups. *Journal of Anthropological Research* 33(4), 452–473.
+    Ford, L. R. & Fulkerson, D. R. (1956). Maximal flow through a network. *Canadian Journal
+    of Mathematics* 8, 399–404.
+    """
+    _check_leaders(G, a, b, "split_factions")
+    t = faction_table(G, a, b, weight)
+    return {v: (a if t.loc[v, "side"] == "a" else b) for v in G}
+
+
+def faction_table(G, a, b, weight="weight") -> pd.DataFrame:
+    """Each member's side, and whether several minimum cuts disagree about them.
+
+    All minimum cuts lie between the smallest ``a``-side (nodes reachable from ``a`` in the
+    residual network) and the largest ``a``-side (nodes that cannot reach ``b`` in it)
+    (Picard & Queyranne 1980). Members between the two are **uncertain**: some minimum cut
+    puts them with ``a``, another with ``b``. Members with no path to either leader are
+    uncertain too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = nodes; ``side`` (``"a"``/``"b"``, by the smallest a-side), ``uncertain`` (bool),
+        ``cut_value`` (in ``attrs``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("a", "x", {"weight": 1}), ("x", "b", {"weight": 1})])
+    >>> faction_table(G, "a", "b")["uncertain"].to_dict()  # cut a–x or x–b: x could go either way
+    {'a': False, 'x': True, 'b': False}
+
+    References
+    ----------
+    Picard, J.-C. & Queyranne, M. (1980). On the structure of all minimum cuts in a network
+    and applications. *Mathematical Programming Study* 13, 8–16.
+    """
+    import networkx as nx
+
+    _check_leaders(G, a, b, "faction_table")
+    R = _flow_residual(G, a, b, weight)
+    eps = 1e-9
+    res = nx.DiGraph()
+    res.add_nodes_from(R)
+    res.add_edges_from((u, v) for u, v, data in R.edges(data=True)
+                       if data["capacity"] - data["flow"] > eps)
+    smallest = nx.descendants(res, a) | {a}
+    reach_b = nx.ancestors(res, b) | {b}
+    largest = set(R) - reach_b
+    out = pd.DataFrame({"side": ["a" if v in smallest else "b" for v in G],
+                        "uncertain": [(v in largest) and (v not in smallest) for v in G]},
+                       index=list(G))
+    out.attrs["cut_value"] = float(R.graph["flow_value"])
+    return out
