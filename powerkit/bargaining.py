@@ -518,7 +518,8 @@ def time_pressure(deal, at=None, default_months: float = DEFAULT_HORIZON_MONTHS,
     at = pd.Timestamp(deal.meta.as_of if at is None else at)
     p = deal.parties if parties is None else parties
     rows = []
-    for party, r in p.iterrows():
+    cols = [c for c in ("deadline", "discount_rate") if c in p.columns]
+    for party, r in zip(p.index, p[cols].to_dict("records"), strict=True):
         dl = r.get("deadline")
         dl = pd.Timestamp(dl) if dl is not None and not pd.isna(dl) else pd.NaT
         months = months_between(at, dl) if not pd.isna(dl) else np.nan
@@ -642,7 +643,8 @@ class Split:
                 "surplus_us": self.surplus_us, "surplus_them": self.surplus_them}
 
 
-def expected_split(deal, at=None, parties: pd.DataFrame | None = None, **kwargs) -> Split:
+def expected_split(deal, at=None, parties: pd.DataFrame | None = None, _tp=None,
+                   **kwargs) -> Split:
     """Expected split of the surplus between us and the counterpart, given BATNAs and time.
 
     The disagreement point is each side's walk-away price (set by its BATNA); the surplus is the
@@ -673,7 +675,7 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None, **kwargs)
     """
     d = deal if parties is None else deal.replace(parties=parties)
     z = deal_zopa(d)
-    tp = time_pressure(d, at=at, **kwargs)
+    tp = time_pressure(d, at=at, **kwargs) if _tp is None else _tp
     us, them = d.us, d.counterpart
     r_us, r_them = float(tp.at[us, "rate"]), float(tp.at[them, "rate"])
     w_us = 0.5 if r_us + r_them == 0 else brw_weights(r_us, r_them)[0]

@@ -1,0 +1,190 @@
+"""Figures of walkthrough 1 (reading power dynamics): profile, tornado, timeline, dance, ZOPA."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout, safe
+
+__all__ = ["power_profile_figure", "tornado_figure", "balance_timeline_figure",
+           "negotiation_dance_figure", "zopa_figure"]
+
+_SOURCES = ("positional", "psychological", "systemic")
+
+
+def power_profile_figure(profile, us_name: str | None = None,
+                         them_name: str | None = None) -> go.Figure:
+    """Grouped bars: the three sources and the overall score, us beside the counterpart.
+
+    Parameters
+    ----------
+    profile : powerkit.power.PowerProfile
+    us_name, them_name : str, optional
+        Display names (default: the party ids). Escaped here.
+    """
+    sc = profile.scores
+    cats = list(_SOURCES) + ["overall"]
+    fig = go.Figure()
+    for party, name, colour in ((profile.us, us_name, US_COLOUR),
+                                (profile.counterpart, them_name, THEM_COLOUR)):
+        vals = [float(sc.at[party, c]) for c in cats]
+        fig.add_trace(go.Bar(
+            x=cats, y=vals, name=safe(name or party), marker_color=colour,
+            text=[f"{v:.2f}" for v in vals], textposition="outside",
+            hovertemplate="%{x}: %{y:.3f}<extra>" + safe(name or party) + "</extra>"))
+    base_layout(fig, f"Three sources of power (balance {profile.balance:+.2f})",
+                "source of power", "score (0 = none … 1 = strongest)")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, 1.1])
+    return fig
+
+
+def tornado_figure(tornado: pd.DataFrame, balance: float, top: int = 12,
+                   names: dict | None = None) -> go.Figure:
+    """Tornado: the balance at the low and high end of each input's plausible range.
+
+    Parameters
+    ----------
+    tornado : DataFrame
+        From :func:`powerkit.power.tornado`.
+    balance : float
+        The base balance (the vertical line).
+    top : int
+        Show the ``top`` inputs with the largest swing.
+    names : dict, optional
+        party id → display name for the labels.
+    """
+    t = tornado.head(top).iloc[::-1]
+    names = names or {}
+    labels = [f"{safe(r.input.replace('_', ' '))} ({safe(names.get(r.party, r.party))})"
+              for r in t.itertuples()]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=labels, x=t["balance_low"] - balance, base=balance, orientation="h",
+                         name="input at the low end", marker_color="#e07b7b",
+                         customdata=t[["low"]].to_numpy(),
+                         hovertemplate="input = %{customdata[0]:.2f}<br>balance %{x:+.3f}"
+                                       "<extra></extra>"))
+    fig.add_trace(go.Bar(y=labels, x=t["balance_high"] - balance, base=balance, orientation="h",
+                         name="input at the high end", marker_color="#6fa8dc",
+                         customdata=t[["high"]].to_numpy(),
+                         hovertemplate="input = %{customdata[0]:.2f}<br>balance %{x:+.3f}"
+                                       "<extra></extra>"))
+    fig.add_vline(x=balance, line_dash="dot", line_color="#333")
+    base_layout(fig, "Sensitivity: how far each input moves the balance",
+                "power balance (−1 they hold all … +1 we hold all)", None,
+                height=max(350, 32 * len(t) + 120))
+    fig.update_layout(barmode="overlay")
+    return fig
+
+
+def balance_timeline_figure(timeline: pd.DataFrame) -> go.Figure:
+    """The balance over time, split by source, with each event marked and described.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        From :func:`powerkit.power.balance_timeline`.
+    """
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=timeline["date"], y=timeline["balance"], mode="lines+markers",
+                             name="balance", line=dict(color="#222", width=3),
+                             hovertemplate="%{x|%d %b %Y}: %{y:+.3f}<extra>balance</extra>"))
+    for src, dash in zip(_SOURCES, ("dash", "dot", "dashdot"), strict=True):
+        fig.add_trace(go.Scatter(x=timeline["date"], y=timeline[src], mode="lines", name=src,
+                                 line=dict(dash=dash, width=1.5),
+                                 hovertemplate="%{x|%d %b %Y}: %{y:+.3f}<extra>" + src
+                                               + "</extra>"))
+    ev = timeline[timeline["event"].astype(bool)]
+    if len(ev):
+        fig.add_trace(go.Scatter(
+            x=ev["date"], y=ev["balance"], mode="markers", name="event",
+            marker=dict(symbol="diamond", size=13, color="#f39c12", line=dict(color="#333",
+                                                                               width=1)),
+            text=[safe(e) for e in ev["event"]],
+            hovertemplate="%{x|%d %b %Y}<br>%{text}<extra>event</extra>"))
+        for x in ev["date"]:
+            fig.add_vline(x=x, line_dash="dot", line_color="#f39c12", opacity=0.6)
+    fig.add_hline(y=0, line_color="#999")
+    base_layout(fig, "Power balance over time (events marked)", "date",
+                "balance (+ favours us, − favours them)")
+    return fig
+
+
+def negotiation_dance_figure(ledger: pd.DataFrame, us: str, them: str,
+                             us_name: str | None = None,
+                             them_name: str | None = None) -> go.Figure:
+    """Raiffa's negotiation dance: every offer in utility space, each side's path by round.
+
+    x = the offer's utility to us, y = its utility to them (each in its own ratings, 0..1).
+
+    Parameters
+    ----------
+    ledger : DataFrame
+        From :func:`powerkit.power.concession_ledger`.
+    us, them : str
+        Party ids.
+    """
+    fig = go.Figure()
+    for party, name, colour in ((us, us_name, US_COLOUR), (them, them_name, THEM_COLOUR)):
+        g = ledger[ledger["party"] == party]
+        if party == us:
+            x, y = g["own_utility"], g["other_utility"]
+        else:
+            x, y = g["other_utility"], g["own_utility"]
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines+markers+text", name=safe(name or party),
+            text=[f"R{int(r)}" for r in g["round"]], textposition="top center",
+            marker=dict(size=11, color=colour), line=dict(color=colour),
+            hovertemplate="round %{text}<br>to us %{x:.2f}, to them %{y:.2f}<extra>"
+                          + safe(name or party) + "</extra>"))
+    base_layout(fig, "The negotiation dance: offers by round",
+                "utility of the offer to us (0..1, our ratings)",
+                "utility of the offer to them (0..1, their ratings)")
+    fig.update_xaxes(range=[-0.05, 1.05])
+    fig.update_yaxes(range=[-0.05, 1.05])
+    return fig
+
+
+def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
+                currency: str = "") -> go.Figure:
+    """The ZOPA on the price axis with both walk-away prices and the predicted price.
+
+    Parameters
+    ----------
+    split : powerkit.bargaining.Split
+    """
+    z = split.zopa
+    names = {split.us: us_name or split.us, split.counterpart: them_name or split.counterpart}
+    s_name, b_name = safe(names.get(z.seller, z.seller)), safe(names.get(z.buyer, z.buyer))
+    lo, hi = sorted((z.seller_reservation, z.buyer_reservation))
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=["price"], x=[hi - lo], base=[lo], orientation="h",
+        marker_color="#a9dfbf" if z.exists else "#f5b7b1",
+        name="ZOPA" if z.exists else "gap: no ZOPA",
+        hovertemplate=("ZOPA" if z.exists else "gap") + " %{base:,.0f} – %{x:,.0f} wide"
+                      "<extra></extra>"))
+    for x, who, colour in ((z.seller_reservation, f"{s_name}'s lowest (seller)",
+                            US_COLOUR if z.seller == split.us else THEM_COLOUR),
+                           (z.buyer_reservation, f"{b_name}'s highest (buyer)",
+                            US_COLOUR if z.buyer == split.us else THEM_COLOUR)):
+        fig.add_trace(go.Scatter(x=[x], y=["price"], mode="markers+text", name=who,
+                                 text=[who], textposition="bottom center",
+                                 marker=dict(symbol="line-ns-open", size=40, color=colour,
+                                             line=dict(width=4)),
+                                 hovertemplate=f"{who}: %{{x:,.0f}}<extra></extra>"))
+    if split.price is not None:
+        fig.add_trace(go.Scatter(
+            x=[split.price], y=["price"], mode="markers+text", name="predicted price",
+            text=[f"predicted {split.price:,.0f}"], textposition="top center",
+            marker=dict(symbol="diamond", size=16, color=THIRD_COLOUR),
+            hovertemplate="predicted price %{x:,.0f}<extra></extra>"))
+    cur = f" ({safe(currency)})" if currency else ""
+    title = ("ZOPA and the predicted price" if z.exists else "No ZOPA: the walk-away prices miss")
+    if split.share_us is not None:
+        title += f": {split.share_us:.0%} of the zone to us"
+    base_layout(fig, title, f"price{cur}", None, height=300)
+    pad = 0.15 * max(hi - lo, abs(hi) * 0.05, 1.0)
+    fig.update_xaxes(range=[lo - pad, hi + pad], tickformat=",.0f")
+    fig.update_yaxes(showticklabels=False)
+    return fig
