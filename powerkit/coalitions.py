@@ -57,7 +57,7 @@ __all__ = [
     "mendelow_quadrant",
     "salience_type",
     "power_map",
-    "package_utilities",
+    "party_utilities",
     "acceptable_packages",
     "CoalitionWhatIf",
     "what_if",
@@ -849,3 +849,1040 @@ def veto_players(weights, quota) -> list:
     w = _as_weights(weights, func)
     q = _as_quota(quota, float(w.sum()), func)
     return [p for p, x in w.items() if w.sum() - x < q - 1e-9]
+
+
+# ---------------------------------------------------------------------------------------------
+# the deal's voting game
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class VotingGame:
+    """The deciding body of a deal: who votes with what weight, and the quota to win.
+
+    ``rule`` says where it came from (see :func:`voting_game`); ``weights`` holds only the
+    players with a positive weight (stakeholder id → weight).
+    """
+
+    weights: pd.Series
+    quota: float
+    rule: str
+    description: str
+
+    @property
+    def total(self) -> float:
+        return float(self.weights.sum())
+
+    def support(self, supporters) -> float:
+        """Total weight of the given supporters."""
+        return float(self.weights.reindex(list(supporters)).fillna(0).sum())
+
+    def wins(self, supporters) -> bool:
+        return self.support(supporters) >= self.quota - 1e-9
+
+
+def voting_game(deal, weights=None, quota=None) -> VotingGame:
+    """The weighted voting game of a deal, with what-if overrides.
+
+    Rules, in order (docs/methods/coalitions.md §5):
+
+    1. stakeholders with a ``vote_weight`` > 0 vote with that weight; the quota is
+       ``deal.meta.quota``, or a simple majority ⌊W/2⌋ + 1 when the deal gives none;
+    2. otherwise, when some stakeholders have ``sign_off``, every sign-off holder must agree
+       (weight 1 each, quota = their number: unanimity of the approvers);
+    3. otherwise, the counterpart's people decide by simple majority, one person one vote.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    weights : mapping, optional
+        Stakeholder → vote weight, replacing the deal's for those named (what-if).
+    quota : number, optional
+        Replaces the quota.
+
+    Returns
+    -------
+    VotingGame
+
+    Raises
+    ------
+    InvalidGameError
+        When an override names an unknown stakeholder or makes the game invalid.
+    """
+    func = "voting_game"
+    st = deal.stakeholders
+    vw = pd.to_numeric(st["vote_weight"], errors="coerce").fillna(0.0) if "vote_weight" in st \
+        else pd.Series(0.0, index=st.index)
+    if weights is not None or (vw > 0).any():
+        rule = "votes"
+        w = vw.copy()
+        if weights is not None:
+            wo = _as_weights(weights, func)
+            unknown = [k for k in wo.index if k not in w.index]
+            if unknown:
+                raise _bad("weights", func, "keyed by stakeholder ids of the deal", unknown)
+            w.loc[wo.index] = wo.to_numpy()
+        q = deal.meta.quota if quota is None else quota
+        if q is None:
+            q = math.floor(w.sum() / 2) + 1
+            desc = (f"weighted vote, simple majority: {q:g} of {w.sum():g} votes (the deal sets "
+                    f"no quota)")
+            rule = "votes, simple majority"
+        else:
+            desc = f"weighted vote: {float(q):g} of {w.sum():g} votes needed"
+    elif st["sign_off"].astype(bool).any():
+        rule = "sign-off"
+        w = st["sign_off"].astype(bool).astype(float)
+        q = w.sum() if quota is None else quota
+        desc = f"every sign-off holder must agree ({int(w.sum())} approver(s))"
+    else:
+        rule = "majority of the counterpart"
+        w = (st["party"] == deal.counterpart).astype(float)
+        if w.sum() == 0:
+            w = pd.Series(1.0, index=st.index)
+        q = math.floor(w.sum() / 2) + 1 if quota is None else quota
+        desc = f"simple majority of the counterpart's {int(w.sum())} people, one person one vote"
+    w = w[w > 0].astype(float)
+    w.index.name = "stakeholder"
+    w.name = "weight"
+    if len(w) == 0:
+        raise InvalidGameError(f"{func}: no stakeholder has a positive vote weight.")
+    q = _as_quota(q, float(w.sum()), func)
+    return VotingGame(weights=w, quota=q, rule=rule, description=desc)
+
+
+def _trust(st: pd.DataFrame) -> pd.Series:
+    cols = [c for c in ("trust_competence", "trust_benevolence", "trust_reliability") if c in st]
+    if not cols:
+        return pd.Series(0.5, index=st.index, name="trust")
+    t = st[cols].apply(pd.to_numeric, errors="coerce").mean(axis=1, skipna=True)
+    return t.fillna(0.5).clip(0, 1).rename("trust")
+
+
+def effort_to_win(stance, trust, target: float = 0.6):
+    """Effort to bring someone to the target stance: distance to travel × (2 − trust).
+
+    ``effort = max(0, target − stance) · (2 − trust)``: the stance gap on the −1..1 scale, up to
+    doubled when they do not trust us at all (trust 0) and taken at face value when they trust
+    us fully (trust 1). Relative units: compare efforts, do not read them as hours.
+
+    Parameters
+    ----------
+    stance : float or array-like
+        Current stance(s), −1..1.
+    trust : float or array-like
+        Trust in us, 0..1 (mean of competence, benevolence, reliability).
+    target : float, default 0.6
+        Stance we aim for when we win someone over.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> float(effort_to_win(-0.4, 0.5))
+    1.5
+    """
+    s = np.asarray(stance, dtype=float)
+    t = np.clip(np.asarray(trust, dtype=float), 0, 1)
+    out = np.maximum(0.0, target - s) * (2.0 - t)
+    return float(out) if out.ndim == 0 else out
+
+
+def cheapest_winning_set(weights, quota, costs, supporters=()) -> tuple[list, float]:
+    """The set of players to add to the supporters that wins at the least total cost (exact).
+
+    A 0/1 min-cost covering knapsack solved by dynamic programming over the missing weight
+    (``best[r]`` = least cost to add at least r votes), O(n · quota) for integer weights.
+    It ignores the influence network: the benchmark for :func:`coalition_plan`.
+
+    Parameters
+    ----------
+    weights, quota
+        The game (integer weights).
+    costs : mapping
+        Player → cost ≥ 0 of winning them over (players without a cost are never bought).
+    supporters : iterable
+        Players already on side.
+
+    Returns
+    -------
+    (list, float)
+        The players to win over (heaviest first) and their total cost; ``([], 0.0)`` when the
+        supporters already win.
+
+    Raises
+    ------
+    InvalidGameError
+        When even every player with a cost cannot reach the quota.
+
+    Examples
+    --------
+    >>> cheapest_winning_set({"A": 3, "B": 2, "C": 2, "D": 1}, 5, {"A": 5, "B": 1, "C": 1, "D": 1})
+    (['B', 'C', 'D'], 3.0)
+    """
+    func = "cheapest_winning_set"
+    w = _as_weights(weights, func, integer=True)
+    q = _as_quota(quota, float(w.sum()), func)
+    have = set(supporters)
+    need = math.ceil(q - 1e-9 - float(w[[p for p in w.index if p in have]].sum()))
+    if need <= 0:
+        return [], 0.0
+    items = [(p, int(w[p]), float(costs[p])) for p in w.index
+             if p not in have and p in costs and w[p] > 0]
+    INF = math.inf
+    best = np.full(need + 1, INF)
+    best[0] = 0.0
+    take = np.zeros((len(items), need + 1), dtype=bool)
+    for k, (_, wk, ck) in enumerate(items):
+        r = np.arange(need + 1)
+        src = np.maximum(r - wk, 0)
+        cand = best[src] + ck
+        better = cand < best - 1e-12
+        # iterate from the top so each item is used once: src indices come from the old best
+        take[k] = better
+        best = np.where(better, cand, best)
+    if not math.isfinite(best[need]):
+        raise InvalidGameError(f"{func}: the players that can be won over hold too few votes "
+                               f"to reach the quota {q:g}.")
+    chosen, r = [], need
+    for k in range(len(items) - 1, -1, -1):
+        if r > 0 and take[k, r]:
+            chosen.append(items[k][0])
+            r = max(r - items[k][1], 0)
+    chosen.sort(key=lambda p: (-w[p], str(p)))
+    return chosen, float(best[need])
+
+
+# ---------------------------------------------------------------------------------------------
+# coalition building
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class CoalitionPlan:
+    """Who to win over, in which order, to carry the decision at the least effort.
+
+    ``steps`` is the sequential plan (one engagement per row, efforts taken *after* the earlier
+    allies' influence has moved people: momentum); ``collective`` the plan when the group is
+    engaged at once (efforts from today's stances, one round); ``comparison`` sets them side by
+    side with the exact no-network optimum. ``inputs`` holds per stakeholder what made the plan
+    (stance, trust, weight, effort today, supporter today) and ``weights`` the parameters.
+    """
+
+    steps: pd.DataFrame
+    collective: pd.DataFrame
+    comparison: pd.DataFrame
+    inputs: pd.DataFrame
+    weights: dict
+    game: VotingGame
+    coalition: list = field(default_factory=list)
+    influence: pd.DataFrame | None = None
+
+    @property
+    def contributions(self) -> pd.DataFrame:
+        """Effort of each engaged stakeholder in the sequential plan."""
+        return self.steps.set_index("stakeholder")[["effort"]]
+
+    @property
+    def winning_now(self) -> bool:
+        return bool(self.inputs["supporter"].pipe(
+            lambda s: self.game.wins(s[s].index)))
+
+
+def _total_influence(deal, x0: pd.Series, kinds=None) -> tuple[pd.DataFrame | None, str]:
+    """V of Friedkin–Johnsen (share of j's anchor in i's final stance), or None without ties."""
+    if not deal.has("ties"):
+        return None, "no ties table: nobody's move spills over to others"
+    from .influence import friedkin_johnsen, influence_matrix
+
+    W = influence_matrix(deal, kinds=kinds)
+    fj = friedkin_johnsen(W, x0.reindex(W.index))
+    return fj.total_influence, "Friedkin–Johnsen total influence of the ties"
+
+
+def _greedy(names, x0, trust, wts, supporters0, V, quota, threshold, target, momentum,
+            candidates):
+    """Greedy least effort per vote gained; returns steps and the final supporter set."""
+    pos = {p: i for i, p in enumerate(names)}
+    n = len(names)
+    anchor_shift = np.zeros(n)          # Σ_a V[:, a] (target − x0[a]) over allies a
+    allies: list = []
+    stance = x0.copy()
+    sup = set(supporters0)
+    for p in supporters0:               # declared supporters below target hold the target
+        if x0[pos[p]] < target:
+            allies.append(p)
+    def _apply(ally_list):
+        shift = np.zeros(n)
+        for a in ally_list:
+            j = pos[a]
+            d = target - x0[j]
+            if V is not None and d != 0:
+                shift += V[:, j] * d
+        return shift
+    anchor_shift = _apply(allies)
+    stance = np.clip(x0 + anchor_shift, -1, 1)
+    for a in allies:
+        stance[pos[a]] = max(target, x0[pos[a]])
+    sup |= {names[i] for i in range(n) if stance[i] > threshold}
+    support = sum(wts.get(p, 0.0) for p in sup)
+    rows = []
+    step = 0
+    while support < quota - 1e-9:
+        best = None
+        for p in candidates:
+            if p in sup:
+                continue
+            j = pos[p]
+            base = stance[j] if momentum else x0[j]
+            e = float(effort_to_win(base, trust[j], target))
+            # what happens if p is won over
+            shift = anchor_shift.copy()
+            if V is not None and target - x0[j] != 0:
+                shift += V[:, j] * (target - x0[j])
+            st2 = np.clip(x0 + shift, -1, 1)
+            for a in allies + [p]:
+                st2[pos[a]] = max(target, x0[pos[a]])
+            new = {names[i] for i in range(n) if st2[i] > threshold} | sup | {p}
+            gained = sum(wts.get(k, 0.0) for k in new - sup)
+            gain = min(gained, quota - support)
+            if gain <= 0:
+                continue
+            key = (e / gain, -gain, str(p))
+            if best is None or key < best[0]:
+                best = (key, p, e, base, new, shift, st2)
+        if best is None:
+            break
+        _, p, e, base, new, shift, st2 = best
+        step += 1
+        induced = sorted(new - sup - {p}, key=str)
+        allies.append(p)
+        anchor_shift, stance = shift, st2
+        sup = new
+        support = sum(wts.get(k, 0.0) for k in sup)
+        rows.append({"step": step, "stakeholder": p, "stance_before": round(float(base), 4),
+                     "effort": e, "vote_weight": wts.get(p, 0.0),
+                     "induced": tuple(induced), "support_after": support,
+                     "winning_after": support >= quota - 1e-9})
+    steps = pd.DataFrame(rows, columns=["step", "stakeholder", "stance_before", "effort",
+                                        "vote_weight", "induced", "support_after",
+                                        "winning_after"])
+    steps["cumulative_effort"] = steps["effort"].cumsum()
+    return steps, sup, stance
+
+
+def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=None, quota=None,
+                   supporters=None, use_influence: bool = True, kinds=None) -> CoalitionPlan:
+    """The order in which to win people over to reach a winning coalition at the least effort.
+
+    Model (docs/methods/coalitions.md §6):
+
+    * supporters today: stance > ``threshold`` (or the ``supporters`` given);
+    * winning someone over moves their stance to ``target`` at the cost
+      :func:`effort_to_win` (stance gap × (2 − trust));
+    * the influence network carries the move: with V the Friedkin–Johnsen total influence
+      (``powerkit.influence``), an ally j moved by Δⱼ = target − x₀ⱼ shifts everyone's stance by
+      V[:, j]·Δⱼ; anyone pushed above the threshold joins without a meeting of their own;
+    * **sequential** engagement picks, one at a time, the person with the least effort per vote
+      gained (votes capped at what is still missing), each effort measured *after* the earlier
+      allies' influence (momentum); **collective** engagement picks the group by the same rule
+      but with today's stances (everyone in one room, no momentum, one round: shared
+      ownership); the **direct optimum** is the exact least-effort winning set when nobody
+      influences anybody (:func:`cheapest_winning_set`), the benchmark for both.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    threshold : float, default 0.25
+        Stance above which someone counts as a supporter (−1..1 scale).
+    target : float, default 0.6
+        Stance someone holds once won over; must exceed ``threshold``.
+    weights, quota
+        What-if overrides of the voting game (:func:`voting_game`).
+    supporters : list of stakeholder ids, optional
+        Who is already on side (replaces the stance rule); those below the target are taken
+        to hold the target (and pull the people who listen to them).
+    use_influence : bool, default True
+        Use the ties (False: nobody's move spills over).
+    kinds : str or list, optional
+        Tie kinds for :func:`powerkit.influence.influence_matrix`.
+
+    Returns
+    -------
+    CoalitionPlan
+
+    Raises
+    ------
+    ValueError
+        Invalid threshold/target, or unknown supporters.
+
+    References
+    ----------
+    Friedkin, N. E. & Johnsen, E. C. (1999). Social influence networks and opinion change.
+    *Advances in Group Processes* 16, 1–29.
+    Sebenius, J. K. (1996). Sequencing to build coalitions: with whom should I talk first? In
+    Zeckhauser, Keeney & Sebenius (eds), *Wise Choices*, 324–348. Harvard Business School Press.
+    """
+    func = "coalition_plan"
+    for name, v in (("threshold", threshold), ("target", target)):
+        if isinstance(v, bool) or not isinstance(v, Real) or not -1 <= v <= 1:
+            raise _bad(name, func, "a number in [-1, 1]", v)
+    if target <= threshold:
+        raise _bad("target", func, f"above the threshold {threshold}", target)
+    game = voting_game(deal, weights=weights, quota=quota)
+    st = deal.stakeholders
+    names = list(st.index)
+    x0s = pd.to_numeric(st["stance"], errors="coerce").fillna(0.0).clip(-1, 1)
+    trust = _trust(st)
+    if supporters is None:
+        sup0 = [p for p in names if x0s[p] > threshold]
+    else:
+        sup0 = list(dict.fromkeys(supporters))
+        unknown = [p for p in sup0 if p not in st.index]
+        if unknown:
+            raise _bad("supporters", func, "stakeholder ids of the deal", unknown)
+    V, vsrc = (None, "influence switched off")
+    if use_influence:
+        V, vsrc = _total_influence(deal, x0s, kinds)
+    Vm = None if V is None else V.reindex(index=names, columns=names).fillna(0).to_numpy()
+    x0 = x0s.to_numpy(dtype=float)
+    tr = trust.reindex(names).to_numpy(dtype=float)
+    wts = game.weights.to_dict()
+    us_party = deal.us
+    candidates = [p for p in names if st.loc[p, "party"] != us_party]
+    seq, sup_seq, _ = _greedy(names, x0, tr, wts, sup0, Vm, game.quota, threshold, target,
+                              True, candidates)
+    col, sup_col, _ = _greedy(names, x0, tr, wts, sup0, Vm, game.quota, threshold, target,
+                              False, candidates)
+    for df in (seq, col):
+        df.insert(2, "name", [st.loc[p, "name"] for p in df["stakeholder"]])
+        df.insert(3, "party", [st.loc[p, "party"] for p in df["stakeholder"]])
+    effort0 = pd.Series(effort_to_win(x0, tr, target), index=names)
+    sup_set = set(sup0)
+    try:
+        cost = {p: float(effort0[p]) for p in candidates}
+        direct, direct_cost = cheapest_winning_set(game.weights.round().astype(int),
+                                                   game.quota, cost,
+                                                   [p for p in sup0 if p in game.weights.index])
+        direct_ok = True
+    except InvalidGameError:
+        direct, direct_cost, direct_ok = [], math.nan, False
+    support_now = game.support(sup_set)
+    comp = pd.DataFrame([
+        {"approach": "sequential (one by one, momentum)", "engaged": len(seq),
+         "total_effort": float(seq["effort"].sum()), "rounds": len(seq),
+         "support": game.support(sup_seq), "winning": game.wins(sup_seq),
+         "who": tuple(seq["stakeholder"])},
+        {"approach": "collective (together, one round)", "engaged": len(col),
+         "total_effort": float(col["effort"].sum()), "rounds": 1 if len(col) else 0,
+         "support": game.support(sup_col), "winning": game.wins(sup_col),
+         "who": tuple(col["stakeholder"])},
+        {"approach": "direct optimum (no network)", "engaged": len(direct),
+         "total_effort": direct_cost, "rounds": len(direct),
+         "support": game.support(sup_set | set(direct)) if direct_ok else support_now,
+         "winning": direct_ok, "who": tuple(direct)},
+    ]).set_index("approach")
+    inputs = pd.DataFrame({"name": st["name"], "party": st["party"], "stance": x0s,
+                           "trust": trust, "vote_weight": game.weights.reindex(names).fillna(0),
+                           "effort_today": effort0, "supporter": [p in sup_set for p in names],
+                           "candidate": [p in candidates for p in names]})
+    params = {"threshold": threshold, "target": target, "quota": game.quota, "rule": game.rule,
+              "influence": vsrc, "effort": "max(0, target − stance) × (2 − trust)"}
+    coalition = sorted(p for p in sup_seq if p in game.weights.index)
+    return CoalitionPlan(steps=seq, collective=col, comparison=comp, inputs=inputs,
+                         weights=params, game=game, coalition=coalition, influence=V)
+
+
+# ---------------------------------------------------------------------------------------------
+# power mapping
+# ---------------------------------------------------------------------------------------------
+MENDELOW_ENGAGEMENT = {
+    "manage closely": "key player: involve them in shaping the proposal, meet early and often",
+    "keep satisfied": "can stop us but cares little: meet their concerns, brief them before "
+                      "decisions, do not overload them",
+    "keep informed": "cares a lot but cannot decide: keep them up to date — they are potential "
+                     "allies (or vocal critics) and can reach the powerful",
+    "monitor": "watch for changes in their power or interest; minimal effort",
+}
+
+# type: (class, attributes, engagement) — Mitchell, Agle & Wood (1997)
+SALIENCE_TYPES = {
+    "definitive": ("definitive", "power + legitimacy + urgency",
+                   "immediate priority: engage now, at the top of the list"),
+    "dominant": ("expectant", "power + legitimacy",
+                 "formal, regular engagement: their expectations matter and they can act"),
+    "dangerous": ("expectant", "power + urgency",
+                  "watch closely: power and urgency without legitimacy can turn coercive; "
+                  "address the urgency through legitimate channels"),
+    "dependent": ("expectant", "legitimacy + urgency",
+                  "advocacy: they depend on others' power — a powerful ally can adopt their "
+                  "claim (or an opponent can)"),
+    "dormant": ("latent", "power",
+                "keep in view: power they do not use now; little needed until they gain "
+                "urgency"),
+    "discretionary": ("latent", "legitimacy",
+                      "goodwill: a legitimate claim without pressure; courtesy and information"),
+    "demanding": ("latent", "urgency",
+                  "acknowledge, do not over-invest: urgency without power or legitimacy"),
+    "non-stakeholder": ("none", "none", "no engagement needed for this decision"),
+}
+
+
+def mendelow_quadrant(power, interest, power_threshold: float = 0.5,
+                      interest_threshold: float = 0.5) -> str:
+    """Mendelow's power–interest quadrant: manage closely / keep satisfied / keep informed /
+    monitor. High means ≥ the threshold (both on 0..1).
+
+    Examples
+    --------
+    >>> mendelow_quadrant(0.8, 0.2), mendelow_quadrant(0.2, 0.9)
+    ('keep satisfied', 'keep informed')
+    """
+    hp, hi = power >= power_threshold, interest >= interest_threshold
+    if hp and hi:
+        return "manage closely"
+    if hp:
+        return "keep satisfied"
+    if hi:
+        return "keep informed"
+    return "monitor"
+
+
+def salience_type(power: bool, legitimacy: bool, urgency: bool) -> str:
+    """Mitchell, Agle & Wood's stakeholder type from which of the three attributes are present.
+
+    Examples
+    --------
+    >>> salience_type(True, True, True), salience_type(True, False, True)
+    ('definitive', 'dangerous')
+    """
+    key = (bool(power), bool(legitimacy), bool(urgency))
+    return {(True, True, True): "definitive", (True, True, False): "dominant",
+            (True, False, True): "dangerous", (False, True, True): "dependent",
+            (True, False, False): "dormant", (False, True, False): "discretionary",
+            (False, False, True): "demanding", (False, False, False): "non-stakeholder"}[key]
+
+
+def _scaled(s: pd.Series) -> pd.Series:
+    s = s.astype(float).fillna(0.0)
+    m = float(s.max()) if len(s) else 0.0
+    return s / m if m > 0 else s * 0.0
+
+
+def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.5,
+              attribute_threshold: float = 0.5, include_us: bool = False,
+              game: VotingGame | None = None) -> pd.DataFrame:
+    """Every stakeholder on Mendelow's grid and in Mitchell, Agle & Wood's salience types.
+
+    Power (0..1) is the largest of three sources, each scaled by its maximum in the deal
+    (docs/methods/coalitions.md §7):
+
+    * ``voting``: Shapley–Shubik index in the deal's voting game (:func:`voting_game`);
+    * ``formal``: 1 for a sign-off holder, else budget authority / the largest budget;
+    * ``informal``: influence on others in the Friedkin–Johnsen model, Σ_{i≠j} V[i, j] (the
+      shares of j's stance in everyone else's final stance), when the deal has ties.
+
+    Interest is the ``interest`` column (blank: |stance|, a strong view signals interest).
+    An attribute (power, legitimacy, urgency) is *present* when ≥ ``attribute_threshold``;
+    blank legitimacy or urgency count as absent.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    power_threshold, interest_threshold : float, default 0.5
+        Where "high" starts on Mendelow's grid.
+    attribute_threshold : float, default 0.5
+        Where a salience attribute counts as present.
+    include_us : bool, default False
+        Map our own people too.
+    game : VotingGame, optional
+        The voting game (default :func:`voting_game`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by stakeholder: name, party, stance, power, voting, formal, informal,
+        interest, interest_source, legitimacy, urgency, quadrant, mendelow_engagement,
+        salience (type), salience_class, attributes (count), salience_engagement.
+
+    References
+    ----------
+    Mendelow, A. L. (1981). Environmental scanning — the impact of the stakeholder concept.
+    *Proceedings of the 2nd International Conference on Information Systems (ICIS)*, 407–418.
+    Mitchell, R. K., Agle, B. R. & Wood, D. J. (1997). Toward a theory of stakeholder
+    identification and salience: defining the principle of who and what really counts.
+    *Academy of Management Review* 22(4), 853–886.
+    """
+    func = "power_map"
+    for name, v in (("power_threshold", power_threshold),
+                    ("interest_threshold", interest_threshold),
+                    ("attribute_threshold", attribute_threshold)):
+        if isinstance(v, bool) or not isinstance(v, Real) or not 0 <= v <= 1:
+            raise _bad(name, func, "a number in [0, 1]", v)
+    st = deal.stakeholders
+    game = voting_game(deal) if game is None else game
+    ss = power_indices(game.weights, game.quota)["shapley_shubik"].astype(float)
+    voting = _scaled(ss.reindex(st.index).fillna(0.0))
+    budget = pd.to_numeric(st["budget_authority"], errors="coerce").fillna(0.0)
+    formal = pd.concat([st["sign_off"].astype(bool).astype(float), _scaled(budget)],
+                       axis=1).max(axis=1)
+    x0 = pd.to_numeric(st["stance"], errors="coerce").fillna(0.0)
+    informal = pd.Series(0.0, index=st.index)
+    if deal.has("ties"):
+        from .influence import friedkin_johnsen, influence_matrix
+
+        W = influence_matrix(deal)
+        V = friedkin_johnsen(W, x0.reindex(W.index)).total_influence.to_numpy(copy=True)
+        np.fill_diagonal(V, 0.0)  # influence on *others*: one's own anchor does not count
+        informal = _scaled(pd.Series(V.sum(axis=0), index=W.index).reindex(st.index)
+                           .fillna(0.0))
+    power = pd.concat([voting, formal, informal], axis=1).max(axis=1)
+    interest_raw = pd.to_numeric(st["interest"], errors="coerce")
+    interest = interest_raw.fillna(x0.abs()).clip(0, 1)
+    legit = pd.to_numeric(st["legitimacy"], errors="coerce")
+    urg = pd.to_numeric(st["urgency"], errors="coerce")
+    out = pd.DataFrame({"name": st["name"], "party": st["party"], "stance": x0,
+                        "power": power, "voting": voting, "formal": formal,
+                        "informal": informal, "interest": interest,
+                        "interest_source": np.where(interest_raw.isna(), "|stance|",
+                                                    "interest"),
+                        "legitimacy": legit, "urgency": urg})
+    out["quadrant"] = [mendelow_quadrant(p, i, power_threshold, interest_threshold)
+                       for p, i in zip(out["power"], out["interest"], strict=True)]
+    out["mendelow_engagement"] = out["quadrant"].map(MENDELOW_ENGAGEMENT)
+    has_p = out["power"] >= attribute_threshold
+    has_l = legit.fillna(0.0) >= attribute_threshold
+    has_u = urg.fillna(0.0) >= attribute_threshold
+    out["salience"] = [salience_type(a, b, c) for a, b, c in zip(has_p, has_l, has_u,
+                                                                  strict=True)]
+    out["salience_class"] = out["salience"].map(lambda t: SALIENCE_TYPES[t][0])
+    out["attributes"] = has_p.astype(int) + has_l.astype(int) + has_u.astype(int)
+    out["salience_engagement"] = out["salience"].map(lambda t: SALIENCE_TYPES[t][2])
+    if not include_us:
+        out = out[out["party"] != deal.us]
+    out.index.name = "stakeholder"
+    out.attrs.update(power_threshold=power_threshold, interest_threshold=interest_threshold,
+                     attribute_threshold=attribute_threshold, game=game.description)
+    return out.sort_values(["power", "interest"], ascending=False, kind="stable")
+
+
+# ---------------------------------------------------------------------------------------------
+# competing interests
+# ---------------------------------------------------------------------------------------------
+def party_utilities(issues: pd.DataFrame, max_packages: int = 200_000) -> pd.DataFrame:
+    """Every package (one option per issue) with each party's utility.
+
+    ``U_p = Σᵢ w̃_pi · rating_p(i, option) / maxₒ rating_p(i, o)``, with each party's issue
+    weights normalised to sum 1 (the Inspire/GENIUS additive model, as in
+    :mod:`powerkit.value` and docs/deal-format.md). An issue a party does not rate counts 0.
+
+    Parameters
+    ----------
+    issues : pandas.DataFrame
+        The deal's long ``issues`` table: issue, option, party, rating, weight.
+    max_packages : int, default 200000
+        Refuse to enumerate more packages than this.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per issue (the option chosen), then one column ``U(<party>)`` per party.
+
+    Raises
+    ------
+    ValueError
+        More packages than ``max_packages``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"issue": ["fee"] * 4, "option": ["low", "high"] * 2,
+    ...                   "party": ["a", "a", "b", "b"], "rating": [1, 0, 0, 2], "weight": 1})
+    >>> party_utilities(t)[["fee", "U(a)", "U(b)"]].values.tolist()
+    [['low', 1.0, 0.0], ['high', 0.0, 1.0]]
+    """
+    func = "party_utilities"
+    t = issues
+    issue_names = list(pd.unique(t["issue"]))
+    options = {i: list(pd.unique(t.loc[t["issue"] == i, "option"])) for i in issue_names}
+    count = math.prod(len(v) for v in options.values())
+    if count > max_packages:
+        raise ValueError(f"The 'issues' table of {func} gives {count:,} packages, more than "
+                         f"max_packages={max_packages:,}. Merge or drop options (or raise "
+                         f"max_packages).")
+    grids = np.meshgrid(*[np.arange(len(options[i])) for i in issue_names], indexing="ij")
+    idx = [g.ravel() for g in grids]
+    out = pd.DataFrame({i: np.array(options[i], dtype=object)[k]
+                        for i, k in zip(issue_names, idx, strict=True)})
+    for party in pd.unique(t["party"]):
+        g = t[t["party"] == party]
+        wts = g.groupby("issue", sort=False)["weight"].first().astype(float)
+        wts = wts / wts.sum() if wts.sum() > 0 else wts * 0
+        u = np.zeros(count)
+        for i, k in zip(issue_names, idx, strict=True):
+            if i not in wts.index:
+                continue
+            r = g[g["issue"] == i].set_index("option")["rating"].astype(float)
+            r = r.reindex(options[i]).fillna(0.0).to_numpy()
+            mx = r.max()
+            if mx > 0:
+                u += wts[i] * (r / mx)[k]
+        out[f"U({party})"] = u
+    return out
+
+
+def acceptable_packages(deal, reservation=None, weights=None, quota=None,
+                        max_packages: int = 200_000) -> pd.DataFrame:
+    """Packages acceptable to a winning coalition, ranked by how many interests they meet.
+
+    A party *accepts* a package when its utility (:func:`party_utilities`) is at least its
+    reservation utility. The deal stores BATNAs in money, not utility, so by default each
+    party's reservation is its **median package utility** — half of all packages are better for
+    it, the neutral "no worse than a typical outcome" line; override it per party with
+    ``reservation`` (a utility 0..1, e.g. a BATNA you have scored). A package **passes** when we
+    accept it and the accepting parties' votes (sum of their stakeholders' weights in the
+    voting game) reach the quota. Competitors (third parties in our own role) are shown but not
+    asked to accept. Ranking (METHOD.md §6, "meet every stakeholder's core interests rather
+    than optimising for one"): passing first, then the number of parties that accept
+    (breadth), then the smallest surplus over reservation among them, then our utility.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    reservation : mapping, optional
+        Party → reservation utility (0..1) replacing the median default.
+    weights, quota
+        What-if overrides of the voting game.
+    max_packages : int
+        See :func:`party_utilities`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The packages with ``U(<party>)`` columns, ``accepted_by`` (tuple), ``breadth``,
+        ``votes_for``, ``passes``, ``min_surplus``, ``rank`` (1 = best; passing packages
+        only, else NaN). ``.attrs``: ``reservation``, ``party_votes``, ``quota``,
+        ``competitors``.
+
+    Raises
+    ------
+    MissingTableError
+        When the deal has no issues table.
+    """
+    func = "acceptable_packages"
+    issues = deal.table("issues", analysis="competing interests")
+    pk = party_utilities(issues, max_packages=max_packages)
+    parties = list(pd.unique(issues["party"]))
+    game = voting_game(deal, weights=weights, quota=quota)
+    st = deal.stakeholders
+    votes = game.weights.groupby(st["party"].reindex(game.weights.index)).sum()
+    party_votes = {p: float(votes.get(p, 0.0)) for p in parties}
+    pt = deal.parties
+    our_role = pt.loc[deal.us, "role"] if deal.us in pt.index else None
+    competitors = [p for p in parties if p != deal.us and p in pt.index
+                   and pt.loc[p, "side"] == "third" and our_role in ("buyer", "seller")
+                   and pt.loc[p, "role"] == our_role]
+    res = {p: float(pk[f"U({p})"].median()) for p in parties}
+    if reservation is not None:
+        for p, v in dict(reservation).items():
+            if p not in res:
+                raise _bad("reservation", func, f"keyed by parties that rate the issues "
+                           f"({', '.join(map(str, parties))})", p)
+            if isinstance(v, bool) or not isinstance(v, Real) or not 0 <= v <= 1:
+                raise _bad("reservation", func, "utilities in [0, 1]", {p: v})
+            res[p] = float(v)
+    judges = [p for p in parties if p not in competitors]
+    acc = pd.DataFrame({p: pk[f"U({p})"] >= res[p] - 1e-12 for p in judges})
+    pk["accepted_by"] = [tuple(p for p in judges if row[p]) for row in acc.to_dict("records")]
+    pk["breadth"] = acc.sum(axis=1)
+    pk["votes_for"] = acc.mul(pd.Series(party_votes).reindex(judges)).sum(axis=1)
+    us_ok = acc[deal.us] if deal.us in acc else True
+    pk["passes"] = (pk["votes_for"] >= game.quota - 1e-9) & us_ok
+    surplus = pd.DataFrame({p: pk[f"U({p})"] - res[p] for p in judges})
+    pk["min_surplus"] = surplus.where(acc).min(axis=1)
+    us_u = pk[f"U({deal.us})"] if f"U({deal.us})" in pk else pd.Series(0.0, index=pk.index)
+    order = pd.DataFrame({"p": pk["passes"], "b": pk["breadth"], "m": pk["min_surplus"],
+                          "u": us_u}).sort_values(["p", "b", "m", "u"],
+                                                  ascending=False, kind="stable")
+    pk = pk.loc[order.index].reset_index(drop=True)
+    npass = int(pk["passes"].sum())
+    pk["rank"] = pd.Series(np.arange(1, len(pk) + 1), dtype=float).where(pk["passes"])
+    pk.attrs.update(reservation=res, party_votes=party_votes, quota=game.quota,
+                    competitors=competitors, n_passing=npass,
+                    reservation_rule="median package utility" if reservation is None
+                    else "given (others: median package utility)")
+    return pk
+
+
+# ---------------------------------------------------------------------------------------------
+# what-if (widget callback) and the report section
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class CoalitionWhatIf:
+    """Everything the coalition widgets show for one setting of quota, weights and supporters."""
+
+    game: VotingGame
+    power: pd.DataFrame
+    coalitions: pd.DataFrame
+    plan: CoalitionPlan
+    names: dict
+
+    def power_figure(self):
+        from .plots.coalitions import voting_power_figure
+
+        return voting_power_figure(self.power, names=self.names)
+
+    def explorer_figure(self):
+        from .plots.coalitions import coalition_explorer_figure
+
+        sup = list(self.plan.inputs.index[self.plan.inputs["supporter"]])
+        return coalition_explorer_figure(self.coalitions, self.game.weights, supporters=sup,
+                                         names=self.names)
+
+    def path_figure(self):
+        from .plots.coalitions import coalition_path_figure
+
+        return coalition_path_figure(self.plan, names=self.names)
+
+
+def _mark_coalitions(mwc: pd.DataFrame, supporters: set) -> pd.DataFrame:
+    mwc = mwc.copy()
+    mwc["on_side"] = [sum(1 for m in c if m in supporters) for c in mwc["members"]]
+    mwc["to_win"] = [tuple(m for m in c if m not in supporters) for c in mwc["members"]]
+    mwc["missing"] = mwc["size"] - mwc["on_side"]
+    return mwc
+
+
+def what_if(deal, quota=None, weights=None, supporters=None, threshold: float = 0.25,
+            target: float = 0.6, limit: int = 2000) -> CoalitionWhatIf:
+    """Voting power, minimal winning coalitions and the coalition plan for one what-if setting.
+
+    The callback of :func:`powerkit.widgets.coalitions.build_coalitions_widgets`.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    quota : number, optional
+        Votes needed (default: the deal's).
+    weights : mapping, optional
+        Stakeholder → vote weight overrides.
+    supporters : list, optional
+        Who is already on side (default: stance > threshold).
+    threshold, target : float
+        See :func:`coalition_plan`.
+    limit : int, default 2000
+        Most minimal winning coalitions to list.
+
+    Returns
+    -------
+    CoalitionWhatIf
+    """
+    plan = coalition_plan(deal, threshold=threshold, target=target, weights=weights,
+                          quota=quota, supporters=supporters)
+    game = plan.game
+    power = voting_power_table(game.weights, game.quota)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mwc = minimal_winning_coalitions(game.weights, game.quota, limit=limit)
+    sup = set(plan.inputs.index[plan.inputs["supporter"]])
+    names = deal.stakeholders["name"].to_dict()
+    return CoalitionWhatIf(game=game, power=power, coalitions=_mark_coalitions(mwc, sup),
+                           plan=plan, names=names)
+
+
+def _names(deal, ids) -> list[str]:
+    nm = deal.stakeholders["name"]
+    return [str(nm.get(i, i)) for i in ids]
+
+
+def _md_list(names: list[str]) -> str:
+    from .nbtools import esc
+
+    names = [esc(n) for n in names]
+    if not names:
+        return "nobody"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def report_section(deal, threshold: float = 0.25, target: float = 0.6, quota=None,
+                   weights=None, supporters=None, power_threshold: float = 0.5,
+                   interest_threshold: float = 0.5, top_packages: int = 5):
+    """The multi-party power section of the client report.
+
+    Voting power against vote weight, the coalition to build and its order (sequential vs
+    collective), the power–interest map with salience types, and — when the deal rates issues —
+    the packages a winning coalition can accept.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    threshold, target, quota, weights, supporters
+        See :func:`coalition_plan`.
+    power_threshold, interest_threshold : float
+        See :func:`power_map`.
+    top_packages : int, default 5
+        Packages listed.
+
+    Returns
+    -------
+    powerkit.section.Section
+        key ``"coalitions"``; ``headline`` with plain values (see docs/methods/coalitions.md).
+    """
+    from .nbtools import esc
+    from .plots.coalitions import (
+        coalition_path_figure,
+        power_interest_figure,
+        salience_figure,
+        voting_power_figure,
+    )
+    from .section import Section
+
+    title = "Multi-party power: votes, coalitions and the power map"
+    sec = Section(key="coalitions", title=title)
+    if not deal.has("stakeholders"):
+        sec.missing = "No stakeholders table in this deal: multi-party power left out."
+        return sec
+    wi = what_if(deal, quota=quota, weights=weights, supporters=supporters,
+                 threshold=threshold, target=target)
+    game, power, plan = wi.game, wi.power, wi.plan
+    names = wi.names
+    nm = lambda i: str(names.get(i, i))  # noqa: E731
+    top = power.index[0]
+    gap = power["power_vs_weight"].astype(float)
+    gap_id = gap.abs().idxmax()
+    dummies = list(power.index[power["dummy"]])
+    veto = list(power.index[power["veto"]])
+    sup_ids = list(plan.inputs.index[plan.inputs["supporter"]])
+    support_now = game.support(sup_ids)
+    winning_now = game.wins(sup_ids)
+    seq = plan.comparison.loc["sequential (one by one, momentum)"]
+    col = plan.comparison.loc["collective (together, one round)"]
+    pmap = power_map(deal, power_threshold=power_threshold,
+                     interest_threshold=interest_threshold, game=game)
+    hl = {
+        "rule": game.rule,
+        "quota": float(game.quota),
+        "total_votes": float(game.total),
+        "voters": int(len(game.weights)),
+        "top_power": nm(top),
+        "top_power_shapley_shubik": round(float(power.loc[top, "shapley_shubik"]), 4),
+        "top_power_weight_share": round(float(power.loc[top, "weight_share"]), 4),
+        "largest_gap": nm(gap_id),
+        "largest_gap_value": round(float(gap[gap_id]), 4),
+        "dummies": [nm(i) for i in dummies],
+        "veto_players": [nm(i) for i in veto],
+        "minimal_winning_coalitions": int(len(wi.coalitions)),
+        "support_now": float(support_now),
+        "winning_now": bool(winning_now),
+        "plan_order": [nm(i) for i in plan.steps["stakeholder"]],
+        "plan_effort_sequential": round(float(seq["total_effort"]), 3),
+        "plan_effort_collective": round(float(col["total_effort"]), 3),
+        "plan_rounds_sequential": int(seq["rounds"]),
+        "plan_winning": bool(seq["winning"]),
+        "coalition": [nm(i) for i in plan.coalition],
+        "manage_closely": int((pmap["quadrant"] == "manage closely").sum()),
+        "definitive": int((pmap["salience"] == "definitive").sum()),
+    }
+    intro = (
+        "### Who really holds the votes\n"
+        "Votes are the surface of power in a deciding body; what counts is how often a member's "
+        "vote turns a losing side into a winning one. The **Shapley–Shubik index** is the share "
+        "of all voting orders in which a member casts that decisive vote; the **Banzhaf index** "
+        "counts the coalitions in which their defection would sink the decision. A member whose "
+        "vote is never decisive (a *dummy*) has no voting power however many votes they hold; "
+        "a member without whom no coalition wins holds a *veto*.\n\n"
+        f"Decision rule: {esc(game.description)}.")
+    sec.add(intro)
+    show = power[["weight", "weight_share", "shapley_shubik", "banzhaf", "power_vs_weight",
+                  "dummy", "veto"]].copy()
+    show.insert(0, "name", [nm(i) for i in show.index])
+    for c in ("weight_share", "shapley_shubik", "banzhaf", "power_vs_weight"):
+        show[c] = show[c].astype(float).round(3)
+    sec.add(voting_power_figure(power, names=names), show.reset_index(drop=True))
+    notes = []
+    if dummies:
+        notes.append(f"{_md_list([nm(i) for i in dummies])} hold votes but are never decisive: "
+                     "winning them over adds no power to a coalition (their goodwill may "
+                     "still matter through influence).")
+    if veto:
+        notes.append(f"{_md_list([nm(i) for i in veto])} can block any decision alone: no "
+                     "coalition wins without them.")
+    notes.append(f"There are {len(wi.coalitions)} minimal winning coalitions: groups that win "
+                 "and lose if any member leaves.")
+    sec.add(" ".join(notes))
+    build = ["### The coalition to build",
+             "From the people who support us today we add, one at a time, the person who brings "
+             "the most missing votes per unit of effort (effort grows with the distance to "
+             "travel and shrinks with their trust in us). Each ally pulls the people who "
+             "listen to them, so later conversations start from warmer stances — the momentum "
+             "of **sequential** engagement. **Collective** engagement brings the group "
+             "together at once: one round, shared ownership of the decision, but everyone "
+             "starts from today's stance."]
+    if winning_now:
+        build.append(f"Today's supporters already hold {support_now:g} of the {game.quota:g} "
+                     "votes needed: the task is to keep them on side.")
+    elif len(plan.steps):
+        build.append(f"Today's supporters hold {support_now:g} of the {game.quota:g} votes "
+                     f"needed. Win over, in this order: "
+                     f"{_md_list([nm(i) for i in plan.steps['stakeholder']])}.")
+    sec.add("\n\n".join(build))
+    if len(plan.steps):
+        steps = plan.steps[["step", "name", "party", "stance_before", "effort", "vote_weight",
+                            "support_after", "winning_after"]].copy()
+        steps["also_won_through_influence"] = [", ".join(nm(i) for i in t)
+                                               for t in plan.steps["induced"]]
+        steps["effort"] = steps["effort"].round(3)
+        sec.add(steps, coalition_path_figure(plan, names=names))
+    comp = plan.comparison.drop(columns="who").copy()
+    comp["total_effort"] = comp["total_effort"].astype(float).round(3)
+    sec.add(comp.reset_index())
+    sec.add("### Power map\n"
+            "Mendelow's grid places everyone by power (the largest of voting power, formal "
+            "authority and informal influence in the network, each scaled 0–1) and interest: "
+            "*manage closely* the powerful and interested, *keep satisfied* the powerful but "
+            "indifferent, *keep informed* the interested without power, *monitor* the rest. "
+            "Mitchell, Agle & Wood add legitimacy and urgency: a stakeholder with all three "
+            "attributes is *definitive* and comes first.")
+    sec.add(power_interest_figure(pmap), salience_figure(pmap))
+    pm = pmap[["name", "party", "power", "interest", "quadrant", "salience",
+               "mendelow_engagement"]].copy()
+    pm[["power", "interest"]] = pm[["power", "interest"]].round(2)
+    sec.add(pm.reset_index(drop=True))
+    if deal.has("issues"):
+        pk = acceptable_packages(deal, weights=weights, quota=quota)
+        passing = pk[pk["passes"]]
+        hl["packages_passing"] = int(len(passing))
+        hl["packages_total"] = int(len(pk))
+        sec.add("### Competing interests\n"
+                "A package (one option per issue) is acceptable to a party when it gives them "
+                "at least their reservation utility (by default their median package: no worse "
+                "than a typical outcome). It can pass when we accept it and the parties that "
+                "accept it hold enough votes. Among those, the best packages meet the most "
+                "parties' interests, with the widest margin for the least satisfied.")
+        if len(passing):
+            best = passing.iloc[0]
+            issues = list(pd.unique(deal.issues["issue"]))
+            hl["best_package"] = {str(i): str(best[i]) for i in issues}
+            hl["best_package_breadth"] = int(best["breadth"])
+            cols = issues + [c for c in pk.columns if c.startswith("U(")] + \
+                ["breadth", "votes_for", "min_surplus"]
+            tbl = passing[cols].head(top_packages).copy()
+            num = tbl.select_dtypes("number").columns
+            tbl[num] = tbl[num].round(3)
+            sec.add(tbl.reset_index(drop=True))
+        else:
+            hl["best_package"] = None
+            sec.add("No package is acceptable to a winning coalition at these reservation "
+                    "levels: widen the options or lower a reservation.")
+    sec.headline = hl
+    if winning_now:
+        tail = f"today's supporters already hold {hl['support_now']:g} of the {hl['quota']:g} votes needed."
+    elif hl["plan_order"]:
+        tail = (f"today's supporters hold {hl['support_now']:g} of the {hl['quota']:g} votes "
+                f"needed; win over {_md_list(hl['plan_order'])} in that order (effort "
+                f"{hl['plan_effort_sequential']:.2f} one by one vs "
+                f"{hl['plan_effort_collective']:.2f} together).")
+    else:
+        tail = (f"today's supporters hold {hl['support_now']:g} of the {hl['quota']:g} votes "
+                "needed and no plan reaches the quota.")
+    sec.summary = (f"{esc(hl['top_power'])} holds the most voting power "
+                   f"({hl['top_power_shapley_shubik']:.0%} Shapley–Shubik for "
+                   f"{hl['top_power_weight_share']:.0%} of the votes); {tail}")
+    return sec

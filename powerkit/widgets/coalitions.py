@@ -1,0 +1,108 @@
+"""Widgets of walkthrough 5 (multi-party power): quota, vote weights and who is on side.
+
+The callback is :func:`powerkit.coalitions.what_if`; the builder only wires the controls to it
+and redraws the figures and tables in ``Output`` widgets.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .. import coalitions as pc
+from ..nbtools import esc
+
+__all__ = ["build_coalitions_widgets"]
+
+
+def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6):
+    """Controls for the quota, each voter's weight and who is already on side.
+
+    Every change calls :func:`powerkit.coalitions.what_if` and redraws voting power vs weight,
+    the coalition path and the coalition explorer, plus the plan table.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    threshold, target : float
+        Stance rule and target of :func:`powerkit.coalitions.coalition_plan`.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (dict of widgets), ``refresh()`` and ``last`` (the latest
+        :class:`powerkit.coalitions.CoalitionWhatIf`).
+
+    Examples
+    --------
+    The callback, called the way the controls call it (a what-if quota on a toy deal is in
+    tests/test_coalitions.py):
+
+    >>> callable(pc.what_if)
+    True
+    """
+    base = pc.what_if(deal, threshold=threshold, target=target)
+    game = base.game
+    st = deal.stakeholders
+    style = {"description_width": "initial"}
+    ctl: dict = {}
+    ctl["quota"] = w.IntSlider(value=int(round(game.quota)), min=1, max=int(game.total) * 2,
+                               step=1, description="votes needed (quota)",
+                               continuous_update=False, style=style,
+                               layout=w.Layout(width="420px"))
+    voters = list(game.weights.index)
+    weight_boxes = []
+    for p in voters:
+        ctl[("weight", p)] = w.BoundedIntText(value=int(round(game.weights[p])), min=0,
+                                              max=10_000, description=esc(st.loc[p, "name"]),
+                                              style=style, layout=w.Layout(width="260px"))
+        weight_boxes.append(ctl[("weight", p)])
+    options = [(f"{st.loc[p, 'name']} ({st.loc[p, 'party']})", p) for p in st.index]
+    on_side = list(base.plan.inputs.index[base.plan.inputs["supporter"]])
+    ctl["supporters"] = w.SelectMultiple(options=options, value=tuple(on_side), rows=8,
+                                         description="on side today", style=style,
+                                         layout=w.Layout(width="420px"))
+    status = w.HTML()
+    power_out, path_out, table_out, explorer_out = w.Output(), w.Output(), w.Output(), w.Output()
+    box = w.VBox([w.HTML("<b>Decision rule and who is on side</b> (the quota may exceed the "
+                         "votes while you edit weights: it is checked on each change)"),
+                  ctl["quota"], w.HTML("<b>Vote weights</b>"),
+                  w.GridBox(weight_boxes, layout=w.Layout(
+                      grid_template_columns="repeat(3, 270px)")),
+                  ctl["supporters"], status, power_out, path_out, table_out, explorer_out])
+    box.controls = ctl
+    box.last = base
+
+    def refresh(*_):
+        from IPython.display import HTML, display
+
+        weights = {p: ctl[("weight", p)].value for p in voters}
+        try:
+            res = pc.what_if(deal, quota=ctl["quota"].value, weights=weights,
+                             supporters=list(ctl["supporters"].value), threshold=threshold,
+                             target=target)
+        except ValueError as exc:
+            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
+            return
+        box.last = res
+        plan = res.plan
+        cmp = plan.comparison
+        seq = cmp.iloc[0]
+        status.value = (f"{esc(res.game.description)} · on side today: "
+                        f"{res.game.support(ctl['supporters'].value):g} votes · "
+                        f"{len(res.coalitions)} minimal winning coalitions · sequential plan: "
+                        f"{int(seq['engaged'])} people, effort {seq['total_effort']:.2f}")
+        for out in (power_out, path_out, table_out, explorer_out):
+            out.clear_output(wait=True)
+        with power_out:
+            display(res.power_figure())
+        with path_out:
+            display(res.path_figure())
+        with table_out:
+            display(HTML(cmp.drop(columns="who").round(3).to_html()))
+        with explorer_out:
+            display(res.explorer_figure())
+
+    for c in ctl.values():
+        c.observe(refresh, names="value")
+    box.refresh = refresh
+    refresh()
+    return box
