@@ -5,4 +5,5 @@ One submodule per walkthrough; everything is re-exported here.
 from .common import *  # noqa: F401,F403
 from .value import *  # noqa: F401,F403
 from .constraints import *  # noqa: F401,F403
+from .power import *  # noqa: F401,F403
 from .coalitions import *  # noqa: F401,F403
