@@ -57,7 +57,8 @@ __all__ = [
 
 ITEX_CYPRESS_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "itex_cypress_scoring.csv"
 
-_GRID_BITS = 40  # utilities are compared on a grid of 2**-40 of the largest achievable total
+_GRID_BITS = 30  # final utilities are compared on a grid of 2**-30 of the largest achievable total
+_MC_ENUMERATE = 200_000  # monte_carlo enumerates the packages up to this many, else merges
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,16 +394,14 @@ def load_itex_cypress(path: str | Path | None = None, us: str = "itex"):
 # --------------------------------------------------------------------------------------------
 # the exact Pareto frontier
 # --------------------------------------------------------------------------------------------
-def _grid(space: _Space) -> tuple[list[np.ndarray], list[np.ndarray], float, float]:
-    """Snap contributions to an integer grid so that sums are exact and order-free."""
-    out = []
-    steps = []
-    for side in (space.us, space.them):
-        top = sum(float(np.abs(a).max()) for a in side)
-        step = 2.0 ** (math.ceil(math.log2(top)) - _GRID_BITS) if top > 0 else 1.0
-        out.append([np.rint(a / step).astype(np.int64) for a in side])
-        steps.append(step)
-    return out[0], out[1], steps[0], steps[1]
+def _resolution(side) -> float:
+    """Grid step of one side: 2**-30 of the largest achievable |utility| (a power of two)."""
+    top = sum(float(np.abs(a).max()) for a in side)
+    return 2.0 ** (math.ceil(math.log2(top)) - _GRID_BITS) if top > 0 else 1.0
+
+
+def _quantise(x: np.ndarray, step: float) -> np.ndarray:
+    return np.floor(x / step + 0.5).astype(np.int64)
 
 
 def _front_mask(u: np.ndarray, t: np.ndarray, key: np.ndarray) -> np.ndarray:
@@ -416,29 +415,36 @@ def _front_mask(u: np.ndarray, t: np.ndarray, key: np.ndarray) -> np.ndarray:
     return order[keep]
 
 
-def _merge(U: list[np.ndarray], T: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _merge(U: list[np.ndarray], T: list[np.ndarray], step_u: float,
+           step_t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Frontier of the Minkowski sum of per-issue option sets, issue by issue.
 
-    Returns (u, t, choice) with choice[k, i] the option index of issue i in frontier package k,
-    packages sorted by u descending.
+    Partial packages are pruned on their exact floating-point sums (float addition is
+    monotone, so a partial package weakly dominated in floats stays weakly dominated, or
+    equal, after any completion); the last stage compares the sums rounded to the grid.
+    Returns (u, t, choice) with choice[k, i] the option index of issue i in frontier package
+    k, packages sorted by u descending.
     """
-    fu = np.zeros(1, dtype=np.int64)
-    ft = np.zeros(1, dtype=np.int64)
+    fu = np.zeros(1)
+    ft = np.zeros(1)
     rank = np.zeros(1, dtype=np.int64)
     parents, choices = [], []
-    for u, t in zip(U, T, strict=True):
+    n = len(U)
+    for i, (u, t) in enumerate(zip(U, T, strict=True)):
         m = len(u)
         opts = _front_mask(u, t, np.arange(m))               # the issue's own frontier
         cu = (fu[:, None] + u[opts][None, :]).ravel()
         ct = (ft[:, None] + t[opts][None, :]).ravel()
         key = (rank[:, None] * m + opts[None, :]).ravel()    # lexicographic order of packages
-        sel = _front_mask(cu, ct, key)
+        if i == n - 1:
+            sel = _front_mask(_quantise(cu, step_u), _quantise(ct, step_t), key)
+        else:
+            sel = _front_mask(cu, ct, key)
         parents.append(sel // len(opts))
         choices.append(opts[sel % len(opts)])
         fu, ft = cu[sel], ct[sel]
         rank = np.empty(len(sel), dtype=np.int64)
         rank[np.argsort(key[sel], kind="stable")] = np.arange(len(sel))
-    n = len(U)
     choice = np.empty((len(fu), n), dtype=np.int64)
     idx = np.arange(len(fu))
     for i in range(n - 1, -1, -1):
@@ -463,16 +469,19 @@ def _packages_frame(space: _Space, choice: np.ndarray) -> pd.DataFrame:
 
 
 def _frontier_choice(space: _Space) -> np.ndarray:
-    U, T, _, _ = _grid(space)
-    return _merge(U, T)[2]
+    return _merge(list(space.us), list(space.them), _resolution(space.us),
+                  _resolution(space.them))[2]
 
 
 def pareto_frontier(options: pd.DataFrame) -> pd.DataFrame:
     """Every Pareto-efficient package, exactly, without enumerating the packages.
 
     A package is removed when another package is at least as good for both sides and better for
-    one (weak dominance). Among packages with exactly the same pair of utilities one is kept:
-    the first in lexicographic order of option positions (issues and options in table order).
+    one (weak dominance). Among packages with equal utilities one is kept: the first in
+    lexicographic order of option positions (issues and options in table order). "Equal" means
+    equal after rounding both utilities to a grid of 2⁻³⁰ (≈10⁻⁹) of the largest achievable
+    utility, so that ties in the data (0.1 + 0.7 and 0.4 + 0.4) stay ties although floating-point
+    sums differ in the last bits.
 
     Algorithm: the utilities of a package are sums over issues, so the set of packages is the
     Minkowski sum of the per-issue option sets. A package whose partial sum over the first k
@@ -480,10 +489,9 @@ def pareto_frontier(options: pd.DataFrame) -> pd.DataFrame:
     first k choices), so the frontier is built issue by issue: combine the current frontier with
     the next issue's own frontier, sort by (us desc, them desc, lexicographic key) and keep a
     point only if its ``them`` beats the running maximum (one numpy sweep); back-pointers keep
-    each package's composition. Cost: Σ_k |F_{k-1}|·m_k·log — the size of the intermediate
-    frontiers, not the product of the option counts. Utilities are compared on a grid of
-    2⁻⁴⁰ of the largest achievable total (≈10⁻¹² relative), so sums are exact integers and
-    ties are ties whatever the order of addition.
+    each package's composition. Cost: Σ_k |F_{k-1}|·m_k·log of the intermediate frontier
+    sizes, not the product of the option counts (the frontier itself can still be large when
+    every package trades one side against the other exactly).
 
     Parameters
     ----------
@@ -1130,7 +1138,7 @@ def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
     fvals = np.empty((grid, n_draws))
     sizes = space.sizes
     total = int(np.prod(sizes, dtype=object))
-    if total <= 200_000:
+    if total <= _MC_ENUMERATE:
         choice = np.stack(np.unravel_index(np.arange(total), sizes), axis=1)
         U = sum(space.us[i][choice[:, i]] for i in range(n))
         order = np.argsort(-U, kind="stable")
@@ -1144,11 +1152,10 @@ def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
             cm = np.maximum.accumulate(T, axis=0)
             fvals[:, sl] = cm[np.maximum(cnt - 1, 0), :]
     else:
-        Uint, _, _, _ = _grid(space)
+        step_u = _resolution(space.us)
         for dd in range(n_draws):
-            tspace = _Space(space.issues, space.options, space.us, tuple(c[:, dd] for c in C))
-            _, Tint, _, _ = _grid(tspace)
-            _, _, chf = _merge(Uint, Tint)
+            Td = [np.ascontiguousarray(c[:, dd]) for c in C]
+            _, _, chf = _merge(list(space.us), Td, step_u, _resolution(Td))
             fu = sum(space.us[i][chf[:, i]] for i in range(n))
             ft = sum(C[i][chf[:, i], dd] for i in range(n))
             o = np.argsort(-fu, kind="stable")
@@ -1499,7 +1506,7 @@ def report_section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spr
     a = what_if(deal, batna=batna, proposed=proposed, alpha=alpha)
     mc = monte_carlo(a.options, n_draws=n_draws, weight_spread=weight_spread,
                      batna_them=a.disagreement[1], seed=seed)
-    rec = recommended_packages(a, mc)
+    rec = recommended_packages(a, mc if a.disagreement[1] > 0 else None)
     ev = a.evaluation
     h = {"packages": a.n_packages, "frontier_packages": len(a.frontier),
          "zopa_frontier_packages": a.n_zopa_frontier, "alpha": round(a.alpha, 3),

@@ -1,0 +1,141 @@
+"""Widgets of walkthrough 4 (value creation): issue weights, BATNAs, α and the proposal.
+
+The callback is :func:`powerkit.value.what_if` (plus :func:`powerkit.value.monte_carlo` for the
+band); the builder only wires sliders to it and redraws the figures in ``Output`` widgets.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+
+from .. import value as pv
+from ..nbtools import esc
+
+__all__ = ["build_value_widgets"]
+
+_NONE = "(no proposal)"
+
+
+def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
+                        weight_spread: float = 0.25, n_draws: int = 300, seed: int = 0):
+    """Sliders for each side's issue weights, both BATNAs and α, dropdowns for the proposal.
+
+    Every change calls :func:`powerkit.value.what_if` with the current values and redraws the
+    utility-space figure (with the Monte Carlo band), the recommended packages and the issue
+    priorities.
+
+    Parameters
+    ----------
+    deal : Deal
+        A deal with an ``issues`` table.
+    batna : (float, float)
+        Starting BATNAs in utility units.
+    proposed : mapping, optional
+        Starting proposal (default: the latest complete offer, if any).
+    alpha : float, optional
+        Starting α (default :func:`powerkit.value.default_alpha`).
+    weight_spread : float
+        Uncertainty about their weights for the band and P(beats their BATNA).
+    n_draws, seed : int
+        Monte Carlo draws (kept small for a live widget) and seed.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (dict of the widgets by name), ``refresh()`` (redraw now),
+        ``last`` (the latest :class:`powerkit.value.ValueAnalysis`) and ``figures`` (the latest
+        utility-space figure, recommended-packages table and priority figure).
+
+    Examples
+    --------
+    The callback, called the way the sliders call it:
+
+    >>> a = pv.what_if(pv.load_itex_cypress(), weights={"Price": (30, 50)}, batna=(0.2, 0.2),
+    ...                proposed={}, alpha=0.5)
+    >>> a.n_packages, a.evaluation is None
+    (180, True)
+    """
+    options = pv.options_from_deal(deal)
+    issues = list(pd.unique(options["issue"]))
+    wts = options.groupby("issue", sort=False)[["us_weight", "them_weight"]].first()
+    a0, _ = pv.default_alpha(deal) if alpha is None else (float(alpha), "given")
+    if proposed is None:
+        proposed = pv.latest_offer(deal, options) or {}
+    style = {"description_width": "initial"}
+    lay = w.Layout(width="320px")
+    ctl: dict = {}
+    rows = []
+    for i in issues:
+        su = w.FloatSlider(value=round(float(wts.loc[i, "us_weight"]) * 100, 1), min=0, max=100,
+                           step=1, description=f"{esc(i)} (us)", continuous_update=False,
+                           style=style, layout=lay)
+        st = w.FloatSlider(value=round(float(wts.loc[i, "them_weight"]) * 100, 1), min=0, max=100,
+                           step=1, description=f"{esc(i)} (them)", continuous_update=False,
+                           style=style, layout=lay)
+        opts = [_NONE, *options.loc[options["issue"] == i, "option"].tolist()]
+        dd = w.Dropdown(options=opts, value=proposed.get(i, _NONE) if proposed.get(i) in opts else _NONE,
+                        description=f"{esc(i)}: proposal", style=style, layout=lay)
+        ctl[("us", i)], ctl[("them", i)], ctl[("proposal", i)] = su, st, dd
+        rows.append(w.HBox([su, st, dd]))
+    ctl["batna_us"] = w.FloatSlider(value=float(batna[0]), min=0, max=1, step=0.01,
+                                    description="our BATNA (utility)", continuous_update=False,
+                                    style=style, layout=lay)
+    ctl["batna_them"] = w.FloatSlider(value=float(batna[1]), min=0, max=1, step=0.01,
+                                      description="their BATNA (utility)", continuous_update=False,
+                                      style=style, layout=lay)
+    ctl["alpha"] = w.FloatSlider(value=round(a0, 2), min=0, max=1, step=0.01,
+                                 description="our bargaining weight α", continuous_update=False,
+                                 style=style, layout=lay)
+    fig_out, table_out, prio_out = w.Output(), w.Output(), w.Output()
+    status = w.HTML()
+    box = w.VBox([w.HTML("<b>Issue weights (0–100, normalised per side) and the proposal on the "
+                         "table</b>"), *rows,
+                  w.HBox([ctl["batna_us"], ctl["batna_them"], ctl["alpha"]]), status,
+                  fig_out, table_out, prio_out])
+
+    def refresh(*_):
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+
+        from .. import plots
+
+        weights = {i: (ctl[("us", i)].value, ctl[("them", i)].value) for i in issues}
+        pkg = {i: ctl[("proposal", i)].value for i in issues}
+        pkg = None if any(v == _NONE for v in pkg.values()) else pkg
+        try:
+            a = pv.what_if(deal, weights=weights, batna=(ctl["batna_us"].value, ctl["batna_them"].value),
+                           proposed=pkg or {}, alpha=ctl["alpha"].value)
+        except ValueError as exc:
+            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
+            return
+        mc = pv.monte_carlo(a.options, n_draws=n_draws, weight_spread=weight_spread,
+                            batna_them=a.disagreement[1], seed=seed)
+        box.last = a
+        if a.nash is None:
+            status.value = ("<span style='color:#c0392b'>No package beats both BATNAs: the ZOPA "
+                            "is empty.</span>")
+        else:
+            status.value = (f"{a.n_zopa_frontier} efficient packages beat both BATNAs; Nash "
+                            f"package: us {a.nash.us:.2f}, them {a.nash.them:.2f}.")
+        box.figures = (plots.utility_space_figure(a, mc=mc),
+                       pv.recommended_packages(a, mc).round(3),
+                       plots.issue_priority_figure(a))
+        if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
+            return
+        for out in (fig_out, table_out, prio_out):
+            out.clear_output(wait=True)
+        with fig_out:
+            display(box.figures[0])
+        with table_out:
+            display(HTML(box.figures[1].to_html(index=False)))
+        with prio_out:
+            display(box.figures[2])
+
+    for c in ctl.values():
+        c.observe(refresh, names="value")
+    box.controls = ctl
+    box.refresh = refresh
+    box.last = None
+    box.figures = ()
+    refresh()
+    return box
