@@ -542,6 +542,18 @@ def _ratings_map(ratings, caller) -> dict:
     return out
 
 
+def _strs(values) -> np.ndarray:
+    """Ids as a numpy object array of str (fast to iterate, unlike Arrow-backed strings)."""
+    arr = np.asarray(values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else values,
+                     dtype=object)
+    return np.array([x if isinstance(x, str) else str(x) for x in arr], dtype=object)
+
+
+def _objs(arr) -> pd.Series:
+    """An object-dtype Series (the loader's dtype for text; avoids string inference)."""
+    return pd.Series(np.asarray(arr, dtype=object), dtype=object)
+
+
 def evidence_weights(deal, *, off: Iterable[str] = (), ratings=None, credibility=None,
                      rating_lr=None) -> pd.DataFrame:
     """The deal's evidence rows with their likelihood ratio, credibility and weight (bits).
@@ -581,70 +593,97 @@ def evidence_weights(deal, *, off: Iterable[str] = (), ratings=None, credibility
     hyp = deal.table("hypotheses", analysis="the hidden-constraints analysis")
     cols = ["evidence", "hypothesis", "description", "date", "source", "credibility", "rating",
             "p_if_true", "p_if_false"]
-    ev = deal.evidence if deal.has("evidence") else pd.DataFrame(columns=cols)
-    ev = ev[cols].copy().reset_index(drop=True)
-    ev["evidence"] = ev["evidence"].astype(str)
-    ev["hypothesis"] = ev["hypothesis"].astype(str)
+    src = deal.evidence if deal.has("evidence") else pd.DataFrame(columns=cols)
+    n = len(src)
+    e_id = _strs(src["evidence"])
+    h_id = _strs(src["hypothesis"])
+    rating = src["rating"].to_numpy(dtype=object, copy=True)
+    rating[pd.isna(rating)] = None
+    pt = pd.to_numeric(src["p_if_true"], errors="coerce").to_numpy(dtype=float, copy=True)
+    pf = pd.to_numeric(src["p_if_false"], errors="coerce").to_numpy(dtype=float, copy=True)
+    cred = pd.to_numeric(src["credibility"], errors="coerce").to_numpy(dtype=float, copy=True)
+    cred = np.where(np.isnan(cred), 1.0, cred)
+    source = src["source"].to_numpy(dtype=object)
+    desc = src["description"].to_numpy(dtype=object)
+    dates = src["date"].to_numpy()
     off = {str(x) for x in (off or ())}
-    unknown_off = off - set(ev["evidence"])
+    known_e = set(e_id)
+    unknown_off = off - known_e
     if unknown_off:
         raise ValueError(f"The 'off' parameter of {caller} must list evidence ids of the deal "
-                         f"({', '.join(dict.fromkeys(ev['evidence']))}). "
+                         f"({', '.join(dict.fromkeys(e_id))}). "
                          f"Got {sorted(unknown_off)!r} instead.")
     rmap = _ratings_map(ratings, caller)
     if rmap:
-        keys = list(zip(ev["evidence"], ev["hypothesis"], strict=True))
-        known = set(keys)
-        new_rows = [k for k in rmap if k not in known]
-        for e, h in new_rows:  # a rating for a cell the file leaves blank
-            if e not in set(ev["evidence"]) or h not in set(hyp.index):
+        row_of = {k: i for i, k in enumerate(zip(e_id, h_id, strict=True))}
+        extra = []
+        for e, h in rmap:
+            if (e, h) in row_of:
+                continue
+            if e not in known_e or h not in set(hyp.index):
                 raise ValueError(f"The 'ratings' parameter of {caller} must name evidence ids and "
                                  f"hypothesis ids of the deal. Got {(e, h)!r} instead.")
-            base = ev.loc[ev["evidence"] == e].iloc[0].copy()
-            base["hypothesis"] = h
-            ev = pd.concat([ev, base.to_frame().T], ignore_index=True)
-        keys = list(zip(ev["evidence"], ev["hypothesis"], strict=True))
-        for i, k in enumerate(keys):
-            if k in rmap:
-                ev.loc[i, "rating"] = rmap[k]
-                ev.loc[i, ["p_if_true", "p_if_false"]] = np.nan
-    cred = pd.to_numeric(ev["credibility"], errors="coerce").fillna(1.0).astype(float)
+            extra.append((e, h, int(np.flatnonzero(e_id == e)[0])))
+        if extra:  # a rating for a cell the file leaves blank: copy the item's first row
+            take = np.array([i for _, _, i in extra])
+            e_id = np.concatenate([e_id, np.array([e for e, _, _ in extra], dtype=object)])
+            h_id = np.concatenate([h_id, np.array([h for _, h, _ in extra], dtype=object)])
+            rating, pt, pf = (np.concatenate([a, a[take]]) for a in (rating, pt, pf))
+            cred, source, desc, dates = (np.concatenate([a, a[take]])
+                                         for a in (cred, source, desc, dates))
+            n = len(e_id)
+            row_of = {k: i for i, k in enumerate(zip(e_id, h_id, strict=True))}
+        for k, r in rmap.items():
+            i = row_of[k]
+            rating[i], pt[i], pf[i] = r, np.nan, np.nan
     if credibility:
         if not isinstance(credibility, Mapping):
             raise ValueError(f"The 'credibility' parameter of {caller} must be a mapping from "
                              f"evidence ids or sources to weights in [0, 1]. "
                              f"Got {credibility!r} instead.")
-        vals = np.array([float(v) for v in credibility.values()])
+        try:
+            vals = np.array([float(v) for v in credibility.values()])
+        except (TypeError, ValueError):
+            vals = np.array([np.nan])
         _check_unit(vals, "credibility", caller, "weights in [0, 1]")
-        by_src = ev["source"].map(lambda s: credibility.get(s) if s is not None else None)
-        by_id = ev["evidence"].map(credibility.get)
-        cred = by_id.combine_first(by_src).combine_first(cred).astype(float)
-    ev["credibility"] = cred
-    for c in ("p_if_true", "p_if_false"):
-        ev[c] = pd.to_numeric(ev[c], errors="coerce").astype(float)
-    ev["rating"] = ev["rating"].where(ev["rating"].notna(), None)
-    ev["active"] = ~ev["evidence"].isin(off)
-    group = hyp["group"].reindex(ev["hypothesis"]).to_numpy()
-    grouped = pd.notna(group)
-    is_rating = ev["rating"].notna().to_numpy()
-    pt = np.log2(np.maximum(ev["p_if_true"].to_numpy(), EPS))
-    pf_clip = np.maximum(ev["p_if_false"].to_numpy(), EPS)
+        cred = np.array([float(credibility[e]) if e in credibility else
+                         float(credibility[s]) if (s is not None and s in credibility) else c
+                         for e, s, c in zip(e_id, source, cred, strict=True)])
+    active = np.array([e not in off for e in e_id], dtype=bool)
+    hpos = {x: i for i, x in enumerate(_strs(hyp.index))}
+    hgroup = hyp["group"].to_numpy(dtype=object, copy=True)
+    hgroup[pd.isna(hgroup)] = None
+    group = hgroup[np.array([hpos[h] for h in h_id], dtype=int)] if n else np.array([], dtype=object)
+    grouped = ~pd.isna(group).astype(bool) if n else np.zeros(0, dtype=bool)
+    is_rating = ~pd.isna(rating).astype(bool) if n else np.zeros(0, dtype=bool)
+    lpt = np.log2(np.maximum(np.nan_to_num(pt, nan=1.0), EPS))
+    pf_clip = np.maximum(np.nan_to_num(pf, nan=1.0), EPS)
     # baseline of grouped probability rows: mean p_if_false over the item's rows in the group
-    gkey = pd.Series(np.where(grouped, group, None), dtype=object)
-    prow = pd.DataFrame({"e": ev["evidence"], "g": gkey, "pf": pf_clip})
+    ref = np.ones(n)
     mask = grouped & ~is_rating
-    ref = np.full(len(ev), np.nan)
     if mask.any():
-        sub = prow[mask]
-        ref[mask] = sub.groupby(["e", "g"])["pf"].transform("mean").to_numpy()
-    log_lr = np.where(is_rating,
-                      np.log2(ev["rating"].map(lambda r: lrmap.get(r, 1.0)).astype(float)),
-                      np.where(grouped, pt - np.log2(np.where(mask, ref, 1.0)),
-                               pt - np.log2(pf_clip)))
-    ev["likelihood_ratio"] = np.exp2(log_lr)
-    ev["weight_bits"] = np.where(ev["active"], ev["credibility"].to_numpy() * log_lr, 0.0)
-    ev["group"] = gkey.to_numpy()
-    return ev
+        acc: dict = {}
+        for i in np.flatnonzero(mask):
+            k = (e_id[i], group[i])
+            s_, c_ = acc.get(k, (0.0, 0))
+            acc[k] = (s_ + pf_clip[i], c_ + 1)
+        for i in np.flatnonzero(mask):
+            s_, c_ = acc[(e_id[i], group[i])]
+            ref[i] = s_ / c_
+    rating_bits = np.log2(np.array([lrmap.get(r, 1.0) if r is not None else 1.0
+                                    for r in rating], dtype=float))
+    log_lr = np.where(is_rating, rating_bits,
+                      np.where(grouped, lpt - np.log2(ref), lpt - np.log2(pf_clip)))
+    ob = _objs
+    return pd.DataFrame({
+        "evidence": ob(e_id), "hypothesis": ob(h_id), "description": ob(desc), "date": dates,
+        "source": ob(source), "credibility": cred, "rating": ob(rating), "p_if_true": pt,
+        "p_if_false": pf, "group": ob(group), "active": active,
+        "likelihood_ratio": np.exp2(log_lr),
+        "weight_bits": np.where(active, cred * log_lr, 0.0),
+    }, columns=["evidence", "hypothesis", "description", "date", "source", "credibility",
+                "rating", "p_if_true", "p_if_false", "group", "active", "likelihood_ratio",
+                "weight_bits"])
 
 
 @dataclass
@@ -686,16 +725,6 @@ def _to_posterior(S: np.ndarray, lay: _Layout) -> np.ndarray:
             e = np.exp2(sub - sub.max(axis=-1, keepdims=True))
             out[..., idx] = e / e.sum(axis=-1, keepdims=True)
     return out
-
-
-def _variable_of(lay: _Layout) -> list:
-    var = [None] * len(lay.hyps)
-    for i in lay.independent:
-        var[i] = lay.hyps[i]
-    for g, idx in lay.groups.items():
-        for i in idx:
-            var[i] = f"group {g}"
-    return var
 
 
 @dataclass
@@ -758,14 +787,6 @@ def _name_of(deal, holder) -> str:
     return str(holder)
 
 
-def _holder_party(deal, holder):
-    if holder in deal.parties.index:
-        return holder
-    if holder in deal.stakeholders.index:
-        return deal.stakeholders.loc[holder, "party"]
-    return None
-
-
 def analyse(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, answers=None,
             rating_lr=None, threshold: float = 0.5) -> ConstraintAnalysis:
     """Weigh the deal's hypotheses against its evidence and rank its questions.
@@ -801,24 +822,31 @@ def analyse(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, an
     H = len(lay.hyps)
     ev = evidence_weights(deal, off=off, ratings=ratings, credibility=credibility,
                           rating_lr=rating_lr)
-    items = list(dict.fromkeys(ev["evidence"]))
-    col = pd.Index(lay.hyps)
+    e_arr = ev["evidence"].to_numpy(dtype=object)
+    items = list(dict.fromkeys(e_arr))
+    col = pd.Index(lay.hyps, dtype=object)
+    hpos = {x: i for i, x in enumerate(lay.hyps)}
+    epos = {x: i for i, x in enumerate(items)}
     W = np.zeros((len(items), H))
     if len(ev):
-        r = pd.Index(items).get_indexer(ev["evidence"])
-        c = col.get_indexer(ev["hypothesis"])
+        r = np.array([epos[x] for x in e_arr], dtype=int)
+        c = np.array([hpos[x] for x in ev["hypothesis"].to_numpy(dtype=object)], dtype=int)
         np.add.at(W, (r, c), ev["weight_bits"].to_numpy(dtype=float))
     prior = hyp["prior"].to_numpy(dtype=float)
     base = _base_score(prior, lay)
     total = W.sum(axis=0)
     S = base + total
     post = _to_posterior(S, lay)
-    var = _variable_of(lay)
 
     h = hyp[["holder", "kind", "statement", "group", "prior"]].copy()
     h.index = col
     h.index.name = "hypothesis"
-    h.insert(1, "party", [_holder_party(deal, x) for x in h["holder"]])
+    party_of = {**{s_: p_ for s_, p_ in zip(_strs(deal.stakeholders.index),
+                                             deal.stakeholders["party"].to_numpy(dtype=object),
+                                             strict=True)},
+                **{p_: p_ for p_ in _strs(deal.parties.index)}}
+    h.insert(1, "party", np.array([party_of.get(str(x)) for x in h["holder"].to_numpy(dtype=object)],
+                                  dtype=object))
     h["posterior"] = post
     h["change"] = post - prior
     h["evidence_bits"] = total
@@ -833,13 +861,23 @@ def analyse(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, an
         for i, g in enumerate(h["group"])]
     contributions = pd.DataFrame(W, index=pd.Index(items, name="evidence"), columns=col)
 
-    desc = ev.drop_duplicates("evidence").set_index("evidence")
-    weights = ev.groupby("evidence", sort=False)["credibility"].mean().rename("credibility")
+    first = np.full(len(items), -1)
+    if len(ev):
+        first[r[::-1]] = np.arange(len(ev))[::-1]  # first row of each item
+    desc_arr = ev["description"].to_numpy(dtype=object)[first] if len(ev) else np.array([])
+    src_arr = ev["source"].to_numpy(dtype=object)[first] if len(ev) else np.array([])
+    cred_sum = np.bincount(r, weights=ev["credibility"].to_numpy(float), minlength=len(items)) \
+        if len(ev) else np.zeros(0)
+    cred_n = np.bincount(r, minlength=len(items)) if len(ev) else np.ones(0)
+    weights = pd.Series(cred_sum / np.maximum(cred_n, 1), index=pd.Index(items, name="evidence"),
+                        name="credibility")
+    desc_of = dict(zip(items, desc_arr, strict=True))
 
-    ach = pd.DataFrame("", index=contributions.index, columns=col)
-    for e, hh, rt, a, b in ev[["evidence", "hypothesis", "rating", "p_if_true",
-                               "p_if_false"]].itertuples(index=False):
-        ach.loc[e, hh] = rt if rt is not None else f"p={a:g}/{b:g}"
+    cells = np.full((len(items), H), "", dtype=object)
+    if len(ev):
+        cells[r, c] = [rt if rt is not None else f"p={a:g}/{b:g}" for rt, a, b in
+                       zip(ev["rating"], ev["p_if_true"], ev["p_if_false"], strict=True)]
+    ach = pd.DataFrame(cells, index=contributions.index, columns=col, dtype=object)
 
     # diagnosticity: spread of weights within each group, |w| for independent hypotheses
     diag_parts, names = [], []
@@ -851,17 +889,18 @@ def analyse(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, an
                           np.zeros((0, 1)))
         names.append(f"group {g}")
     D = np.hstack(diag_parts) if diag_parts else np.zeros((len(items), 0))
+    off_set = {str(x) for x in (off or ())}
     diag = pd.DataFrame({
-        "description": desc["description"].reindex(items).to_numpy() if len(items) else [],
-        "source": desc["source"].reindex(items).to_numpy() if len(items) else [],
-        "credibility": weights.reindex(items).to_numpy() if len(items) else [],
-        "active": ~pd.Index(items).isin(set(off or ())),
+        "description": desc_arr,
+        "source": src_arr,
+        "credibility": weights.to_numpy(),
+        "active": np.array([x not in off_set for x in items], dtype=bool),
         "diagnosticity_bits": D.max(axis=1) if D.size else np.zeros(len(items)),
         "most_on": [names[j] for j in D.argmax(axis=1)] if D.size else [None] * len(items),
     }, index=pd.Index(items, name="evidence"))
 
-    sensitivity = _sensitivity(W, base, post, lay, var, items, desc, threshold)
-    questions, outcomes = _questions(deal, post, lay, var)
+    sensitivity = _sensitivity(W, base, post, lay, items, desc_of, threshold)
+    questions, outcomes = _questions(deal, post, lay)
     ent = float(_h2(post[lay.independent]).sum()) + sum(
         entropy_bits(post[idx]) for idx in lay.groups.values())
     params = {"off": sorted({str(x) for x in (off or ())}), "ratings": ratings or {},
@@ -879,7 +918,7 @@ def what_if(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, an
                    rating_lr=rating_lr, threshold=threshold)
 
 
-def _sensitivity(W, base, post, lay, var, items, desc, threshold) -> pd.DataFrame:
+def _sensitivity(W, base, post, lay, items, desc_of, threshold) -> pd.DataFrame:
     cols = ["evidence", "description", "on", "conclusion_now", "posterior_now",
             "conclusion_without", "posterior_without"]
     if not len(items):
@@ -899,29 +938,33 @@ def _sensitivity(W, base, post, lay, var, items, desc, threshold) -> pd.DataFram
         for e in np.flatnonzero(top_wo != top_now):
             rows.append((items[e], f"group {g}", f"{lay.hyps[top_now]} leads", post[top_now],
                          f"{lay.hyps[top_wo[e]]} leads", P_minus[e, top_wo[e]]))
-    out = pd.DataFrame([(r[0], desc.loc[r[0], "description"]) + r[1:] for r in rows],
+    out = pd.DataFrame([(r[0], desc_of[r[0]]) + r[1:] for r in rows],
                        columns=cols)
     return out
 
 
-def _questions(deal, post, lay, var):
+def _questions(deal, post, lay):
     qcols = ["question", "text", "expected_gain_bits", "p_yes", "hypotheses", "largest_swing"]
     ocols = ["question", "hypothesis", "p_yes", "now", "if_yes", "if_no"]
     if not deal.has("questions"):
         return pd.DataFrame(columns=qcols), pd.DataFrame(columns=ocols)
     q = deal.questions
-    qids = list(dict.fromkeys(q["question"].astype(str)))
-    texts = q.drop_duplicates("question").set_index("question")["text"]
-    col = pd.Index(lay.hyps)
+    q_arr = np.array([str(x) for x in q["question"]], dtype=object)
+    qids = list(dict.fromkeys(q_arr))
+    qpos = {x: i for i, x in enumerate(qids)}
+    hpos = {x: i for i, x in enumerate(lay.hyps)}
+    col = np.array(lay.hyps, dtype=object)
     Q, H = len(qids), len(lay.hyps)
     PT = np.full((Q, H), np.nan)
     PF = np.full((Q, H), np.nan)
-    r = pd.Index(qids).get_indexer(q["question"].astype(str))
-    c = col.get_indexer(q["hypothesis"].astype(str))
+    r = np.array([qpos[x] for x in q_arr], dtype=int)
+    c = np.array([hpos[str(x)] for x in q["hypothesis"]], dtype=int)
+    first = np.full(Q, -1)
+    first[r[::-1]] = np.arange(len(q))[::-1]
+    texts = q["text"].to_numpy(dtype=object)[first]
     PT[r, c] = q["p_yes_if_true"].to_numpy(dtype=float)
     PF[r, c] = q["p_yes_if_false"].to_numpy(dtype=float)
     gain = np.zeros(Q)
-    p_yes = np.full(Q, np.nan)
     YES = np.full((Q, H), np.nan)  # posterior if yes (only for touched hypotheses)
     NO = np.full((Q, H), np.nan)
     PY = np.full((Q, H), np.nan)
@@ -961,12 +1004,12 @@ def _questions(deal, post, lay, var):
         PY[:, idx] = np.where(touched[:, None], py[:, None], np.nan)
     swing = np.abs(np.nan_to_num(YES - NO))
     touched_any = ~np.isnan(YES)
-    for i in range(Q):
-        vals = PY[i, touched_any[i]]
-        p_yes[i] = vals.mean() if vals.size else np.nan
+    n_t = touched_any.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        p_yes = np.where(n_t > 0, np.nan_to_num(PY).sum(axis=1) / np.maximum(n_t, 1), np.nan)
     ranking = pd.DataFrame({
         "question": qids,
-        "text": texts.reindex(qids).to_numpy(),
+        "text": texts,
         "expected_gain_bits": gain,
         "p_yes": p_yes,
         "hypotheses": [", ".join(col[touched_any[i]]) for i in range(Q)],
@@ -976,10 +1019,11 @@ def _questions(deal, post, lay, var):
     ranking = ranking.reset_index(drop=True)
     qi, hi = np.nonzero(touched_any)
     outcomes = pd.DataFrame({"question": np.array(qids, dtype=object)[qi],
-                             "hypothesis": col.to_numpy()[hi], "p_yes": PY[qi, hi],
+                             "hypothesis": col[hi], "p_yes": PY[qi, hi],
                              "now": post[hi], "if_yes": YES[qi, hi], "if_no": NO[qi, hi]})
-    order = {q_: k for k, q_ in enumerate(ranking["question"])}
-    outcomes = outcomes.sort_values("question", key=lambda s: s.map(order), kind="stable")
+    rank_of = np.empty(Q, dtype=int)
+    rank_of[[qpos[x] for x in ranking["question"]]] = np.arange(Q)
+    outcomes = outcomes.iloc[np.argsort(rank_of[qi], kind="stable")]
     return ranking, outcomes.reset_index(drop=True)
 
 
@@ -988,7 +1032,8 @@ def answer_question(deal, question: str, answer) -> object:
 
     A "yes" becomes, for each row of the question, an evidence row with
     ``p_if_true = p_yes_if_true`` and ``p_if_false = p_yes_if_false`` (a "no" uses
-    ``1 − p``), credibility 1, source ``"asked"``. Re-running :func:`analyse` on the result gives
+    ``1 − p``), credibility 1, source ``"asked"``; an earlier answer to the same question is
+    replaced. Re-running :func:`analyse` on the result gives
     exactly the ``if_yes`` / ``if_no`` posteriors the question ranking predicted.
 
     Parameters
@@ -1025,22 +1070,22 @@ def answer_question(deal, question: str, answer) -> object:
     word = "yes" if yes else "no"
     pt = rows["p_yes_if_true"].to_numpy(dtype=float)
     pf = rows["p_yes_if_false"].to_numpy(dtype=float)
+    k = len(rows)
     new = pd.DataFrame({
-        "evidence": f"{question}={word}",
-        "hypothesis": rows["hypothesis"].to_numpy(),
-        "description": f"Answer to '{rows['text'].iloc[0]}': {word}",
-        "date": pd.Timestamp(deal.meta.as_of),
-        "source": "asked",
-        "credibility": 1.0,
-        "rating": None,
+        "evidence": _objs([f"{question}={word}"] * k),
+        "hypothesis": _objs(_strs(rows["hypothesis"])),
+        "description": _objs([f"Answer to '{rows['text'].iloc[0]}': {word}"] * k),
+        "date": pd.Series([pd.Timestamp(deal.meta.as_of)] * k, dtype="datetime64[ns]"),
+        "source": _objs(["asked"] * k),
+        "credibility": np.ones(k),
+        "rating": _objs([None] * k),
         "p_if_true": pt if yes else 1 - pt,
         "p_if_false": pf if yes else 1 - pf,
     })
     if deal.has("evidence"):
         old = deal.evidence
-        old = old[old["evidence"].astype(str) != f"{question}={word}"]
-        new = pd.concat([old, new[old.columns]], ignore_index=True)
-    new["rating"] = new["rating"].astype(object).where(new["rating"].notna(), None)
+        keep = ~np.isin(_strs(old["evidence"]), [f"{question}=yes", f"{question}=no"])
+        new = pd.concat([old[keep], new[old.columns]], ignore_index=True)
     return deal.replace(evidence=new)
 
 
