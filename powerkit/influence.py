@@ -977,15 +977,23 @@ def who_decides(deal, kinds=None, weight="weight") -> pd.DataFrame:
     r = _decision_influence(fc, d)
     st = deal.stakeholders
     ids = fc.final.index
-    V = fc.total_influence
-    deciders = d[d > 0].index
+    lam = fc.susceptibility.to_numpy()
+    deciders = d[d > 0].sort_values(ascending=False).index[:20]
+    # rows of V = (I − ΛW)⁻¹(I − Λ) for the deciders only: solve Aᵀ y = e_i
+    E = np.zeros((len(ids), len(deciders)))
+    E[[ids.get_loc(i) for i in deciders], np.arange(len(deciders))] = 1.0
+    Vrows = np.linalg.solve(fc._A.T, E).T * (1.0 - lam)[None, :]
+    share = Vrows * d[deciders].to_numpy()[:, None]  # decider × person
     names = st["name"].astype(str)
     names.index = ids
+    dnames = names[deciders].tolist()
     via = []
-    for j in ids:
-        parts = sorted(((d[i] * V.loc[i, j], i) for i in deciders), reverse=True)
-        parts = [(s, i) for s, i in parts if s > 0.005][:3]
-        via.append("; ".join(f"{names[i]} ({100 * s:.0f}%)" for s, i in parts))
+    for jj in range(len(ids)):
+        col = share[:, jj]
+        order = np.argsort(-col, kind="stable")[:3]
+        via.append("; ".join(
+            f"{'own say' if deciders[i] == ids[jj] else dnames[i]} ({100 * col[i]:.0f}%)"
+            for i in order if col[i] > 0.005))
     out = pd.DataFrame({
         "name": names, "party": st["party"].to_numpy(), "title": st["title"].to_numpy(),
         "formal_weight": d.to_numpy(), "real_weight": r.to_numpy(),
@@ -1147,7 +1155,9 @@ class EngagementPlan:
     decision from this contact), ``stance_before`` (their forecast stance when approached),
     ``stance_after`` (where the conversation moves them), ``forecast`` (the forecast decision
     after this step, sequential), ``forecast_at_once`` (the same people approached together at
-    the start). ``baseline`` is the forecast decision without engagement; ``evaluations`` counts
+    the start). ``stances`` has each person's ``stance`` (now), ``before`` (forecast without
+    engagement) and ``after`` (forecast after the plan). ``baseline`` is the forecast decision
+    without engagement; ``evaluations`` counts
     exact marginal-gain evaluations (CELF saves most of them). ``inputs`` and ``weights`` are the
     model's inputs (x₀, λ, d) and W.
     """
@@ -1160,6 +1170,11 @@ class EngagementPlan:
     weights: pd.DataFrame
     effect: np.ndarray
     target: float
+    stances: pd.DataFrame = None
+
+    def __repr__(self) -> str:
+        return (f"EngagementPlan(order={self.order!r}, baseline={self.baseline:.3f}, "
+                f"final={self.final:.3f}, evaluations={self.evaluations})")
 
     @property
     def order(self) -> list:
@@ -1342,7 +1357,8 @@ def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
     steps = pd.DataFrame(rows, columns=["step", "stakeholder", "gain", "stance_before",
                                         "stance_after", "forecast", "forecast_at_once"])
     idx = labels if isinstance(W, pd.DataFrame) else pd.RangeIndex(n)
-    return EngagementPlan(steps=steps, baseline=baseline, evaluations=evals, method=method,
+    stances = pd.DataFrame({"stance": x, "before": z0, "after": s.z}, index=idx)
+    return EngagementPlan(stances=stances, steps=steps, baseline=baseline, evaluations=evals, method=method,
                           inputs=pd.DataFrame({"stance": x, "susceptibility": lam,
                                                "decision_weight": dv, "effect": eff},
                                               index=idx),

@@ -7,3 +7,4 @@ from .value import *  # noqa: F401,F403
 from .constraints import *  # noqa: F401,F403
 from .power import *  # noqa: F401,F403
 from .coalitions import *  # noqa: F401,F403
+from .influence import *  # noqa: F401,F403
