@@ -11,8 +11,9 @@ module turns the deal's ``hypotheses``, ``evidence`` and ``questions`` tables in
   diagnosticity and the single items whose removal would flip a conclusion;
 * a ranking of the question bank by expected information gain (bits), with what each answer
   would do to the posteriors, and :func:`answer_question` to record an answer;
-* the implications of the likely constraints for the power picture, as adjustments to named
-  positional inputs (``time_pressure``, ``resources``, ``batna_strength``) plus the levers.
+* the implications of the likely constraints for the power picture, as adjustments to the
+  named positional inputs of :mod:`powerkit.power` (``time``, ``resources``, ``batna``) that
+  :func:`powerkit.power.power_profile` accepts as ``inputs=``, plus the levers.
 
 Two kinds of hypotheses live side by side (docs/deal-format.md, column ``group``):
 
@@ -33,26 +34,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .errors import PowerkitError
+
 __all__ = [
     "CATALOGUE", "ConstraintKind", "RATING_LR", "RATING_MEANING", "POSITIONAL_INPUTS", "EPS",
     "catalogue", "rating_table",
     "posterior", "posterior_independent", "information_gain", "question_gains",
     "entropy_bits",
     "ConstraintAnalysis", "analyse", "what_if", "evidence_weights", "answer_question",
-    "power_adjustments", "power_overrides", "approach", "report_section",
+    "power_adjustments", "power_deltas", "PowerShift", "power_shift", "approach",
+    "report_section",
 ]
 
 # --------------------------------------------------------------------------------------------
 # Catalogue of constraint kinds
 # --------------------------------------------------------------------------------------------
 
+#: The positional inputs of :mod:`powerkit.power` that a hidden constraint changes, all on the
+#: power module's 0..1 scale where higher means more power for the party that holds them.
 POSITIONAL_INPUTS = {
-    "time_pressure": "how much the holder needs an agreement soon (0..1; more pressure = less "
-                     "positional power); derived from parties.deadline / discount_rate",
-    "resources": "financial and organisational resources the holder can actually commit "
-                 "(0..1; parties.resources)",
-    "batna_strength": "how good the holder's alternative to agreeing with us really is "
-                      "(0..1; from parties.batna_value / alternatives)",
+    "batna": "strength of the holder's best alternative (power.INPUTS['batna'])",
+    "resources": "resources the holder can actually commit (power.INPUTS['resources'])",
+    "time": "patience, the inverse of time pressure (power.INPUTS['time']): a hard deadline "
+            "lowers it",
 }
 
 
@@ -60,8 +64,9 @@ POSITIONAL_INPUTS = {
 class ConstraintKind:
     """One kind of hidden constraint: what it is, how it shows, what answers it.
 
-    ``power_effects`` maps a positional input of :data:`POSITIONAL_INPUTS` to the change (on its
-    0..1 scale) if the constraint holds; ``approach`` is the adjustment of our approach.
+    ``power_effects`` maps a positional input of :data:`POSITIONAL_INPUTS` to the change of the
+    holder's value (power module scale 0..1, higher = more power) if the constraint holds;
+    ``approach`` is the adjustment of our approach.
     """
 
     kind: str
@@ -109,7 +114,7 @@ CATALOGUE: dict[str, ConstraintKind] = {k.kind: k for k in (
         ("do not attack the relationship", "involve the person or work through them",
          "build your own relationship through someone they trust",
          "make a change feel like no betrayal (a role for the incumbent, a transition)"),
-        {"batna_strength": 0.1},
+        {"batna": 0.1},
         "The alternative the relationship stands for is worth more to them than it looks.",
         "Work with the relationship, not against it; map it in the influence network."),
     ConstraintKind(
@@ -120,7 +125,7 @@ CATALOGUE: dict[str, ConstraintKind] = {k.kind: k for k in (
          "new in the role or under review", "asks for things that protect them personally"),
         ("lower their personal risk: pilot, guarantees, success criteria they control",
          "make them the visible owner of a success", "share the decision with their sponsors"),
-        {"batna_strength": -0.1},
+        {"batna": -0.1},
         "No agreement costs them personally: walking away is worth less to them than it looks.",
         "Sell safety before upside; give them a decision they can own."),
     ConstraintKind(
@@ -131,7 +136,7 @@ CATALOGUE: dict[str, ConstraintKind] = {k.kind: k for k in (
          "the incumbent's contract is about to expire", "mentions an audit, launch or regulation date"),
         ("time key proposals before the deadline bites", "offer speed as value: fast start, "
          "interim solution", "make meeting their date easy rather than exploiting it openly"),
-        {"time_pressure": 0.3},
+        {"time": -0.3},
         "Someone who cannot wait has less leverage than someone who can.",
         "Use the timing quietly; help them meet the date and trade speed for value."),
     ConstraintKind(
@@ -155,7 +160,7 @@ CATALOGUE: dict[str, ConstraintKind] = {k.kind: k for k in (
          "talks about a reorganisation or another large project", "no date for the next step"),
         ("tie our deal to their top priority", "reduce their effort: we do the work, turnkey",
          "a small first commitment", "push after the other priority has peaked"),
-        {"time_pressure": -0.1, "resources": -0.1},
+        {"time": 0.1, "resources": -0.1},
         "They can wait (less time pressure) but have less to commit (fewer resources).",
         "Lower the effort it costs them and connect to what they care about now."),
     ConstraintKind(
@@ -167,7 +172,7 @@ CATALOGUE: dict[str, ConstraintKind] = {k.kind: k for k in (
         ("check that the decision is still open before investing more",
          "reframe the criteria towards our strengths", "find the people not committed (e.g. users)",
          "offer a low-risk comparison: a side-by-side pilot"),
-        {"batna_strength": 0.2},
+        {"batna": 0.2},
         "Their alternative is stronger than it looks: our position is weaker than we think.",
         "Test whether the deal is open; win the criteria and the uncommitted people first."),
 )}
@@ -185,7 +190,7 @@ def catalogue() -> pd.DataFrame:
     --------
     >>> cat = catalogue()
     >>> len(cat), cat.loc["hard_deadline", "power_effects"]
-    (8, 'time_pressure +0.30')
+    (8, 'time -0.30')
     """
     rows = []
     for k in CATALOGUE.values():
@@ -1106,9 +1111,10 @@ def power_adjustments(analysis) -> pd.DataFrame:
     """How the hypothesised constraints change each party's positional inputs.
 
     Each hypothesis of kind k contributes, for every input of ``CATALOGUE[k].power_effects``,
-    ``expected_delta = posterior × delta_if_true`` (the change in expectation, on the input's
-    0..1 scale). A counterpart under budget pressure or a hard deadline has less positional
-    power than it shows; one with a prior commitment to a competitor has more.
+    ``expected_delta = posterior × delta_if_true``: the change in expectation of the holder's
+    party's input, on the 0..1 scale of :mod:`powerkit.power` (higher = more power). A
+    counterpart under budget pressure or a hard deadline has less positional power than it
+    shows; one with a prior commitment to a competitor has more.
 
     Parameters
     ----------
@@ -1136,16 +1142,15 @@ def power_adjustments(analysis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def power_overrides(analysis, *, likely_only: bool = False) -> dict:
-    """Positional-input adjustments per party, ready for the power module:
-    ``{party: {input: Σ expected_delta}}`` (inputs of :data:`POSITIONAL_INPUTS`).
+def power_deltas(analysis, *, likely_only: bool = False) -> dict:
+    """Positional-input changes per party: ``{party: {input: Σ expected_delta}}``.
 
     Parameters
     ----------
     analysis : ConstraintAnalysis or Deal
     likely_only : bool
-        Count only hypotheses at or above the analysis threshold (default: all, weighted by
-        their posterior).
+        Count only hypotheses at or above the analysis threshold (default: all, each weighted
+        by its posterior).
     """
     adj = power_adjustments(analysis)
     if likely_only:
@@ -1154,6 +1159,66 @@ def power_overrides(analysis, *, likely_only: bool = False) -> dict:
     for (p, inp), s in adj.groupby(["party", "input"], sort=True)["expected_delta"]:
         out.setdefault(str(p), {})[str(inp)] = round(float(s.sum()), 6)
     return out
+
+
+@dataclass
+class PowerShift:
+    """The power balance before and after the hidden constraints are taken into account.
+
+    ``table`` lists each adjusted input: party, input, before, delta, after (clipped to
+    [0, 1]); ``inputs`` is the ``{(party, input): after}`` mapping given to
+    :func:`powerkit.power.power_profile`.
+    """
+
+    balance_before: float
+    balance_after: float
+    table: pd.DataFrame
+    inputs: dict
+
+    @property
+    def change(self) -> float:
+        return self.balance_after - self.balance_before
+
+
+def power_shift(deal, analysis=None, *, likely_only: bool = False, **profile_kwargs) -> PowerShift:
+    """Re-score the power profile with the hidden constraints' expected input changes.
+
+    Reads the holder parties' current positional inputs from
+    :func:`powerkit.power.power_profile`, adds :func:`power_deltas` (clipped to [0, 1]) and
+    re-scores with ``inputs=`` overrides.
+
+    Parameters
+    ----------
+    deal : Deal
+    analysis : ConstraintAnalysis, optional
+        Default: :func:`analyse` of the deal.
+    likely_only : bool
+        See :func:`power_deltas`.
+    **profile_kwargs
+        Passed to :func:`powerkit.power.power_profile` (weights, at, ...).
+
+    Returns
+    -------
+    PowerShift
+    """
+    from . import power
+
+    a = analysis if analysis is not None else analyse(deal)
+    before = power.power_profile(deal, **profile_kwargs)
+    base = before.inputs.set_index(["party", "input"])["value"]
+    rows, inputs = [], {}
+    for party, d in power_deltas(a, likely_only=likely_only).items():
+        for inp, delta in d.items():
+            if (party, inp) not in base.index:
+                continue
+            v0 = float(base.loc[(party, inp)])
+            v1 = min(1.0, max(0.0, v0 + delta))
+            inputs[(party, inp)] = v1
+            rows.append({"party": party, "input": inp, "before": v0, "delta": delta,
+                         "after": v1})
+    after = power.power_profile(deal, inputs=inputs, **profile_kwargs) if inputs else before
+    table = pd.DataFrame(rows, columns=["party", "input", "before", "delta", "after"])
+    return PowerShift(float(before.balance), float(after.balance), table, inputs)
 
 
 def approach(analysis) -> pd.DataFrame:
@@ -1274,14 +1339,22 @@ def report_section(deal, **params):
                 "a yes and a no.", top, question_chart(a))
     ap = approach(a)
     if len(ap):
-        adj = power_adjustments(a)
-        adj = adj[adj["likely"]][["party", "input", "delta_if_true", "posterior",
-                                  "expected_delta"]].round(3)
-        sec.add("**What follows for power and approach.** For each likely constraint, the "
-                "levers that answer it and how it changes the holder's positional inputs "
-                "(a counterpart under budget pressure or a hard deadline has less positional "
-                "power than it shows).", ap.round(2))
-        if len(adj):
-            sec.add(adj)
+        sec.add("**What follows for our approach.** For each likely constraint: the approach "
+                "it calls for, the levers that answer it, and the signals that would confirm "
+                "it.", ap.round(2))
+    try:
+        shift = power_shift(deal, a)
+    except (PowerkitError, ValueError, KeyError):  # the power picture is optional here
+        shift = None
+    if shift is not None and len(shift.table):
+        headline["balance_before"] = round(shift.balance_before, 3)
+        headline["balance_after"] = round(shift.balance_after, 3)
+        sec.add(f"**What follows for power.** Each hypothesis changes its holder's positional "
+                f"inputs in proportion to its probability (a counterpart under budget "
+                f"pressure or a hard deadline has less positional power than it shows; one "
+                f"already committed to a competitor has more). Taken together they move the "
+                f"power balance from {headline['balance_before']:+.3f} to "
+                f"{headline['balance_after']:+.3f} (positive: in our favour).",
+                shift.table.round(3))
     return sec
 

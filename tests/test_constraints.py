@@ -513,23 +513,51 @@ def test_catalogue_covers_the_deal_format_kinds():
     assert "phased payment" in cat.loc["budget_pressure", "levers"]
     assert "pilot" in cat.loc["budget_pressure", "levers"]
     assert C.CATALOGUE["budget_pressure"].power_effects["resources"] < 0
-    assert C.CATALOGUE["hard_deadline"].power_effects["time_pressure"] > 0
+    assert C.CATALOGUE["hard_deadline"].power_effects["time"] < 0  # less patience
 
 
 def test_power_adjustments_by_hand(basic_analysis):
-    # expected delta = posterior × catalogue delta; the buyer (holder of hb; party of omar and
-    # dana) collects: time_pressure 0.75·0.3 (hd) + 0.25·(−0.1) (gc) = 0.2;
-    # resources (2/3)·(−0.2) (hb) + 0.25·(−0.1) (gc) = −0.158333; batna_strength 0.75·0.2 = 0.15
-    ov = C.power_overrides(basic_analysis)
-    assert ov == {"buyer": pytest.approx({"time_pressure": 0.2, "resources": -0.2 * 2 / 3 - 0.025,
-                                          "batna_strength": 0.15}, abs=1e-6)}
-    only = C.power_overrides(basic_analysis, likely_only=True)
-    assert only["buyer"]["time_pressure"] == pytest.approx(0.225)  # gc (0.25) not likely
+    # expected delta = posterior × catalogue delta (power-module scale, higher = more power);
+    # the buyer (holder of hb; party of omar and dana) collects:
+    # time 0.75·(−0.3) (hd) + 0.25·(+0.1) (gc) = −0.2;
+    # resources (2/3)·(−0.2) (hb) + 0.25·(−0.1) (gc) = −0.158333; batna 0.75·0.2 = 0.15 (gp)
+    ov = C.power_deltas(basic_analysis)
+    assert ov == {"buyer": pytest.approx({"time": -0.2, "resources": -0.2 * 2 / 3 - 0.025,
+                                          "batna": 0.15}, abs=1e-6)}
+    only = C.power_deltas(basic_analysis, likely_only=True)
+    assert only["buyer"]["time"] == pytest.approx(-0.225)  # gc (0.25) is not likely
     adj = C.power_adjustments(basic_analysis)
     assert set(adj["party"]) == {"buyer"}
     assert adj.loc[adj["hypothesis"] == "hd", "holder"].item() == "omar"
     ap = C.approach(basic_analysis)
-    assert ap["hypothesis"].tolist() == ["hd", "gp", "hb"]  # likely ones, most probable first
+    assert set(ap["hypothesis"]) == {"hd", "gp", "hb"}  # the likely ones
+    assert ap["posterior"].is_monotonic_decreasing
+
+
+def test_catalogue_inputs_are_power_module_inputs():
+    from powerkit import power
+    for name in C.POSITIONAL_INPUTS:
+        assert name in power.INPUTS and power.INPUTS[name][0] == "positional"
+
+
+def test_power_shift_matches_linear_balance(basic, basic_analysis):
+    # powerkit.power: balance = Σ_i W_src·w_i·(us_i − them_i) (its drivers sum to the
+    # balance), so changing the counterpart's input i by Δ_i moves the balance by
+    # −Σ W_src·w_i·Δ_i. Independent check of the re-scoring through that linear form.
+    from powerkit import power
+    shift = C.power_shift(basic, basic_analysis)
+    prof = power.power_profile(basic)
+    base = prof.inputs.set_index(["party", "input"])["value"]
+    wt = prof.drivers.set_index("input")["weight"]
+    t = shift.table.set_index("input")
+    assert set(t.index) == {"time", "resources", "batna"}
+    expected_change = 0.0
+    for inp, r in t.iterrows():
+        assert r["before"] == pytest.approx(base[("buyer", inp)])
+        assert r["after"] == pytest.approx(min(1, max(0, r["before"] + r["delta"])))
+        expected_change -= wt[inp] * (r["after"] - r["before"])
+    assert shift.balance_before == pytest.approx(prof.balance)
+    assert shift.change == pytest.approx(expected_change, abs=1e-9)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,6 +609,7 @@ def test_report_section(basic):
     assert h["fragile_items"] == ["e1", "e4"]
     assert h["next_question"] == "q1"
     assert h["next_question_gain_bits"] == round(h2(19 / 30) - h2(0.1), 3)
+    assert h["balance_after"] != h["balance_before"]
     assert str(round(h["top_posterior"] * 100)) + "%" in sec.summary
     import json
     json.dumps(h)  # plain JSON values only
