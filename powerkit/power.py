@@ -1131,9 +1131,10 @@ def trust_profile(deal, at=None) -> pd.DataFrame:
         t[c.replace("trust_", "")] = pd.to_numeric(s[c], errors="coerce")
     short = [c.replace("trust_", "") for c in dims]
     t["trust"] = t[short].mean(axis=1)
-    t["weakest"] = t[short].idxmin(axis=1, skipna=True) if t[short].notna().any().any() \
-        else None
-    t.loc[t[short].isna().all(axis=1), "weakest"] = None
+    vals = t[short].to_numpy(dtype=float)
+    rated = ~np.isnan(vals).all(axis=1)
+    low = np.argmin(np.where(np.isnan(vals), np.inf, vals), axis=1)
+    t["weakest"] = [short[k] if ok else None for k, ok in zip(low, rated, strict=True)]
     basis = s["trust_basis"]
     t["trust_basis"] = basis
     t["builds_trust"] = basis.map(lambda b: TRUST_BUILDERS.get(b, ("", ""))[0] or "not recorded")
