@@ -1175,7 +1175,8 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
 
     Model (docs/methods/coalitions.md §6):
 
-    * supporters today: stance > ``threshold`` (or the ``supporters`` given);
+    * supporters today: stance > ``threshold`` (or exactly the ``supporters`` given: anyone
+      left out is then taken at a stance of at most ``threshold``);
     * winning someone over moves their stance to ``target`` at the cost
       :func:`effort_to_win` (stance gap × (2 − trust));
     * the influence network carries the move: with V the Friedkin–Johnsen total influence
@@ -1244,6 +1245,10 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
         V, vsrc = _total_influence(deal, x0s, kinds)
     Vm = None if V is None else V.reindex(index=names, columns=names).fillna(0).to_numpy()
     x0 = x0s.to_numpy(dtype=float)
+    if supporters is not None:
+        # the list replaces the stance rule: someone left out counts as not (yet) on side
+        declared = np.array([p in set(sup0) for p in names])
+        x0 = np.where(declared, x0, np.minimum(x0, threshold))
     tr = trust.reindex(names).to_numpy(dtype=float)
     wts = game.weights.to_dict()
     us_party = deal.us
