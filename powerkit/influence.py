@@ -47,6 +47,10 @@ __all__ = [
     "relationship_gaps",
     "split_factions",
     "faction_table",
+    "kind_options",
+    "InfluenceView",
+    "what_if",
+    "report_section",
 ]
 
 
@@ -1637,3 +1641,247 @@ def faction_table(G, a, b, weight="weight") -> pd.DataFrame:
                        index=list(G))
     out.attrs["cut_value"] = float(R.graph["flow_value"])
     return out
+
+
+# -- one call for the widgets and the report -----------------------------------------------------
+_CACHE: dict = {}
+_CACHE_MAX = 16
+
+
+def _cached(key, deal, compute):
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is deal:
+        return hit[1]
+    value = compute()
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (deal, value)
+    return value
+
+
+def kind_options(deal) -> list:
+    """Choices for a tie-kind selector: ``"all"`` plus the kinds present in the deal."""
+    present = [] if not deal.has("ties") else [k for k in TIE_KINDS
+                                                 if (deal.ties["kind"] == k).any()]
+    return ["all", *present]
+
+
+@dataclass
+class InfluenceView:
+    """Everything walkthrough 2 shows for one choice of tie kind, measure, threshold, budget.
+
+    ``measures`` (centralities and brokerage roles), ``table`` (formal vs informal with flags),
+    ``who`` (:func:`who_decides`), ``plan`` (:class:`EngagementPlan`), ``gaps``
+    (:func:`relationship_gaps`), ``headline`` (plain values) and the parameters used.
+    """
+
+    kind: str
+    measure: str
+    threshold: float
+    budget: int
+    measures: pd.DataFrame
+    table: pd.DataFrame
+    who: pd.DataFrame
+    plan: EngagementPlan
+    gaps: pd.DataFrame
+    headline: dict
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        return self.table[self.table["flag"] != ""]
+
+
+def what_if(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effect=0.5,
+            group="department", weight="weight", betweenness_k="auto", seed=0) -> InfluenceView:
+    """The widget callback of walkthrough 2: the whole influence analysis for one setting.
+
+    Measures and the decision analysis are cached per deal and tie kind, so moving the
+    threshold, the measure or the budget only recomputes what depends on it.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    kind : str, default "all"
+        ``"all"`` or one tie kind (see :func:`kind_options`).
+    measure : str, default "pagerank"
+        Informal measure for the formal-vs-informal comparison (:data:`MEASURES`).
+    threshold : float in (0, 1), default 0.25
+        Size of the top band for the flags.
+    budget : int ≥ 0, default 3
+        Contacts in the engagement plan.
+    effect : float in (0, 1], default 0.5
+        Share of the gap to full support one contact closes (times ``frame_fit``).
+    group : str or None, default "department"
+        Group attribute for brokerage roles.
+
+    Returns
+    -------
+    InfluenceView
+
+    Examples
+    --------
+    >>> v = what_if(load_reference("krackhardt"), kind="advice", measure="in_degree")
+    >>> v.headline["most_sought_after"], v.headline["formal_decider"]
+    ('Manager 2 (VP)', 'Manager 7 (CEO)')
+    """
+    if kind not in ("all", *TIE_KINDS):
+        raise ValueError(f"The 'kind' parameter of what_if must be 'all' or one of "
+                         f"{', '.join(TIE_KINDS)}. Got {kind!r} instead.")
+    if not (isinstance(budget, int | np.integer) and budget >= 0):
+        raise ValueError(f"The 'budget' parameter of what_if must be an int ≥ 0. Got "
+                         f"{budget!r} instead.")
+    kinds = None if kind == "all" else kind
+    key = (id(deal), kind, weight, group, betweenness_k, seed)
+    grp = group if (group is not None and group in deal.stakeholders.columns
+                    and deal.stakeholders[group].notna().any()) else None
+    m = _cached(("m", *key), deal, lambda: measures(deal, kinds, weight, grp, betweenness_k,
+                                                     seed))
+    who = _cached(("w", *key), deal, lambda: who_decides(deal, kinds, weight))
+    table = formal_vs_informal(deal, kinds, measure, threshold, weight, _measures=m)
+    plan = _cached(("p", *key, int(budget), float(effect)), deal,
+                   lambda: engagement_plan(deal, int(budget), kinds, weight, effect=effect))
+    gaps = _cached(("g", *key), deal, lambda: relationship_gaps(deal, kinds, weight))
+    headline = _headline(deal, m, table, who, plan, gaps)
+    return InfluenceView(kind=kind, measure=measure, threshold=float(threshold),
+                         budget=int(budget), measures=m, table=table, who=who, plan=plan,
+                         gaps=gaps, headline=headline)
+
+
+def _headline(deal, m, table, who, plan, gaps) -> dict:
+    top = who.iloc[0]
+    formal_top = who.sort_values("formal_weight", ascending=False, kind="stable").iloc[0]
+    sought = m.sort_values("in_degree", ascending=False, kind="stable")
+    h = {
+        "decision_basis": who.attrs["basis"],
+        "who_really_decides": str(top["name"]),
+        "who_really_decides_id": str(who.index[0]),
+        "who_really_decides_share": round(float(top["real_weight"]), 3),
+        "who_really_decides_formal_weight": round(float(top["formal_weight"]), 3),
+        "formal_decider": str(formal_top["name"]),
+        "formal_decider_id": str(formal_top.name),
+        "most_sought_after": str(sought["name"].iloc[0]),
+        "most_sought_after_id": str(sought.index[0]),
+        "most_sought_after_in_degree": int(sought["in_degree"].iloc[0]),
+        "hidden_influencers": [str(x) for x in table.loc[table["flag"] == "hidden influencer",
+                                                         "name"]],
+        "formal_only": [str(x) for x in table.loc[table["flag"] == "formal-only", "name"]],
+        "decision_now": round(float(who.attrs["current_decision"]), 3),
+        "forecast_decision": round(float(plan.baseline), 3),
+        "engage_order": [str(x) for x in plan.steps["name"]],
+        "engage_order_ids": [str(x) for x in plan.steps["stakeholder"]],
+        "forecast_after_plan": round(plan.final, 3),
+        "forecast_at_once": round(plan.final_at_once, 3),
+        "build_relationship_with": (str(gaps["name"].iloc[0]) if len(gaps) else None),
+    }
+    if "brokerage_total" in m and m["brokerage_total"].max() > 0:
+        b = m.sort_values("brokerage_total", ascending=False, kind="stable")
+        h["top_broker"] = str(b["name"].iloc[0])
+        h["top_broker_brokerage"] = int(b["brokerage_total"].iloc[0])
+    else:
+        h["top_broker"] = None
+        h["top_broker_brokerage"] = 0
+    return h
+
+
+TEACHING = """\
+**Formal vs informal power.** The org chart says who *may* decide; the network of advice and
+trust says who is *listened to*. They often disagree: a vendor can court the person with the
+title and the budget for months while the decision is really shaped by someone the decision
+makers go to for advice. Here each person's formal power (sign-off, votes, budget, people in
+their reporting line) is set against their informal power in the network, and the
+Friedkin–Johnsen model of social influence traces how much of the decision's final stance goes
+back to each person's own view — through the people who listen to them."""
+
+
+def report_section(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effect=0.5,
+                   group="department", **_):
+    """Walkthrough 2's part of the client report: who really decides, and whom to engage in
+    which order.
+
+    Parameters are those of :func:`what_if`. Without a ``ties`` table the section is returned
+    with ``missing`` set (never raises for that).
+
+    Returns
+    -------
+    powerkit.section.Section
+        ``key="influence"``; ``headline`` with ``who_really_decides`` (name),
+        ``who_really_decides_share``, ``formal_decider``, ``hidden_influencers``,
+        ``engage_order`` (names, in order), ``forecast_decision`` (no engagement),
+        ``forecast_after_plan``, ``forecast_at_once``, ``build_relationship_with``,
+        ``top_broker`` and more.
+
+    Examples
+    --------
+    >>> s = report_section(load_reference("krackhardt"), kind="advice")
+    >>> s.headline["formal_decider"], s.missing is None
+    ('Manager 7 (CEO)', True)
+    """
+    from . import plots
+    from .nbtools import esc
+    from .section import Section
+
+    title = "Formal vs informal power: who really decides"
+    if not deal.has("ties"):
+        return Section(key="influence", title=title,
+                       missing="No ties table in this deal: the informal influence analysis "
+                               "(who really decides, whom to engage first) is left out.")
+    v = what_if(deal, kind=kind, measure=measure, threshold=threshold, budget=budget,
+                effect=effect, group=group)
+    h = v.headline
+    share = h["who_really_decides_share"]
+    formal_say = h["who_really_decides_formal_weight"] > 0
+    order = h["engage_order"]
+    summary = (f"{esc(h['who_really_decides'])} carries {100 * share:.0f}% of the forecast "
+               f"decision{'' if formal_say else ' without any formal say'}; "
+               + (f"engage in this order: {', '.join(esc(n) for n in order)}, which moves the "
+                  f"forecast decision from {h['forecast_decision']:+.2f} to "
+                  f"{h['forecast_after_plan']:+.2f}."
+                  if order else "no contact moves the forecast decision."))
+    names = deal.stakeholders["name"].astype(str)
+    names.index = names.index.astype(str)
+    who = v.who.head(8)[["name", "title", "formal_weight", "real_weight", "stance", "forecast",
+                         "evidence"]].copy()
+    who[["formal_weight", "real_weight"]] = (who[["formal_weight", "real_weight"]] * 100).round(1)
+    who[["stance", "forecast"]] = who[["stance", "forecast"]].round(2)
+    who = who.rename(columns={"formal_weight": "formal say (%)",
+                              "real_weight": "share of the decision (%)",
+                              "forecast": "forecast stance"})
+    flagged = v.flagged[["name", "title", "flag", "evidence"]]
+    steps = v.plan.steps[["step", "name", "stance_before", "stance_after", "forecast",
+                          "forecast_at_once"]].round(3)
+    steps = steps.rename(columns={"stance_before": "their stance when approached",
+                                  "stance_after": "after the conversation",
+                                  "forecast": "forecast decision after this step",
+                                  "forecast_at_once": "same people at once"})
+    blocks = [
+        TEACHING,
+        f"**The decision:** {esc(deal.meta.decision)}. Who formally decides: by "
+        f"{esc(h['decision_basis'].replace('_', ' '))}. The tie kinds used: "
+        f"{esc(kind)}.",
+        "### Who really decides",
+        "Share of the decision = how much of the forecast decision traces back to each "
+        "person's own view (Friedkin–Johnsen total influence, weighted by formal say). "
+        "Someone with no formal say but a large share decides through those who listen to them.",
+        who,
+        plots.rank_scatter_figure(v.table),
+        "Above the diagonal: more informal than formal power; flagged people are labelled.",
+    ]
+    if len(flagged):
+        blocks.append(flagged)
+    blocks += [
+        "### Engage in this order",
+        f"Greedy plan (lazy evaluation, CELF) for {v.budget} contacts: each contact closes "
+        f"{100 * effect:.0f}% of the gap to full support (scaled by how well our offer fits "
+        f"the problems they recognise), and the person then holds that view. A later contact "
+        f"starts from the stance the earlier ones have already produced: that is the momentum "
+        f"of one-to-one engagement, compared with approaching the same people at once.",
+        steps,
+        plots.forecast_path_figure(v.plan),
+    ]
+    if len(v.gaps):
+        g = v.gaps[["name", "party", "forecast_gain", "access"]].round(3)
+        blocks += ["### Relationships to build",
+                   "If this person started listening to us (one relationship as strong as "
+                   "their average tie), the forecast decision would rise by `forecast_gain`, "
+                   "and `access` of it would trace back to our voice.", g]
+    return Section(key="influence", title=title, blocks=blocks, headline=h, summary=summary)

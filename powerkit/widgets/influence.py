@@ -1,0 +1,107 @@
+"""Widgets of walkthrough 2 (formal vs informal influence): tie kind, measure, threshold and
+engagement budget.
+
+The callback is :func:`powerkit.influence.what_if`; the builder only wires the controls to it
+and redraws the figures and tables in ``Output`` widgets.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .. import influence as inf
+from ..nbtools import esc
+
+__all__ = ["build_influence_widgets"]
+
+
+def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
+                            threshold: float = 0.25, budget: int = 3, effect: float = 0.5,
+                            group: str | None = "department"):
+    """Dropdowns for tie kind and measure, sliders for the flag threshold and the budget.
+
+    Every change calls :func:`powerkit.influence.what_if` and redraws the formal-vs-informal
+    scatter, the flagged people, the engagement plan and its forecast path.
+
+    Parameters
+    ----------
+    deal : Deal
+        A deal with a ``ties`` table (or a reference case from
+        :func:`powerkit.influence.load_reference`).
+    kind, measure, threshold, budget, effect, group
+        Starting values (see :func:`powerkit.influence.what_if`).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (dict of the widgets by name), ``refresh()`` (redraw now),
+        ``last`` (the latest :class:`powerkit.influence.InfluenceView`) and ``figures``.
+
+    Examples
+    --------
+    The callback, called the way the controls call it:
+
+    >>> v = inf.what_if(inf.load_reference("krackhardt"), kind="advice", measure="in_degree",
+    ...                 threshold=0.25, budget=2)
+    >>> v.headline["most_sought_after_id"]
+    '2'
+    """
+    style = {"description_width": "initial"}
+    lay = w.Layout(width="300px")
+    kinds = inf.kind_options(deal)
+    ctl = {
+        "kind": w.Dropdown(options=kinds, value=kind if kind in kinds else "all",
+                           description="tie kind", style=style, layout=lay),
+        "measure": w.Dropdown(options=list(inf.MEASURES), value=measure,
+                              description="informal measure", style=style, layout=lay),
+        "threshold": w.FloatSlider(value=threshold, min=0.05, max=0.5, step=0.05,
+                                   description="top band for flags", continuous_update=False,
+                                   readout_format=".0%", style=style, layout=lay),
+        "budget": w.IntSlider(value=budget, min=0, max=10, step=1,
+                              description="engagement budget (contacts)",
+                              continuous_update=False, style=style, layout=lay),
+    }
+    status = w.HTML()
+    scatter_out, flags_out, plan_out, path_out = w.Output(), w.Output(), w.Output(), w.Output()
+    box = w.VBox([w.HBox([ctl["kind"], ctl["measure"]]),
+                  w.HBox([ctl["threshold"], ctl["budget"]]), status,
+                  scatter_out, flags_out, plan_out, path_out])
+
+    def refresh(*_):
+        from IPython.display import HTML, display
+
+        from .. import plots
+
+        try:
+            v = inf.what_if(deal, kind=ctl["kind"].value, measure=ctl["measure"].value,
+                            threshold=ctl["threshold"].value, budget=ctl["budget"].value,
+                            effect=effect, group=group)
+        except ValueError as exc:
+            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
+            return
+        box.last = v
+        h = v.headline
+        status.value = (f"Who really decides: <b>{esc(h['who_really_decides'])}</b> "
+                        f"({100 * h['who_really_decides_share']:.0f}% of the forecast decision); "
+                        f"forecast {h['forecast_decision']:+.2f} → "
+                        f"{h['forecast_after_plan']:+.2f} after {v.budget} contacts.")
+        box.figures = (plots.rank_scatter_figure(v.table), plots.forecast_path_figure(v.plan))
+        for out, obj in ((scatter_out, box.figures[0]), (path_out, box.figures[1])):
+            out.clear_output(wait=True)
+            with out:
+                display(obj)
+        flags_out.clear_output(wait=True)
+        with flags_out:
+            display(HTML(v.flagged[["name", "flag", "evidence"]].to_html()))
+        plan_out.clear_output(wait=True)
+        with plan_out:
+            display(HTML(v.plan.steps[["step", "name", "stance_before", "stance_after",
+                                       "forecast", "forecast_at_once"]].round(3).to_html()))
+
+    for c in ctl.values():
+        c.observe(refresh, names="value")
+    box.controls = ctl
+    box.refresh = refresh
+    box.last = None
+    box.figures = ()
+    refresh()
+    return box
