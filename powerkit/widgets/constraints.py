@@ -1,0 +1,233 @@
+"""Widgets of walkthrough 3 (hidden constraints): switch evidence items on and off, change a
+rating or a source's credibility, answer a question, and watch the posteriors move.
+
+The callback is :func:`powerkit.constraints.what_if`; the builder only keeps the overrides in a
+dict (``box.state``), calls it on every change and redraws the figures in ``Output`` widgets.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+import numpy as np
+
+from .. import constraints as pc
+from ..nbtools import esc
+
+__all__ = ["build_constraints_widgets"]
+
+_KEEP = "(as in the file)"
+_NOT_ASKED = "not asked"
+
+
+def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answers=None,
+                              threshold: float = 0.5):
+    """Controls for the evidence and the question bank, wired to
+    :func:`powerkit.constraints.what_if`.
+
+    * **switch off** — a multi-select of evidence items to leave out;
+    * **rating** — pick an evidence × hypothesis cell and give it an ACH rating (CC … II);
+    * **credibility** — pick an evidence item and set its credibility (0 makes it neutral);
+    * **answer** — pick a question and record "yes" or "no".
+
+    Parameters
+    ----------
+    deal : Deal
+        A deal with a ``hypotheses`` table.
+    off, ratings, credibility, answers, threshold
+        Starting overrides, as for :func:`powerkit.constraints.what_if`.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (the widgets by name), ``state`` (the current overrides:
+        off, ratings, credibility, answers), ``refresh()``, ``last`` (the latest
+        :class:`~powerkit.constraints.ConstraintAnalysis`) and ``figures`` (the latest posterior
+        chart, question chart and "rests on" table).
+
+    Examples
+    --------
+    The callback, called the way the controls call it:
+
+    >>> import powerkit
+    >>> from pathlib import Path
+    >>> root = Path(powerkit.__file__).resolve().parents[1]
+    >>> deal = powerkit.load_deal(root / "tests/fixtures/constraints/basic")
+    >>> a = pc.what_if(deal, off=["e1"], answers={"q1": "yes"})
+    >>> round(float(a.posterior["hd"]), 4), round(float(a.posterior["hb"]), 4)
+    (0.4286, 0.9474)
+    """
+    deal.table("hypotheses", analysis="the hidden-constraints widgets")  # or MissingTableError
+    ev = deal.evidence if deal.has("evidence") else None
+    style = {"description_width": "initial"}
+    lay = w.Layout(width="360px")
+    state = {"off": [str(x) for x in off], "ratings": _flat(ratings),
+             "credibility": dict(credibility or {}), "answers": dict(answers or {})}
+    ctl: dict = {}
+
+    items = [] if ev is None else list(dict.fromkeys(str(e) for e in ev["evidence"]))
+    first_desc = {} if ev is None else {str(e): str(d) for e, d in
+                                        zip(ev["evidence"][::-1], ev["description"][::-1],
+                                            strict=True)}
+    item_opts = [(f"{e} · {first_desc[e][:60]}", e) for e in items]
+    ctl["off"] = w.SelectMultiple(options=item_opts, value=tuple(state["off"]), rows=6,
+                                  description="switch off", style=style,
+                                  layout=w.Layout(width="560px"))
+    cells = [] if ev is None else [(str(e), str(h)) for e, h in
+                                   zip(ev["evidence"], ev["hypothesis"], strict=True)]
+    cell_opts = [(f"{e} → {h}", f"{e}|{h}") for e, h in cells]
+    ctl["cell"] = w.Dropdown(options=cell_opts, value=cell_opts[0][1] if cell_opts else None,
+                             description="evidence → hypothesis", style=style, layout=lay)
+    ctl["rating"] = w.Dropdown(options=[_KEEP, *pc.RATING_LR], value=_KEEP,
+                               description="rating", style=style,
+                               layout=w.Layout(width="220px"))
+    ctl["item"] = w.Dropdown(options=item_opts, value=items[0] if items else None,
+                             description="credibility of", style=style, layout=lay)
+    ctl["credibility"] = w.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05,
+                                       description="credibility", continuous_update=False,
+                                       style=style, layout=w.Layout(width="300px"))
+    qids = [] if not deal.has("questions") else list(dict.fromkeys(
+        str(q) for q in deal.questions["question"]))
+    qtext = {} if not deal.has("questions") else {str(q): str(t) for q, t in zip(
+        deal.questions["question"][::-1], deal.questions["text"][::-1], strict=True)}
+    ctl["question"] = w.Dropdown(options=[(f"{q} · {qtext[q][:60]}", q) for q in qids],
+                                 value=qids[0] if qids else None, description="question",
+                                 style=style, layout=w.Layout(width="560px"))
+    ctl["answer"] = w.ToggleButtons(options=[_NOT_ASKED, "yes", "no"], value=_NOT_ASKED,
+                                    description="answer", style=style)
+    ctl["reset"] = w.Button(description="reset all", icon="undo")
+    status = w.HTML()
+    post_out, q_out, rest_out = w.Output(), w.Output(), w.Output()
+    box = w.VBox([
+        w.HTML("<b>Evidence</b>: leave items out, change a rating or a source's credibility"),
+        ctl["off"], w.HBox([ctl["cell"], ctl["rating"]]),
+        w.HBox([ctl["item"], ctl["credibility"]]),
+        w.HTML("<b>Questions</b>: record an answer and see the posteriors move"),
+        ctl["question"], ctl["answer"], ctl["reset"], status, post_out, q_out, rest_out])
+    syncing = {"on": False}
+
+    def sync_controls():
+        """Show the stored override of the selected cell, item and question."""
+        syncing["on"] = True
+        try:
+            if ctl["cell"].value is not None:
+                ctl["rating"].value = state["ratings"].get(ctl["cell"].value, _KEEP)
+            if ctl["item"].value is not None:
+                ctl["credibility"].value = _credibility_of(ev, ctl["item"].value,
+                                                           state["credibility"])
+            if ctl["question"].value is not None:
+                ctl["answer"].value = state["answers"].get(ctl["question"].value, _NOT_ASKED)
+        finally:
+            syncing["on"] = False
+
+    def refresh(*_):
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+
+        from ..plots.constraints import posterior_chart, question_chart
+
+        ratings_now: dict = {}
+        for key, r in state["ratings"].items():
+            e, h = key.split("|", 1)
+            ratings_now.setdefault(e, {})[h] = r
+        try:
+            a = pc.what_if(deal, off=state["off"], ratings=ratings_now,
+                           credibility=state["credibility"], answers=state["answers"],
+                           threshold=threshold)
+        except ValueError as exc:
+            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
+            return
+        box.last = a
+        likely = a.likely()
+        top_q = a.questions.iloc[0] if len(a.questions) else None
+        status.value = (
+            f"{len(likely)} of {len(a.hypotheses)} hypotheses at or above {threshold:.0%}; "
+            f"uncertainty left {a.entropy_bits:.2f} bits"
+            + ("" if top_q is None else
+               f"; next best question: <b>{esc(top_q['question'])}</b> "
+               f"({top_q['expected_gain_bits']:.2f} bits)"))
+        rests = a.sensitivity.round(3)
+        box.figures = (posterior_chart(a), question_chart(a) if len(a.questions) else None,
+                       rests)
+        if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
+            return
+        for out in (post_out, q_out, rest_out):
+            out.clear_output(wait=True)
+        with post_out:
+            display(box.figures[0])
+        with q_out:
+            if box.figures[1] is not None:
+                display(box.figures[1])
+        with rest_out:
+            display(HTML("<b>The view rests on</b> (removing one of these flips a conclusion):"
+                         + (rests.to_html(index=False) if len(rests) else " none.")))
+
+    def on_off(change):
+        state["off"] = list(change["new"])
+        refresh()
+
+    def on_rating(change):
+        if syncing["on"] or ctl["cell"].value is None:
+            return
+        if change["new"] == _KEEP:
+            state["ratings"].pop(ctl["cell"].value, None)
+        else:
+            state["ratings"][ctl["cell"].value] = change["new"]
+        refresh()
+
+    def on_credibility(change):
+        if syncing["on"] or ctl["item"].value is None:
+            return
+        state["credibility"][ctl["item"].value] = float(change["new"])
+        refresh()
+
+    def on_answer(change):
+        if syncing["on"] or ctl["question"].value is None:
+            return
+        if change["new"] == _NOT_ASKED:
+            state["answers"].pop(ctl["question"].value, None)
+        else:
+            state["answers"][ctl["question"].value] = change["new"]
+        refresh()
+
+    def on_reset(_):
+        state.update(off=[], ratings={}, credibility={}, answers={})
+        syncing["on"] = True
+        ctl["off"].value = ()
+        syncing["on"] = False
+        sync_controls()
+        refresh()
+
+    ctl["off"].observe(on_off, names="value")
+    ctl["rating"].observe(on_rating, names="value")
+    ctl["credibility"].observe(on_credibility, names="value")
+    ctl["answer"].observe(on_answer, names="value")
+    for name in ("cell", "item", "question"):
+        ctl[name].observe(lambda _c: sync_controls(), names="value")
+    ctl["reset"].on_click(on_reset)
+    box.controls = ctl
+    box.state = state
+    box.refresh = refresh
+    box.last = None
+    box.figures = ()
+    sync_controls()
+    refresh()
+    return box
+
+
+def _flat(ratings) -> dict:
+    """{"e|h": rating} from {e: {h: rating}} (the key the cell dropdown uses)."""
+    out = {}
+    for e, v in (ratings or {}).items():
+        for h, r in v.items():
+            out[f"{e}|{h}"] = r
+    return out
+
+
+def _credibility_of(ev, item: str, overrides: dict) -> float:
+    if item in overrides:
+        return float(overrides[item])
+    rows = ev[ev["evidence"].astype(str) == item]
+    src = rows["source"].iloc[0]
+    if src is not None and src in overrides:
+        return float(overrides[src])
+    c = rows["credibility"].to_numpy(dtype=float)
+    return float(np.nanmean(c)) if len(c) and not np.isnan(c).all() else 1.0
