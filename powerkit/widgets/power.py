@@ -1,0 +1,194 @@
+"""Widgets of walkthrough 1 (reading power dynamics): our BATNA, their deadline, the weights,
+the date on the events timeline.
+
+The callback is :func:`powerkit.power.what_if`; the builder only wires controls to it and
+redraws the profile, the ZOPA, the drivers and the posture in ``Output`` widgets.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+
+from .. import bargaining as bg
+from .. import power as pw
+from ..nbtools import esc
+
+__all__ = ["build_power_widgets"]
+
+
+def _money_range(deal) -> tuple[float, float, float]:
+    p = deal.parties
+    vals = [bg._num(p.at[deal.us, c]) for c in ("batna_value", "reservation_price")]
+    top = max([v for v in vals if v is not None] + [1.0])
+    hi = float(2 * top)
+    step = float(10 ** np.floor(np.log10(hi / 200))) if hi > 0 else 1.0
+    return 0.0, hi, step
+
+
+def _at_options(deal) -> list[tuple[str, pd.Timestamp]]:
+    start = pd.Timestamp(deal.meta.as_of)
+    opts = [(f"{start:%Y-%m-%d} (as of)", start)]
+    if deal.has("events"):
+        ev = deal.events[deal.events["date"] >= start].sort_values("date", kind="stable")
+        for d, g in ev.groupby("date", sort=True):
+            text = "; ".join(str(x) for x in g["description"])
+            short = text if len(text) <= 70 else text[:67] + "…"
+            opts.append((f"{d:%Y-%m-%d}: {short}", pd.Timestamp(d)))
+    return opts
+
+
+def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
+    """Sliders for our BATNA, their deadline and every weight; a selector for the date.
+
+    Every change calls :func:`powerkit.power.what_if` with the current values and redraws the
+    three-source profile, the ZOPA with the predicted price, the top drivers and the posture.
+    Moving the date applies the deal's events up to it and resets the BATNA and deadline
+    sliders to the values of that date.
+
+    Parameters
+    ----------
+    deal : Deal
+    weights : mapping, optional
+        Starting weights (defaults :data:`powerkit.power.DEFAULT_WEIGHTS`).
+    systemic_inputs : DataFrame or mapping, optional
+        Passed to :func:`powerkit.power.power_profile`.
+    top : int
+        Drivers shown.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (dict of widgets: ``at``, ``our_batna``,
+        ``their_deadline``, one weight slider per key of
+        :data:`powerkit.power.DEFAULT_WEIGHTS`), ``refresh()``, ``last`` (the
+        latest :class:`powerkit.power.WhatIf`) and ``figures`` (profile figure, ZOPA figure or
+        None, drivers table, posture table).
+
+    Examples
+    --------
+    The callback, called the way the controls call it:
+
+    >>> from powerkit.power import what_if
+    >>> callable(what_if)
+    True
+    """
+    w0 = {**pw.DEFAULT_WEIGHTS, **(weights or {})}
+    style = {"description_width": "initial"}
+    lay = w.Layout(width="360px")
+    ctl: dict = {}
+    lo, hi, step = _money_range(deal)
+    ctl["at"] = w.Dropdown(options=_at_options(deal), description="date (events up to it)",
+                           style=style, layout=w.Layout(width="740px"))
+    ctl["our_batna"] = w.FloatSlider(min=lo, max=hi, step=step, description=
+                                 f"our BATNA value ({esc(deal.meta.currency)})",
+                                 continuous_update=False, style=style, layout=lay,
+                                 readout_format=",.0f")
+    ctl["their_deadline"] = w.FloatSlider(min=0.25, max=24, step=0.25,
+                                          description="their deadline (months from the date)",
+                                          continuous_update=False, style=style, layout=lay)
+    for k in pw.SOURCES:
+        ctl[k] = w.FloatSlider(value=w0[k], min=0, max=1, step=0.05,
+                               description=f"weight: {k}", continuous_update=False,
+                               style=style, layout=lay)
+    inputs_box = []
+    for src in pw.SOURCES:
+        sl = []
+        for name, (s, what, _) in pw.INPUTS.items():
+            if s != src:
+                continue
+            ctl[name] = w.FloatSlider(value=w0[name], min=0, max=1, step=0.05,
+                                      description=name.replace("_", " "),
+                                      continuous_update=False, style=style, layout=lay,
+                                      tooltip=what)
+            sl.append(ctl[name])
+        inputs_box.append(w.VBox(sl))
+    acc = w.Accordion(children=inputs_box, titles=tuple(f"input weights: {s}"
+                                                        for s in pw.SOURCES))
+    acc.selected_index = None
+    prof_out, zopa_out, table_out = w.Output(), w.Output(), w.Output()
+    status = w.HTML()
+    box = w.VBox([ctl["at"], w.HBox([ctl["our_batna"], ctl["their_deadline"]]),
+                  w.HBox([ctl[k] for k in pw.SOURCES]), acc, status, prof_out, zopa_out,
+                  table_out])
+    touched: set = set()
+    state = {"resetting": False}
+
+    def reset_to_date():
+        """Put the BATNA and deadline sliders at the deal's values on the chosen date."""
+        at = ctl["at"].value
+        d = pw.apply_events(deal, at)
+        b = bg._num(d.parties.at[d.us, "batna_value"])
+        dl = d.parties.at[d.counterpart, "deadline"]
+        state["resetting"] = True
+        try:
+            ctl["our_batna"].value = 0.0 if b is None else min(max(b, lo), hi)
+            m = bg.months_between(at, dl) if not pd.isna(dl) else 12.0
+            ctl["their_deadline"].value = float(min(max(m, 0.25), 24))
+        finally:
+            state["resetting"] = False
+        touched.clear()
+
+    def refresh(change=None):
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+
+        from .. import plots
+
+        if state["resetting"]:
+            return
+        owner = getattr(change, "owner", None) if change is not None else None
+        if owner is ctl["at"]:
+            reset_to_date()
+        elif owner is ctl["our_batna"]:
+            touched.add("our_batna")
+        elif owner is ctl["their_deadline"]:
+            touched.add("their_deadline")
+        wts = {k: ctl[k].value for k in (*pw.SOURCES, *pw.INPUTS)}
+        try:
+            r = pw.what_if(deal, at=ctl["at"].value, weights=wts,
+                           batna=ctl["our_batna"].value if "our_batna" in touched else None,
+                           their_deadline=ctl["their_deadline"].value
+                           if "their_deadline" in touched else None,
+                           systemic_inputs=systemic_inputs)
+        except ValueError as exc:
+            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
+            return
+        box.last = r
+        p = r.profile
+        us_name = deal.parties.at[deal.us, "name"]
+        them_name = deal.parties.at[deal.counterpart, "name"]
+        msg = f"Balance <b>{p.balance:+.3f}</b> (−1 they hold all … +1 we hold all)"
+        if r.split is not None:
+            msg += f"; our bargaining weight {r.split.weight_us:.2f}"
+            msg += (f"; predicted price {esc(deal.meta.currency)} {r.split.price:,.0f}"
+                    if r.split.price is not None else "; <b>no ZOPA</b>")
+        status.value = msg
+        drivers = p.drivers.head(top)[["source", "input", "us", "them", "contribution"]].round(3)
+        box.figures = (
+            plots.power_profile_figure(p, us_name=us_name, them_name=them_name),
+            None if r.split is None else plots.zopa_figure(
+                r.split, us_name=us_name, them_name=them_name, currency=deal.meta.currency),
+            drivers, r.posture[["recommendation", "reason", "numbers"]])
+        if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
+            return
+        for out in (prof_out, zopa_out, table_out):
+            out.clear_output(wait=True)
+        with prof_out:
+            display(box.figures[0])
+        with zopa_out:
+            if box.figures[1] is not None:
+                display(box.figures[1])
+        with table_out:
+            display(HTML(box.figures[2].to_html(index=False)))
+            display(HTML(box.figures[3].to_html(index=False)))
+
+    for c in ctl.values():
+        c.observe(refresh, names="value")
+    box.controls = ctl
+    box.refresh = refresh
+    box.last = None
+    box.figures = ()
+    reset_to_date()
+    refresh()
+    return box
