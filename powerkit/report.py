@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,6 +30,7 @@ __all__ = ["SECTION_MODULES", "build_sections", "show_title", "show_summary", "s
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK"]
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # powerkit_offline: no CDN fetches
 
 # walkthrough modules, in report order; each exposes report_section(deal) -> Section
 SECTION_MODULES = ("overview", "power", "influence", "constraints", "value", "coalitions")
@@ -140,6 +142,9 @@ def _atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
+
+
 def to_html(executed_nb, title: str) -> str:
     """Executed notebook → standalone HTML: code hidden, ``interactive`` cells removed."""
     from nbconvert import HTMLExporter
@@ -153,14 +158,18 @@ def to_html(executed_nb, title: str) -> str:
     c.HTMLExporter.exclude_input = True
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
-    exporter = HTMLExporter(config=c, template_name="lab")
+    exporter = HTMLExporter(config=c, template_name="powerkit_offline",
+                            extra_template_basedirs=[str(TEMPLATES)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
     for cell in executed_nb.cells:  # recorded values are for tests and JSON, not for readers
         if cell.get("outputs"):
             cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
     executed_nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
-    return body
+    # plotly's notebook renderer hard-codes a MathJax <script> from a CDN in every figure
+    # (plotly/io/_base_renderers.py, include_mathjax="cdn"); figures use no LaTeX, so drop it:
+    # the report must not touch the network when opened.
+    return _EXTERNAL_SCRIPT.sub("", body)
 
 
 def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
@@ -189,8 +198,8 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                                 kernel_name="python3", cwd=str(Path(notebook).parent),
                                 progress_bar=False, log_output=False)
             nb = nbformat.read(str(out_nb), as_version=4)
-        html = to_html(nb, deal.id)
         head = read_records(nb).get("headline", {})
+        html = to_html(nb, deal.id)
         out = Path(out_dir) / f"{deal.id}.html"
         _atomic_write(out.with_suffix(".json"),
                       json.dumps({"deal": deal.id, "title": deal.meta.title, "headline": head},
