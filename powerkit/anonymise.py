@@ -3,7 +3,7 @@
 Every stakeholder's name becomes a role label built from their title ("Operations manager",
 numbered when two share a title) and their id becomes ``P01``, ``P02`` …, consistently in every
 table, so text, tables and charts of a report agree. Free-text columns (titles aside) have each
-person's full name and first name replaced by the label too. Party names are kept: the client
+person's full name, first name and last name replaced by the label too. Party names are kept: the client
 knows who the parties are; it is the people who need protecting.
 """
 from __future__ import annotations
@@ -51,10 +51,11 @@ def anonymise(deal: Deal) -> Deal:
     for sid, name in st["name"].items():
         name = str(name)
         swaps.append((name, labels[sid]))
-    for sid, name in st["name"].items():
-        first = str(name).split()[0] if str(name).split() else ""
-        if len(first) > 2:
-            swaps.append((first, labels[sid]))
+    for sid, name in st["name"].items():  # then single first and last names ("Stahl's")
+        parts = str(name).split()
+        for part in {parts[0], parts[-1]} if len(parts) > 1 else set():
+            if len(part) > 2:
+                swaps.append((part, labels[sid]))
 
     def scrub(text):
         if not isinstance(text, str):

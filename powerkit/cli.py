@@ -57,20 +57,59 @@ def template(out_file: Annotated[Path, typer.Argument(help="where to write the .
     out.print(f"wrote {out_file}", markup=False)
 
 
+def _parse_params(pairs: list[str], notebook: Path) -> dict:
+    """KEY=VALUE pairs → papermill parameters (YAML-typed values), checked against the notebook."""
+    import papermill as pm
+    import yaml
+
+    known = pm.inspect_notebook(str(notebook))
+    params, problems = {}, []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(f"--param {pair!r}: expected KEY=VALUE")
+        elif key not in known:
+            problems.append(f"--param {key}: not a parameter of {notebook.name}; expected one of "
+                            + ", ".join(f"{k} ({v['help'] or v['inferred_type_name']})"
+                                        for k, v in known.items()))
+        elif key in ("deal_path", "anonymise"):
+            problems.append(f"--param {key}: set by powerkit report itself (use the DEAL "
+                            "argument or --anonymise)")
+        else:
+            try:
+                params[key] = yaml.safe_load(value)
+            except yaml.YAMLError:
+                params[key] = value
+    if problems:
+        err.print("\n".join(problems), markup=False)
+        raise typer.Exit(2)
+    return params
+
+
 @app.command()
 def report(deals: Annotated[list[Path], typer.Argument(help="deal folders or .xlsx workbooks")],
            out_dir: Annotated[Path, typer.Option("--out", help="folder for the reports")] = Path("reports"),
+           fmt: Annotated[str, typer.Option("--format", help="html or pdf (pdf: headless Chromium)")] = "html",
+           anonymise: Annotated[bool, typer.Option(
+               "--anonymise", help="replace people by role labels (for sharing outside the client team)")] = False,
+           param: Annotated[list[str] | None, typer.Option(
+               "--param", help="KEY=VALUE passed to the report notebook (repeatable)")] = None,
            jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one per core)")] = 0):
-    """Produce a client report (offline HTML) for each deal; a summary table at the end."""
+    """Produce a client report for each deal (+ a JSON of headline results); a summary at the end."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .report import run_reports
+    from .report import FORMATS, NOTEBOOK, run_reports
 
+    if fmt not in FORMATS:
+        err.print(f"--format: expected one of {', '.join(FORMATS)}; got {fmt!r}", markup=False)
+        raise typer.Exit(2)
+    params = _parse_params(param or [], NOTEBOOK)
     with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("reports", total=len(deals))
-        results = run_reports(deals, out_dir, jobs=jobs or None,
-                              on_done=lambda r: bar.advance(task))
+        results = run_reports(deals, out_dir, jobs=jobs or None, fmt=fmt, anonymise=anonymise,
+                              params=params, on_done=lambda r: bar.advance(task))
     table = Table(title="powerkit report", show_lines=False)
     for col in ("deal", "status", "seconds", "output or problem"):
         table.add_column(col, overflow="fold")

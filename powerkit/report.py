@@ -172,12 +172,51 @@ def to_html(executed_nb, title: str) -> str:
     return _EXTERNAL_SCRIPT.sub("", body)
 
 
-def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
-               notebook: str | Path = NOTEBOOK, params: dict | None = None) -> ReportResult:
-    """Validate one deal, run the report notebook on it and write ``out_dir/<id>.html`` (+ .json).
+def chromium() -> str:
+    """Path of the Chromium used for PDF export (``BROWSER_PATH`` or Debian's ``chromium``)."""
+    import shutil
 
+    exe = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which(
+        "chromium-browser") or shutil.which("google-chrome")
+    if not exe:
+        raise PowerkitError("PDF export needs Chromium: install it (Debian: apt-get install "
+                            "chromium) or set BROWSER_PATH; HTML reports need nothing")
+    return exe
+
+
+def html_to_pdf(html: Path, pdf: Path, timeout: float = 180) -> Path:
+    """Print an HTML report to PDF with headless Chromium (charts drawn first), atomically."""
+    import subprocess
+
+    exe = chromium()
+    with tempfile.TemporaryDirectory() as profile:
+        tmp_pdf = Path(profile) / "out.pdf"
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}/data",
+               "--window-size=720,1400", "--virtual-time-budget=15000",
+               "--run-all-compositor-stages-before-draw", "--no-pdf-header-footer",
+               f"--print-to-pdf={tmp_pdf}", html.resolve().as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if proc.returncode != 0 or not tmp_pdf.exists() or tmp_pdf.stat().st_size == 0:
+            raise PowerkitError(f"Chromium could not print {html.name} to PDF "
+                                f"(exit {proc.returncode}): {proc.stderr.strip()[-300:]}")
+        _atomic_write(pdf, tmp_pdf.read_bytes())
+    return pdf
+
+
+FORMATS = ("html", "pdf")
+
+
+def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
+               notebook: str | Path = NOTEBOOK, params: dict | None = None,
+               fmt: str = "html", anonymise: bool = False) -> ReportResult:
+    """Validate one deal, run the report notebook on it and write ``out_dir/<id>.<fmt>``.
+
+    A JSON of the headline results (``<id>.json``) is written beside it. ``anonymise`` replaces
+    people by role labels everywhere (:func:`powerkit.anonymise`); ``params`` go to papermill.
     Never raises for a bad deal or a failing notebook: the result says what went wrong and no
-    report file is written.
+    report file is written (every file is written to a temp name and renamed when complete).
     """
     import nbformat
     import papermill as pm
@@ -188,23 +227,33 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
     deal_path = Path(deal_path).resolve()
     name = deal_path.name
     try:
+        if fmt not in FORMATS:
+            raise PowerkitError(f"The 'format' option must be one of {', '.join(FORMATS)}. "
+                                f"Got {fmt!r} instead.")
         deal = load_deal(deal_path)
         name = deal.id
         os.environ["PLOTLY_RENDERER"] = "notebook"  # embeds plotly.js: charts render offline
         with tempfile.TemporaryDirectory() as tmp:
             out_nb = Path(tmp) / "report.ipynb"
             pm.execute_notebook(str(notebook), str(out_nb),
-                                parameters={"deal_path": str(deal_path), **(params or {})},
+                                parameters={**(params or {}), "deal_path": str(deal_path),
+                                            **({"anonymise": True} if anonymise else {})},
                                 kernel_name="python3", cwd=str(Path(notebook).parent),
                                 progress_bar=False, log_output=False)
             nb = nbformat.read(str(out_nb), as_version=4)
-        head = read_records(nb).get("headline", {})
-        html = to_html(nb, deal.id)
-        out = Path(out_dir) / f"{deal.id}.html"
+            head = read_records(nb).get("headline", {})
+            html = to_html(nb, deal.id)
+            out = Path(out_dir) / f"{deal.id}.{fmt}"
+            if fmt == "pdf":
+                tmp_html = Path(tmp) / f"{deal.id}.html"
+                tmp_html.write_text(html, encoding="utf-8")
+                html_to_pdf(tmp_html, out)
+            else:
+                _atomic_write(out, html)
         _atomic_write(out.with_suffix(".json"),
-                      json.dumps({"deal": deal.id, "title": deal.meta.title, "headline": head},
+                      json.dumps({"deal": deal.id, "title": deal.meta.title,
+                                  "anonymised": anonymise, "headline": head},
                                  indent=2, default=str))
-        _atomic_write(out, html)
         return ReportResult(deal.id, True, str(out), None, time.perf_counter() - t0, head)
     except PowerkitError as exc:
         err = str(exc)
@@ -216,23 +265,23 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
 
 
 def _run_one(args):
-    deal_path, out_dir, notebook, params = args
-    return run_report(deal_path, out_dir, notebook=notebook, params=params)
+    deal_path, out_dir, kwargs = args
+    return run_report(deal_path, out_dir, **kwargs)
 
 
-def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None,
-                notebook=NOTEBOOK, params: dict | None = None, on_done=None) -> list[ReportResult]:
+def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_done=None,
+                **kwargs) -> list[ReportResult]:
     """Run several reports in parallel processes (default: one per core).
 
-    ``on_done(result)`` is called as each finishes (progress bars). Results come back in the
-    order of ``deal_paths``.
+    ``on_done(result)`` is called as each finishes (progress bars); ``kwargs`` go to
+    :func:`run_report`. Results come back in the order of ``deal_paths``.
     """
     paths = [Path(p) for p in deal_paths]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     if jobs == 1:
         results = []
         for p in paths:
-            r = run_report(p, out_dir, notebook=notebook, params=params)
+            r = run_report(p, out_dir, **kwargs)
             results.append(r)
             if on_done:
                 on_done(r)
@@ -241,7 +290,7 @@ def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None,
 
     results: dict[int, ReportResult] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
-        futs = {pool.submit(_run_one, (str(p), str(out_dir), str(notebook), params)): i
+        futs = {pool.submit(_run_one, (str(p), str(out_dir), kwargs)): i
                 for i, p in enumerate(paths)}
         for fut in as_completed(futs):
             r = fut.result()
