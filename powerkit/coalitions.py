@@ -882,7 +882,7 @@ class VotingGame:
 def voting_game(deal, weights=None, quota=None) -> VotingGame:
     """The weighted voting game of a deal, with what-if overrides.
 
-    Rules, in order (docs/methods/coalitions.md §5):
+    Rules, in order (docs/methods/coalitions.md §3):
 
     1. stakeholders with a ``vote_weight`` > 0 vote with that weight; the quota is
        ``deal.meta.quota``, or a simple majority ⌊W/2⌋ + 1 when the deal gives none;
@@ -1173,7 +1173,7 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
                    supporters=None, use_influence: bool = True, kinds=None) -> CoalitionPlan:
     """The order in which to win people over to reach a winning coalition at the least effort.
 
-    Model (docs/methods/coalitions.md §6):
+    Model (docs/methods/coalitions.md §4):
 
     * supporters today: stance > ``threshold`` (or exactly the ``supporters`` given: anyone
       left out is then taken at a stance of at most ``threshold``);
@@ -1378,7 +1378,7 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
     """Every stakeholder on Mendelow's grid and in Mitchell, Agle & Wood's salience types.
 
     Power (0..1) is the largest of three sources, each scaled by its maximum in the deal
-    (docs/methods/coalitions.md §7):
+    (docs/methods/coalitions.md §5):
 
     * ``voting``: Shapley–Shubik index in the deal's voting game (:func:`voting_game`);
     * ``formal``: 1 for a sign-off holder, else budget authority / the largest budget;
