@@ -1093,9 +1093,12 @@ def _total_influence(deal, x0: pd.Series, kinds=None) -> tuple[pd.DataFrame | No
         return None, "no ties table: nobody's move spills over to others"
     from .influence import friedkin_johnsen, influence_matrix
 
-    W = influence_matrix(deal, kinds=kinds)
-    fj = friedkin_johnsen(W, x0.reindex(W.index))
-    return fj.total_influence, "Friedkin–Johnsen total influence of the ties"
+    try:
+        W = influence_matrix(deal, kinds=kinds)
+        fj = friedkin_johnsen(W, x0.reindex(W.index))
+        return fj.total_influence, "Friedkin–Johnsen total influence of the ties"
+    except ValueError as exc:  # e.g. a closed group that is fully susceptible: no unique limit
+        return None, f"influence model not usable ({exc}); nobody's move spills over"
 
 
 def _greedy(names, x0, trust, wts, supporters0, V, quota, threshold, target, momentum,
@@ -1432,13 +1435,12 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
     x0 = pd.to_numeric(st["stance"], errors="coerce").fillna(0.0)
     informal = pd.Series(0.0, index=st.index)
     if deal.has("ties"):
-        from .influence import friedkin_johnsen, influence_matrix
-
-        W = influence_matrix(deal)
-        V = friedkin_johnsen(W, x0.reindex(W.index)).total_influence.to_numpy(copy=True)
-        np.fill_diagonal(V, 0.0)  # influence on *others*: one's own anchor does not count
-        informal = _scaled(pd.Series(V.sum(axis=0), index=W.index).reindex(st.index)
-                           .fillna(0.0))
+        V, _ = _total_influence(deal, x0)
+        if V is not None:
+            Vm = V.to_numpy(copy=True)
+            np.fill_diagonal(Vm, 0.0)  # influence on *others*: one's own anchor does not count
+            informal = _scaled(pd.Series(Vm.sum(axis=0), index=V.index).reindex(st.index)
+                               .fillna(0.0))
     power = pd.concat([voting, formal, informal], axis=1).max(axis=1)
     interest_raw = pd.to_numeric(st["interest"], errors="coerce")
     interest = interest_raw.fillna(x0.abs()).clip(0, 1)
