@@ -1,0 +1,84 @@
+"""Report options: PDF through headless Chromium (pages, charts not blank), anonymised reports
+(no person's name anywhere), --param checked against the notebook, screenshots as artifacts."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import DEALS, ROOT, chromium_path
+from PIL import Image
+from typer.testing import CliRunner
+
+from powerkit.cli import app
+from powerkit.report import run_report
+
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = pytest.mark.slow
+
+
+def coloured_fraction(png: Path) -> float:
+    """Share of pixels that are clearly coloured (chart marks), not white/grey/black text."""
+    a = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    spread = a.max(axis=2) - a.min(axis=2)  # grey (incl. black text, white page) has spread ~0
+    return float((spread > 60).mean())
+
+
+@pytest.mark.browser
+def test_pdf_report_has_pages_with_charts(tmp_path):
+    if chromium_path() is None or shutil.which("pdftoppm") is None:
+        pytest.skip("chromium and poppler-utils are needed (.ci/run installs both)")
+    r = run_report(DEALS / "small-renewal", tmp_path, fmt="pdf")
+    assert r.ok, r.error
+    pdf = Path(r.output)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / "small-renewal.html").exists()
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    # at least: title + summary, overview, and one page per walkthrough section with a chart
+    assert len(pages) >= 3
+    with_charts = [p for p in pages if coloured_fraction(p) > 0.01]
+    assert len(with_charts) >= 2, [round(coloured_fraction(p), 4) for p in pages]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Executive summary" in text and "The deal at a glance" in text
+    ARTIFACTS.mkdir(exist_ok=True)  # first pages, for a person to look at
+    for p in pages[:3]:
+        shutil.copy(p, ARTIFACTS / f"small-renewal-pdf-{p.name}")
+
+
+def test_anonymised_report_names_nobody(tmp_path):
+    deal = DEALS / "northwind-vendor"
+    r = run_report(deal, tmp_path, anonymise=True)
+    assert r.ok, r.error
+    html = Path(r.output).read_text(encoding="utf-8")
+    # drop the embedded plotly.js library (it has place names like "Marshall Islands"); the
+    # figures' own data and every table and text stay in
+    html = re.sub(r"<script[^>]*>(?:(?!</script>).){200000,}?</script>", "", html, flags=re.S)
+    assert "Plotly.newPlot" in html
+    people = pd.read_csv(deal / "stakeholders.csv")
+    # party names are kept by design (the client knows the firms): "Keller & Roth Consulting"
+    firms = " ".join(pd.read_csv(deal / "parties.csv")["name"])
+    for name in people["name"]:
+        for part in [name] + name.split():
+            if len(part) > 2 and part not in firms:
+                assert not re.search(rf"\b{re.escape(part)}\b", html), \
+                    f"{part!r} of {name!r} is still in the report"
+    assert "Operations Manager" in html  # role labels instead
+    head = json.loads((tmp_path / "northwind-vendor.json").read_text())
+    assert head["anonymised"] is True
+    assert not any(n in json.dumps(head) for n in people["name"])
+
+
+def test_bad_param_and_format_are_refused_with_the_fix(tmp_path):
+    r = CliRunner().invoke(app, ["report", str(DEALS / "small-renewal"), "--param", "colour=red",
+                                 "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "not a parameter of report.ipynb" in r.output
+    assert "deal_path" in r.output  # the valid ones are listed
+    r = CliRunner().invoke(app, ["report", str(DEALS / "small-renewal"), "--format", "docx",
+                                 "--out", str(tmp_path)])
+    assert r.exit_code == 2 and "html, pdf" in r.output
+    assert list(tmp_path.iterdir()) == []
