@@ -36,12 +36,15 @@ __all__ = [
     "what_if",
     "posture",
     "trust_profile",
+    "as_party",
+    "provenance_table",
     "report_section",
 ]
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 
 import numpy as np
 import pandas as pd
@@ -1141,6 +1144,67 @@ def trust_profile(deal, at=None) -> pd.DataFrame:
     t["next_step"] = basis.map(lambda b: TRUST_BUILDERS.get(b, ("", "ask what would build "
                                                                 "trust for them"))[1])
     return t.sort_values("trust", kind="stable", na_position="last")
+
+
+# ------------------------------------------------------------------------------------------
+# perspective and display
+# ------------------------------------------------------------------------------------------
+def as_party(deal, party: str, counterpart: str | None = None):
+    """The deal seen from another party: ``party`` becomes "us".
+
+    The counterpart becomes ``counterpart`` or, by default, the old "us" when ``party`` was
+    the counterpart, else the old counterpart. The trust and frame-fit columns record trust in
+    the deal's original "us", so from any other perspective they are blanked (and the inputs
+    they feed are flagged as assumed).
+
+    Raises
+    ------
+    ValueError
+        When ``party`` or ``counterpart`` is not in the parties table, or they are equal.
+    """
+    if not party or party == deal.us and counterpart in (None, deal.counterpart):
+        return deal
+    ids = list(deal.parties.index)
+    if party not in ids:
+        raise ValueError(f"The 'party' parameter of as_party must be one of {ids}. Got "
+                         f"{party!r} instead.")
+    if counterpart is None:
+        counterpart = deal.us if party == deal.counterpart else deal.counterpart
+    if counterpart not in ids or counterpart == party:
+        raise ValueError(f"The 'counterpart' parameter of as_party must be one of {ids} other "
+                         f"than {party!r}. Got {counterpart!r} instead.")
+    people = deal.stakeholders
+    if party != deal.us:
+        people = people.copy()
+        people[list(_MEASURED_FOR_US_ONLY)] = np.nan
+    meta = _replace(deal.meta, us=party, counterpart=counterpart)
+    return deal.replace(meta=meta, stakeholders=people)
+
+
+def provenance_table(profile: PowerProfile, names: Mapping[str, str] | None = None
+                     ) -> pd.DataFrame:
+    """The provenance of us and the counterpart side by side, one row per input.
+
+    Columns: source, input, for each side its value and how it was read (``raw``), the weight
+    (W_s·w_i) and the contribution to the balance; a ``*`` marks assumed or baseline values.
+    """
+    names = dict(names or {})
+    t = profile.inputs
+    out = []
+    for side in (profile.us, profile.counterpart):
+        g = t[t["party"] == side].set_index("input")
+        mark = np.where(g["assumed"] | g["baseline"], "*", "")
+        out.append(pd.DataFrame({
+            f"{names.get(side, side)}": [f"{v:.2f}{m}" for v, m in zip(g["value"], mark,
+                                                                     strict=True)],
+            f"{names.get(side, side)}: from": g["raw"]}, index=g.index))
+    drv = profile.drivers.set_index("input")
+    head = pd.DataFrame({"source": [INPUTS[i][0] for i in INPUTS]}, index=list(INPUTS))
+    res = pd.concat([head, *out], axis=1)
+    res["weight"] = drv["weight"].reindex(res.index).round(3)
+    res["contribution"] = drv["contribution"].reindex(res.index).round(4)
+    res.index.name = "input"
+    return res.reset_index()
 
 
 # ------------------------------------------------------------------------------------------

@@ -140,8 +140,8 @@ def negotiation_dance_figure(ledger: pd.DataFrame, us: str, them: str,
     base_layout(fig, "The negotiation dance: offers by round",
                 "utility of the offer to us (0..1, our ratings)",
                 "utility of the offer to them (0..1, their ratings)")
-    fig.update_xaxes(range=[-0.05, 1.05])
-    fig.update_yaxes(range=[-0.05, 1.05])
+    fig.update_xaxes(range=[-0.05, 1.08])
+    fig.update_yaxes(range=[-0.05, 1.12])
     return fig
 
 
@@ -168,8 +168,7 @@ def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
                             US_COLOUR if z.seller == split.us else THEM_COLOUR),
                            (z.buyer_reservation, f"{b_name}'s highest (buyer)",
                             US_COLOUR if z.buyer == split.us else THEM_COLOUR)):
-        fig.add_trace(go.Scatter(x=[x], y=["price"], mode="markers+text", name=who,
-                                 text=[who], textposition="bottom center",
+        fig.add_trace(go.Scatter(x=[x], y=["price"], mode="markers", name=f"{who}: {x:,.0f}",
                                  marker=dict(symbol="line-ns-open", size=40, color=colour,
                                              line=dict(width=4)),
                                  hovertemplate=f"{who}: %{{x:,.0f}}<extra></extra>"))
