@@ -447,3 +447,63 @@ class TestReport:
                 assert "<script" not in b.lower()
         fig = sec.blocks[1]
         assert "<script" not in fig.to_json().lower()
+
+
+# ---------------------------------------------------------------------------------- perspective
+class TestPerspective:
+    def test_as_party(self):
+        d = pw.as_party(hand_deal(), "buyco")
+        assert (d.us, d.counterpart) == ("buyco", "acme")
+        # trust recorded "in acme": blanked from BuyCo's side, so its trust inputs are assumed
+        prof = pw.power_profile(d)
+        assert prof.inputs.query("party == 'buyco' and input == 'trust_competence'")[
+            "assumed"].all()
+        # positional inputs keep their meaning: BuyCo's BATNA 1/4 vs Acme's 1/3
+        assert value(prof, "buyco", "batna") == pytest.approx(0.25)
+        assert pw.as_party(hand_deal(), "") is not None
+        with pytest.raises(ValueError, match="'party' parameter of as_party"):
+            pw.as_party(hand_deal(), "nobody")
+
+    def test_provenance_table(self):
+        prof = pw.power_profile(hand_deal(events=False))
+        t = pw.provenance_table(prof, {"acme": "Acme", "buyco": "BuyCo"})
+        assert len(t) == len(pw.INPUTS)
+        row = t.set_index("input").loc["batna"]
+        assert row["Acme"] == "0.33" and row["BuyCo"] == "0.25"
+        assert t.set_index("input").loc["trust_competence", "BuyCo"].endswith("*")
+        assert t["contribution"].sum() == pytest.approx(prof.balance, abs=1e-3)
+
+
+# ---------------------------------------------------------------------------------- widgets
+class TestWidgets:
+    """The builder wires its controls to power.what_if: moving a control must give what
+    calling what_if directly with the same values gives."""
+
+    def test_controls_drive_what_if(self):
+        from powerkit.widgets.power import build_power_widgets
+
+        d = hand_deal()
+        box = build_power_widgets(d)
+        c = box.controls
+        assert box.last.profile.balance == pytest.approx(pw.power_profile(d).balance)
+        c["our_batna"].value = 50.0
+        assert box.last.profile.balance == pytest.approx(
+            pw.what_if(d, batna=50.0).profile.balance)
+        c["systemic"].value = 0.0
+        direct = pw.what_if(d, batna=50.0, weights={"systemic": 0.0})
+        assert box.last.profile.balance == pytest.approx(direct.profile.balance)
+        assert len(box.figures) == 4
+
+    def test_date_resets_sliders(self):
+        from powerkit.widgets.power import build_power_widgets
+
+        d = hand_deal()
+        box = build_power_widgets(d)
+        c = box.controls
+        c["our_batna"].value = 10.0
+        c["at"].value = pd.Timestamp("2025-03-01")
+        # the BATNA slider returns to the deal's value on that date; the profile is the
+        # deal's profile at that date (events applied)
+        assert c["our_batna"].value == 30.0
+        assert box.last.profile.balance == pytest.approx(
+            pw.power_profile(d, at="2025-03-01").balance)
