@@ -34,6 +34,7 @@ __all__ = [
     "informal_graph",
     "flow_graph",
     "centrality_table",
+    "path_measures",
     "measures",
     "formal_scores",
     "decision_weights",
@@ -233,10 +234,9 @@ def influence_matrix(deal, kinds=None, weight="weight") -> pd.DataFrame:
         given = pd.to_numeric(sus, errors="coerce").to_numpy(dtype=float)
         lam = np.where(np.isfinite(given), given, lam)
     lam = np.where(row > 0, lam, 0.0)
-    W = np.zeros((n, n))
-    nz = row > 0
-    W[nz] = A[nz] / row[nz, None] * lam[nz, None]
-    W[np.arange(n), np.arange(n)] += 1.0 - lam
+    A *= (lam / np.where(row > 0, row, 1.0))[:, None]
+    A[np.arange(n), np.arange(n)] += 1.0 - lam
+    W = A
     return pd.DataFrame(W, index=ids, columns=pd.Index(ids, name=None))
 
 
@@ -258,6 +258,14 @@ class OpinionForecast:
     susceptibility: pd.Series
     weights: pd.DataFrame
     _A: np.ndarray = field(repr=False, default=None)
+    _lu: object = field(repr=False, default=None)
+
+    def _solve(self, rhs, trans=False):
+        from scipy.linalg import lu_factor, lu_solve
+
+        if self._lu is None:
+            self._lu = lu_factor(self._A, check_finite=False)
+        return lu_solve(self._lu, rhs, trans=1 if trans else 0, check_finite=False)
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.final.to_numpy(), dtype=dtype)
@@ -269,7 +277,7 @@ class OpinionForecast:
     @cached_property
     def total_influence(self) -> pd.DataFrame:
         lam = self.susceptibility.to_numpy()
-        V = np.linalg.solve(self._A, np.diag(1.0 - lam))
+        V = self._solve(np.diag(1.0 - lam))
         return pd.DataFrame(V, index=self.final.index, columns=self.final.index)
 
     @property
@@ -345,31 +353,26 @@ def friedkin_johnsen(W, x0, susceptibility=None) -> OpinionForecast:
         lam = _as_vector(susceptibility, labels, "susceptibility", func, lo=0.0, hi=1.0)
     A = np.eye(len(x)) - lam[:, None] * M
     _check_fj_converges(M, lam, labels, func)
-    final = np.linalg.solve(A, (1.0 - lam) * x)
     idx = labels if isinstance(W, pd.DataFrame) else pd.RangeIndex(len(x))
-    return OpinionForecast(final=pd.Series(final, index=idx, name="final"),
+    out = OpinionForecast(final=None,
                            initial=pd.Series(x, index=idx, name="initial"),
                            susceptibility=pd.Series(lam, index=idx, name="susceptibility"),
                            weights=pd.DataFrame(M, index=idx, columns=idx), _A=A)
+    out.final = pd.Series(out._solve((1.0 - lam) * x), index=idx, name="final")
+    return out
 
 
 def _closed_classes(M: np.ndarray) -> list[list[int]]:
     """Closed communicating classes of the listening graph of M (i → j when M[i, j] > 0)."""
-    import networkx as nx
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
-    n = M.shape[0]
     S = csr_matrix(M > 0)
     ncomp, lab = connected_components(S, directed=True, connection="strong")
-    C = nx.DiGraph()
-    C.add_nodes_from(range(ncomp))
     r, c = S.nonzero()
-    for a, b in set(zip(lab[r].tolist(), lab[c].tolist(), strict=True)):
-        if a != b:
-            C.add_edge(a, b)
-    closed = [k for k in C if C.out_degree(k) == 0]
-    return [np.flatnonzero(lab == k).tolist() for k in closed] if n else []
+    leaving = np.zeros(ncomp, dtype=bool)
+    leaving[lab[r][lab[r] != lab[c]]] = True
+    return [np.flatnonzero(lab == k).tolist() for k in np.flatnonzero(~leaving)]
 
 
 def _check_fj_converges(M, lam, labels, func):
@@ -608,9 +611,9 @@ _NODE_COLS = ("name", "party", "title", "department", "sign_off", "budget_author
 
 def _add_people(G, deal):
     st = deal.stakeholders
-    for sid, row in st.iterrows():
-        attrs = {c: row[c] for c in _NODE_COLS if c in st.columns}
-        G.add_node(str(sid), **attrs)
+    cols = [c for c in _NODE_COLS if c in st.columns]
+    recs = st[cols].to_dict("records")
+    G.add_nodes_from(zip(st.index.astype(str), recs, strict=True))
     return G
 
 
@@ -681,32 +684,115 @@ MEASURES = ("in_degree", "in_strength", "pagerank", "eigenvector", "betweenness"
 EXACT_BETWEENNESS_MAX = 1000
 
 
-def _sampled_closeness(G, k, seed):
-    """Closeness (Wasserman–Faust, incoming distances) estimated from k random sources."""
+def path_measures(G, k=None, seed=None, batch=256) -> pd.DataFrame:
+    """Betweenness and closeness of a directed graph, computed for many sources at once.
+
+    Brandes' (2001) algorithm in its algebraic form (breadth-first search and dependency
+    accumulation as sparse-matrix × dense-matrix products over a block of sources; Kepner &
+    Gilbert 2011, ch. 6). Unweighted shortest paths. Gives exactly networkx's
+    ``betweenness_centrality(G, k, normalized=True, seed=seed)`` — the same sample of sources
+    when ``k`` is given — and ``closeness_centrality(G)`` (Wasserman–Faust, incoming
+    distances) when ``k`` is None; with ``k`` the closeness is estimated from the sampled
+    sources.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+    k : int or None
+        Number of sampled sources (None = all: exact).
+    seed : int or None
+        Seed of the sample (``random.Random(seed).sample(list(G), k)``, as networkx).
+    batch : int
+        Sources per block (memory ≈ 5 · n · batch floats).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = nodes; ``betweenness`` (normalised), ``closeness``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.DiGraph([(0, 1), (1, 2), (2, 3)])
+    >>> path_measures(G)["betweenness"].round(4).tolist()  # 1 and 2 are on 2 of 6 pairs' paths
+    [0.0, 0.3333, 0.3333, 0.0]
+
+    References
+    ----------
+    Brandes, U. (2001). A faster algorithm for betweenness centrality. *J. Math. Sociology*
+    25(2), 163–177. Kepner, J. & Gilbert, J. (eds.) (2011). *Graph Algorithms in the Language
+    of Linear Algebra*. SIAM. Brandes, U. & Pich, C. (2007). Centrality estimation in large
+    networks. *Int. J. Bifurcation and Chaos* 17(7), 2303–2318.
+    """
     import random
 
-    import networkx as nx
+    import scipy.sparse as sp
 
     nodes = list(G)
     n = len(nodes)
-    rnd = random.Random(seed)
-    sources = rnd.sample(nodes, min(k, n))
-    tot = dict.fromkeys(nodes, 0.0)
-    cnt = dict.fromkeys(nodes, 0)
-    for s in sources:
-        for v, dist in nx.single_source_shortest_path_length(G, s).items():
-            if v != s:
-                tot[v] += dist
-                cnt[v] += 1
+    if k is not None and k >= n:
+        k = None
+    idx = {v: i for i, v in enumerate(nodes)}
+    rows = [idx[u] for u, v in G.edges() if u != v]
+    cols = [idx[v] for u, v in G.edges() if u != v]
+    A = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    A.data[:] = 1.0
+    AT = A.T.tocsr()
+    sources = (list(range(n)) if k is None else
+               [idx[v] for v in random.Random(seed).sample(nodes, k)])
+    bc = np.zeros(n)
+    cnt = np.zeros(n)
+    tot = np.zeros(n)
+    for start in range(0, len(sources), batch):
+        src = np.asarray(sources[start:start + batch])
+        b = len(src)
+        cols_b = np.arange(b)
+        sigma = np.zeros((n, b))
+        sigma[src, cols_b] = 1.0
+        dist = np.full((n, b), -1, dtype=np.int32)
+        dist[src, cols_b] = 0
+        F = sigma.copy()
+        level = 0
+        while True:
+            N = AT @ F
+            new = (N > 0) & (dist < 0)
+            if not new.any():
+                break
+            level += 1
+            N = np.where(new, N, 0.0)
+            dist[new] = level
+            sigma += N
+            F = N
+        delta = np.zeros((n, b))
+        safe_sigma = np.where(sigma > 0, sigma, 1.0)
+        for L in range(level, 0, -1):
+            T = np.where(dist == L, (1.0 + delta) / safe_sigma, 0.0)
+            contrib = A @ T
+            delta += np.where(dist == L - 1, sigma * contrib, 0.0)
+        delta[src, cols_b] = 0.0
+        bc += delta.sum(axis=1)
+        reached = dist > 0
+        cnt += reached.sum(axis=1)
+        tot += np.where(reached, dist, 0).sum(axis=1)
+    if n > 2:
+        if k is None:
+            bc /= (n - 1) * (n - 2)
+        else:
+            is_src = np.zeros(n, dtype=bool)
+            is_src[sources] = True
+            bc = np.where(is_src, bc / ((k - 1) * (n - 2)) if k > 1 else np.nan,
+                          bc / (k * (n - 2)))
+    else:
+        bc[:] = 0.0
     m = len(sources)
-    out = {}
-    for v in nodes:
-        if cnt[v] == 0:
-            out[v] = 0.0
-            continue
-        # share of (sampled) others that reach v, times the inverse mean distance
-        out[v] = (cnt[v] / m) * (cnt[v] / tot[v])
-    return out
+    is_src = np.zeros(n, dtype=bool)
+    is_src[sources] = True
+    others = m - is_src  # sampled sources other than the node itself
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clo = np.where((cnt > 0) & (tot > 0), (cnt / tot) * (cnt / np.maximum(others, 1)), 0.0)
+    if k is None and n > 1:
+        clo = np.where(tot > 0, (cnt / np.where(tot > 0, tot, 1)) * (cnt / (n - 1)), 0.0)
+    return pd.DataFrame({"betweenness": bc, "closeness": clo}, index=pd.Index(nodes))
 
 
 def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataFrame:
@@ -727,7 +813,8 @@ def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataF
         Edge attribute with tie strength (used by strength, PageRank, eigenvector, Burt).
     betweenness_k : int, "auto" or None, default None
         None: exact betweenness and closeness. An int k: both estimated from k sampled sources
-        (networkx ``k=`` with ``seed``). "auto": exact up to 1,000 nodes, else k = 256.
+        (the sample networkx's ``k=`` draws with ``seed``). "auto": exact up to 1,000 nodes,
+        else k = 256. Computed by :func:`path_measures`.
     seed : int, default 0
         Seed of the sampling.
 
@@ -774,12 +861,9 @@ def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataF
         df["eigenvector"] = pd.Series(ev).abs()
     except Exception:  # noqa: BLE001 - undefined on many directed graphs: report NaN
         df["eigenvector"] = np.nan
-    df["betweenness"] = pd.Series(nx.betweenness_centrality(G, k=betweenness_k, seed=seed,
-                                                            normalized=True))
-    if betweenness_k is None:
-        df["closeness"] = pd.Series(nx.closeness_centrality(G))
-    else:
-        df["closeness"] = pd.Series(_sampled_closeness(G, betweenness_k, seed))
+    pm = path_measures(G, k=betweenness_k, seed=seed)
+    df["betweenness"] = pm["betweenness"]
+    df["closeness"] = pm["closeness"]
     df["constraint"] = pd.Series(nx.constraint(G, weight=weight))
     df["effective_size"] = pd.Series(nx.effective_size(G, weight=weight))
     df.attrs["betweenness_k"] = betweenness_k
@@ -928,7 +1012,7 @@ def decision_weights(deal) -> pd.Series:
 
 
 # -- the opinion forecast of a deal --------------------------------------------------------------
-def opinion_forecast(deal, kinds=None, weight="weight") -> OpinionForecast:
+def opinion_forecast(deal, kinds=None, weight="weight", _W=None) -> OpinionForecast:
     """Friedkin–Johnsen forecast of each stakeholder's stance on our proposal.
 
     W from :func:`influence_matrix`, x₀ = ``stance`` (blank = 0), Λ = I − diag(W).
@@ -939,7 +1023,7 @@ def opinion_forecast(deal, kinds=None, weight="weight") -> OpinionForecast:
     >>> float(fc.final.abs().max())  # all stances unknown (0): nothing moves
     0.0
     """
-    W = influence_matrix(deal, kinds, weight)
+    W = influence_matrix(deal, kinds, weight) if _W is None else _W
     x0 = pd.to_numeric(deal.stakeholders["stance"], errors="coerce").fillna(0.0)
     x0.index = W.index
     return friedkin_johnsen(W, x0)
@@ -947,13 +1031,12 @@ def opinion_forecast(deal, kinds=None, weight="weight") -> OpinionForecast:
 
 def _decision_influence(fc: OpinionForecast, d: pd.Series) -> pd.Series:
     """r_j = Σ_i d_i V[i, j]: share of the decision that traces back to j's own view."""
-    A = fc._A
     lam = fc.susceptibility.to_numpy()
-    g = np.linalg.solve(A.T, d.reindex(fc.final.index).to_numpy())
+    g = fc._solve(d.reindex(fc.final.index).to_numpy(), trans=True)
     return pd.Series(g * (1.0 - lam), index=fc.final.index, name="decision_influence")
 
 
-def who_decides(deal, kinds=None, weight="weight") -> pd.DataFrame:
+def who_decides(deal, kinds=None, weight="weight", _W=None, _fc=None) -> pd.DataFrame:
     """Who really decides: formal decision rights combined with informal influence.
 
     The formal decision is ``D = Σ_i d_i x_i`` over the people who formally decide
@@ -976,7 +1059,7 @@ def who_decides(deal, kinds=None, weight="weight") -> pd.DataFrame:
     >>> round(float(w["real_weight"].sum()), 9)
     1.0
     """
-    fc = opinion_forecast(deal, kinds, weight)
+    fc = opinion_forecast(deal, kinds, weight, _W=_W) if _fc is None else _fc
     d = decision_weights(deal)
     r = _decision_influence(fc, d)
     st = deal.stakeholders
@@ -986,7 +1069,7 @@ def who_decides(deal, kinds=None, weight="weight") -> pd.DataFrame:
     # rows of V = (I − ΛW)⁻¹(I − Λ) for the deciders only: solve Aᵀ y = e_i
     E = np.zeros((len(ids), len(deciders)))
     E[[ids.get_loc(i) for i in deciders], np.arange(len(deciders))] = 1.0
-    Vrows = np.linalg.solve(fc._A.T, E).T * (1.0 - lam)[None, :]
+    Vrows = fc._solve(E, trans=True).T * (1.0 - lam)[None, :]
     share = Vrows * d[deciders].to_numpy()[:, None]  # decider × person
     names = st["name"].astype(str)
     names.index = ids
@@ -1061,7 +1144,7 @@ def formal_vs_informal(deal, kinds=None, measure="pagerank", threshold=0.25, wei
         deal, kinds, weight, group=None, betweenness_k=betweenness_k, seed=seed)
     f = formal_scores(deal)
     n = len(f)
-    if measure == "decision_influence":
+    if measure == "decision_influence" and "decision_influence" not in m:
         wd = who_decides(deal, kinds, weight)
         informal = wd["real_weight"].reindex(f.index)
     else:
@@ -1078,20 +1161,18 @@ def formal_vs_informal(deal, kinds=None, measure="pagerank", threshold=0.25, wei
     hidden = in_top_i & ~in_top_f
     formal_only = in_top_f & ~in_top_i
     out["flag"] = np.where(hidden, "hidden influencer", np.where(formal_only, "formal-only", ""))
-    indeg = m["in_degree"].reindex(f.index)
+    indeg = m["in_degree"].reindex(f.index).fillna(0).to_numpy()
     ev = []
-    for sid, r in out.iterrows():
-        fpart = (f"formal rank {r.formal_rank:g} of {n} ("
-                 + ", ".join(p for p in (
-                     "sign-off" if f.loc[sid, "sign_off"] else "no sign-off",
-                     f"{f.loc[sid, 'subordinates']:.0f} in their reporting line",
-                     f"{100 * f.loc[sid, 'vote_share']:.0f}% of votes"
-                     if f.loc[sid, "vote_share"] > 0 else "",
-                     f"{100 * f.loc[sid, 'budget_share']:.0f}% of budget"
-                     if f.loc[sid, "budget_share"] > 0 else "") if p) + ")")
-        ipart = (f"informal rank {r.informal_rank:g} of {n} by {measure} "
-                 f"({r.informal:.3g}); listened to by {indeg[sid]:.0f} of {n - 1}")
-        ev.append(f"{ipart}; {fpart}")
+    for fr, ir, val, so, sub, vs, bs, dg in zip(
+            out["formal_rank"], out["informal_rank"], out["informal"], f["sign_off"],
+            f["subordinates"], f["vote_share"], f["budget_share"], indeg, strict=True):
+        parts = ["sign-off" if so else "no sign-off", f"{sub:.0f} in their reporting line"]
+        if vs > 0:
+            parts.append(f"{100 * vs:.0f}% of votes")
+        if bs > 0:
+            parts.append(f"{100 * bs:.0f}% of budget")
+        ev.append(f"informal rank {ir:g} of {n} by {measure} ({val:.3g}); listened to by "
+                  f"{dg:.0f} of {n - 1}; formal rank {fr:g} of {n} ({', '.join(parts)})")
     out["evidence"] = ev
     out.attrs.update(measure=measure, threshold=threshold, kinds=list(_kinds(kinds, "x")))
     return out
@@ -1390,7 +1471,8 @@ def engagement_candidates(deal) -> list:
 
 
 def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1.0,
-                    receptiveness="frame_fit", method="celf", repeat=True) -> EngagementPlan:
+                    receptiveness="frame_fit", method="celf", repeat=True,
+                    _W=None) -> EngagementPlan:
     """The engagement plan of a deal: :func:`plan_engagement` on its ties, stances and the
     formal decision (:func:`decision_weights`), approaching anyone but our own people and
     competitors (third parties with our role). ``steps`` gets a ``name`` column.
@@ -1406,7 +1488,7 @@ def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1
     >>> plan.order[0]  # the CEO decides alone: win the CEO first
     '7'
     """
-    W = influence_matrix(deal, kinds, weight)
+    W = influence_matrix(deal, kinds, weight) if _W is None else _W
     x0 = pd.to_numeric(deal.stakeholders["stance"], errors="coerce").fillna(0.0)
     x0.index = W.index
     d = decision_weights(deal)
@@ -1424,7 +1506,7 @@ def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1
 
 # -- long-term relationship gaps -----------------------------------------------------------------
 def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
-                      screen=200) -> pd.DataFrame:
+                      screen=200, _W=None, _fc=None) -> pd.DataFrame:
     """Which new relationship from us would most raise our access or the forecast decision.
 
     Our team is one extra voice ``us`` holding the stance ``target`` and listening to no one.
@@ -1465,27 +1547,22 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
     >>> gaps["stakeholder"].tolist()  # the CEO decides: a relationship with the CEO first
     ['7']
     """
-    W = influence_matrix(deal, kinds, weight)
+    # The virtual node "us" (index n) has the row e_n and b_n = target, and nobody listens to
+    # it yet, so the (n+1)-system decouples: z = (z*, target), g = (g*, 0), A⁻¹e_j = (c*, 0).
+    fc = opinion_forecast(deal, kinds, weight, _W=_W) if _fc is None else _fc
+    W = fc.weights
     ids = list(W.index)
     n = len(ids)
     pos = {s: i for i, s in enumerate(ids)}
     st = deal.stakeholders
-    x0 = pd.to_numeric(st["stance"], errors="coerce").fillna(0.0).to_numpy()
+    x0 = fc.initial.to_numpy()
     d = decision_weights(deal).to_numpy()
-    Wm = W.to_numpy()
-    lam = 1.0 - np.diag(Wm)
-    # system with the virtual node "us" at index n (row e_n, b = target)
-    A = np.zeros((n + 1, n + 1))
-    A[:n, :n] = np.eye(n) - lam[:, None] * Wm
-    A[n, n] = 1.0
-    b = np.append((1.0 - lam) * x0, target)
-    dd = np.append(d, 0.0)
-    from scipy.linalg import lu_factor, lu_solve
-
-    lu = lu_factor(A)
-    z = lu_solve(lu, b)
-    g = lu_solve(lu, dd, trans=1)
-    base = float(dd @ z)
+    lam = fc.susceptibility.to_numpy()
+    A = fc._A
+    b = (1.0 - lam) * x0
+    z = np.append(fc.final.to_numpy(), target)
+    g = np.append(fc._solve(d, trans=True), 0.0)
+    base = float(d @ z[:n])
     ours = {str(i) for i, p in zip(st.index, st["party"].astype(str), strict=True)
             if p == str(deal.us)}
     ties = _tie_table(deal, kinds, weight, "relationship_gaps")
@@ -1494,14 +1571,22 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
     if len(cand) > screen:
         cand = sorted(cand, key=lambda s: -g[pos[s]])[:screen]
     sus = pd.to_numeric(st["susceptibility"], errors="coerce").to_numpy(dtype=float)
+    by_source = {src: grp for src, grp in ties.groupby("source", sort=False)}
+    js = [pos[c] for c in cand]
+    E = np.zeros((n, len(js)))
+    E[js, np.arange(len(js))] = 1.0
+    C = fc._solve(E) if js else E  # columns c = A⁻¹ e_j (the us-entry is 0)
+    name = st["name"].astype(str).to_numpy()
+    party = st["party"].astype(str).to_numpy()
     rows = []
-    for s in cand:
-        j = pos[s]
-        mine = ties[ties["source"] == s]
-        w_new = float(mine["w"].mean()) if len(mine) else 1.0
+    for col, (s, j) in enumerate(zip(cand, js, strict=True)):
+        mine = by_source.get(s)
         a = np.zeros(n + 1)
-        for t, w in zip(mine["target"], mine["w"], strict=True):
-            a[pos[t]] += w
+        if mine is not None and len(mine):
+            np.add.at(a, [pos[t] for t in mine["target"]], mine["w"].to_numpy())
+            w_new = float(mine["w"].mean())
+        else:
+            w_new = 1.0
         a[n] += w_new
         deg = int((a > 0).sum())
         lam_new = sus[j] if np.isfinite(sus[j]) else deg / (deg + 1.0)
@@ -1509,15 +1594,14 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
         Wrow[j] += 1.0 - lam_new
         new_row = -lam_new * Wrow
         new_row[j] += 1.0
-        r = new_row - A[j]
+        r = new_row
+        r[:n] -= A[j]
         db = (1.0 - lam_new) * x0[j] - b[j]
-        c = lu_solve(lu, np.eye(n + 1)[j])
-        denom = 1.0 + r @ c
+        denom = 1.0 + r[:n] @ C[:, col]
         gain = g[j] * (db - r @ z) / denom
         access = g[j] * lam_new * Wrow[n] / denom
-        rows.append({"stakeholder": s, "name": str(st.loc[st.index[j], "name"]),
-                     "party": str(st.loc[st.index[j], "party"]), "forecast_gain": gain,
-                     "access": access, "new_forecast": base + gain})
+        rows.append({"stakeholder": s, "name": name[j], "party": party[j],
+                     "forecast_gain": gain, "access": access, "new_forecast": base + gain})
     out = pd.DataFrame(rows, columns=["stakeholder", "name", "party", "forecast_gain", "access",
                                       "new_forecast"])
     out = out.sort_values(["forecast_gain", "access"], ascending=False, kind="stable")
@@ -1736,11 +1820,16 @@ def what_if(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
                     and deal.stakeholders[group].notna().any()) else None
     m = _cached(("m", *key), deal, lambda: measures(deal, kinds, weight, grp, betweenness_k,
                                                      seed))
-    who = _cached(("w", *key), deal, lambda: who_decides(deal, kinds, weight))
+    W = _cached(("W", *key), deal, lambda: influence_matrix(deal, kinds, weight))
+    fc = _cached(("f", *key), deal, lambda: opinion_forecast(deal, kinds, weight, _W=W))
+    who = _cached(("w", *key), deal, lambda: who_decides(deal, kinds, weight, _fc=fc))
+    if measure == "decision_influence":
+        m = m.assign(decision_influence=who["real_weight"].reindex(m.index))
     table = formal_vs_informal(deal, kinds, measure, threshold, weight, _measures=m)
     plan = _cached(("p", *key, int(budget), float(effect)), deal,
-                   lambda: engagement_plan(deal, int(budget), kinds, weight, effect=effect))
-    gaps = _cached(("g", *key), deal, lambda: relationship_gaps(deal, kinds, weight))
+                   lambda: engagement_plan(deal, int(budget), kinds, weight, effect=effect,
+                                           _W=W))
+    gaps = _cached(("g", *key), deal, lambda: relationship_gaps(deal, kinds, weight, _fc=fc))
     headline = _headline(deal, m, table, who, plan, gaps)
     return InfluenceView(kind=kind, measure=measure, threshold=float(threshold),
                          budget=int(budget), measures=m, table=table, who=who, plan=plan,
