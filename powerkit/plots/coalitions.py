@@ -144,26 +144,34 @@ def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
     pt = pmap.attrs.get("power_threshold", 0.5)
     it = pmap.attrs.get("interest_threshold", 0.5)
     fig = go.Figure()
-    for x0, x1, y0, y1, label in ((it, 1.05, pt, 1.05, "manage closely"),
-                                  (-0.05, it, pt, 1.05, "keep satisfied"),
-                                  (it, 1.05, -0.05, pt, "keep informed"),
-                                  (-0.05, it, -0.05, pt, "monitor")):
+    top = 1.16
+    for x0, x1, y0, y1, label in ((it, 1.05, pt, top, "manage closely"),
+                                  (-0.05, it, pt, top, "keep satisfied"),
+                                  (it, 1.05, -0.08, pt, "keep informed"),
+                                  (-0.05, it, -0.08, pt, "monitor")):
         fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line_width=0,
                       fillcolor=_QUADRANT_COLOUR[label], opacity=0.08, layer="below")
-        fig.add_annotation(x=(x0 + x1) / 2, y=y1 - 0.03, text=label, showarrow=False,
+        fig.add_annotation(x=(x0 + x1) / 2, y=y1 - 0.035, text=label, showarrow=False,
                            font=dict(color=_QUADRANT_COLOUR[label], size=13))
     hover = [f"{safe(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
              f"<br>stance {r['stance']:+.2f}<br>{safe(r['quadrant'])} · {safe(r['salience'])}"
              for _, r in pmap.iterrows()]
+    # people at the same spot: spread their labels above and below the marker
+    seen: dict = {}
+    positions = []
+    for x, y in zip(pmap["interest"].round(1), pmap["power"].round(1), strict=True):
+        k = seen.get((x, y), 0)
+        seen[(x, y)] = k + 1
+        positions.append(("top center", "bottom center", "middle right", "middle left")[k % 4])
     fig.add_trace(go.Scatter(
         x=pmap["interest"], y=pmap["power"], mode="markers+text",
-        text=[safe(n) for n in pmap["name"]], textposition="top center",
+        text=[safe(n) for n in pmap["name"]], textposition=positions,
         textfont=dict(size=10), hovertext=hover, hoverinfo="text", name="stakeholders",
         marker=dict(size=12, color=pmap["stance"], cmin=-1, cmax=1, colorscale=STANCE_SCALE,
                     line=dict(width=1, color="#333"),
                     colorbar=dict(title="stance", thickness=12))))
     fig.update_xaxes(range=[-0.05, 1.05])
-    fig.update_yaxes(range=[-0.05, 1.05])
+    fig.update_yaxes(range=[-0.08, top], tickvals=[0, 0.25, 0.5, 0.75, 1])
     fig.update_layout(showlegend=False)
     return base_layout(fig, "Power–interest grid (Mendelow)", x="interest in the outcome (0–1)",
                        y="power (0–1: votes, authority or influence)", height=550)
@@ -243,11 +251,16 @@ def coalition_path_figure(plan, names: dict | None = None) -> go.Figure:
             f"{_label(names, p)}: effort {e:.2f}"
             + (f"; also brings {', '.join(_label(names, i) for i in ind)}" if ind else "")
             for p, e, ind in zip(df["stakeholder"], df["effort"], df["induced"], strict=True)]
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers+text", name=label, text=txt,
+        first = df is plan.steps  # names written once, on the sequential path
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers+text" if first else "lines+markers",
+                                 name=label, text=txt if first else None,
                                  textposition="top left", hovertext=hover, hoverinfo="text",
-                                 line=dict(color=colour, shape="hv"), marker=dict(size=9)))
+                                 line=dict(color=colour, shape="hv",
+                                           dash="solid" if first else "dot"),
+                                 marker=dict(size=9)))
     fig.add_hline(y=plan.game.quota, line=dict(color=THEM_COLOUR, dash="dash"),
                   annotation_text=f"quota {plan.game.quota:g}", annotation_position="top left")
-    fig.update_layout(legend=dict(orientation="h", y=1.12))
-    return base_layout(fig, "Coalition path: votes on side vs effort spent",
-                       x="cumulative effort (stance gap × (2 − trust))", y="votes on side")
+    base_layout(fig, "Coalition path: votes on side vs effort spent",
+                x="cumulative effort (stance gap × (2 − trust))", y="votes on side")
+    fig.update_layout(legend=dict(orientation="h", y=-0.2), margin=dict(b=90))
+    return fig
