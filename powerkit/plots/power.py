@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 
 from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout, safe
 
-__all__ = ["power_profile_figure", "tornado_figure", "balance_timeline_figure",
-           "negotiation_dance_figure", "zopa_figure"]
+__all__ = ["power_profile_figure", "update_power_profile_figure", "tornado_figure",
+           "balance_timeline_figure", "negotiation_dance_figure", "zopa_figure",
+           "update_zopa_figure"]
 
 _SOURCES = ("positional", "psychological", "systemic")
 
@@ -22,20 +23,31 @@ def power_profile_figure(profile, us_name: str | None = None,
     us_name, them_name : str, optional
         Display names (default: the party ids). Escaped here.
     """
-    sc = profile.scores
     cats = list(_SOURCES) + ["overall"]
     fig = go.Figure()
     for party, name, colour in ((profile.us, us_name, US_COLOUR),
                                 (profile.counterpart, them_name, THEM_COLOUR)):
-        vals = [float(sc.at[party, c]) for c in cats]
         fig.add_trace(go.Bar(
-            x=cats, y=vals, name=safe(name or party), marker_color=colour,
-            text=[f"{v:.2f}" for v in vals], textposition="outside",
+            x=cats, y=[0.0] * len(cats), name=safe(name or party), marker_color=colour,
+            textposition="outside",
             hovertemplate="%{x}: %{y:.3f}<extra>" + safe(name or party) + "</extra>"))
-    base_layout(fig, f"Three sources of power (balance {profile.balance:+.2f})",
-                "source of power", "score (0 = none … 1 = strongest)")
+    base_layout(fig, "Three sources of power", "source of power",
+                "score (0 = none … 1 = strongest)")
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[0, 1.1])
+    return update_power_profile_figure(fig, profile)
+
+
+def update_power_profile_figure(fig: go.Figure, profile) -> go.Figure:
+    """Put a new profile's scores into a figure made by :func:`power_profile_figure`, in place
+    (the widgets redraw this way: far cheaper than building the figure again)."""
+    sc = profile.scores
+    cats = list(_SOURCES) + ["overall"]
+    for k, party in enumerate((profile.us, profile.counterpart)):
+        vals = [float(sc.at[party, c]) for c in cats]
+        fig.data[k].y = vals
+        fig.data[k].text = [f"{v:.2f}" for v in vals]
+    fig.layout.title.text = f"Three sources of power (balance {profile.balance:+.2f})"
     return fig
 
 
@@ -152,38 +164,56 @@ def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
     Parameters
     ----------
     split : powerkit.bargaining.Split
+    us_name, them_name : str, optional
+        Display names (default: the party ids). Escaped here.
+    currency : str
+        Unit of the price axis.
     """
     z = split.zopa
     names = {split.us: us_name or split.us, split.counterpart: them_name or split.counterpart}
-    s_name, b_name = safe(names.get(z.seller, z.seller)), safe(names.get(z.buyer, z.buyer))
-    lo, hi = sorted((z.seller_reservation, z.buyer_reservation))
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        y=["price"], x=[hi - lo], base=[lo], orientation="h",
-        marker_color="#a9dfbf" if z.exists else "#f5b7b1",
-        name="ZOPA" if z.exists else "gap: no ZOPA",
-        hovertemplate=("ZOPA" if z.exists else "gap") + " %{base:,.0f} – %{x:,.0f} wide"
-                      "<extra></extra>"))
-    for x, who, colour in ((z.seller_reservation, f"{s_name}'s lowest (seller)",
-                            US_COLOUR if z.seller == split.us else THEM_COLOUR),
-                           (z.buyer_reservation, f"{b_name}'s highest (buyer)",
-                            US_COLOUR if z.buyer == split.us else THEM_COLOUR)):
-        fig.add_trace(go.Scatter(x=[x], y=["price"], mode="markers", name=f"{who}: {x:,.0f}",
-                                 marker=dict(symbol="line-ns-open", size=40, color=colour,
-                                             line=dict(width=4)),
-                                 hovertemplate=f"{who}: %{{x:,.0f}}<extra></extra>"))
-    if split.price is not None:
+    fig.add_trace(go.Bar(y=["price"], x=[0.0], base=[0.0], orientation="h"))
+    for who in (z.seller, z.buyer):
+        role = "lowest (seller)" if who == z.seller else "highest (buyer)"
+        label = f"{safe(names.get(who, who))}'s {role}"
         fig.add_trace(go.Scatter(
-            x=[split.price], y=["price"], mode="markers+text", name="predicted price",
-            text=[f"predicted {split.price:,.0f}"], textposition="top center",
-            marker=dict(symbol="diamond", size=16, color=THIRD_COLOUR),
-            hovertemplate="predicted price %{x:,.0f}<extra></extra>"))
+            x=[None], y=["price"], mode="markers", name=label,
+            marker=dict(symbol="line-ns-open", size=40, line=dict(width=4),
+                        color=US_COLOUR if who == split.us else THEM_COLOUR),
+            hovertemplate=f"{label}: %{{x:,.0f}}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=[None], y=["price"], mode="markers+text", name="predicted price",
+        textposition="top center", marker=dict(symbol="diamond", size=16, color=THIRD_COLOUR),
+        hovertemplate="predicted price %{x:,.0f}<extra></extra>"))
     cur = f" ({safe(currency)})" if currency else ""
-    title = ("ZOPA and the predicted price" if z.exists else "No ZOPA: the walk-away prices miss")
+    base_layout(fig, "ZOPA and the predicted price", f"price{cur}", None, height=300)
+    fig.update_xaxes(tickformat=",.0f")
+    fig.update_yaxes(showticklabels=False)
+    return update_zopa_figure(fig, split)
+
+
+def update_zopa_figure(fig: go.Figure, split) -> go.Figure:
+    """Put a new split into a figure made by :func:`zopa_figure` (same seller and buyer), in
+    place."""
+    z = split.zopa
+    lo, hi = sorted((z.seller_reservation, z.buyer_reservation))
+    bar = fig.data[0]
+    bar.x, bar.base = [hi - lo], [lo]
+    bar.marker.color = "#a9dfbf" if z.exists else "#f5b7b1"
+    bar.name = "ZOPA" if z.exists else "gap: no ZOPA"
+    bar.hovertemplate = (("ZOPA" if z.exists else "gap")
+                         + " from %{base:,.0f}, %{x:,.0f} wide<extra></extra>")
+    for trace, x in ((fig.data[1], z.seller_reservation), (fig.data[2], z.buyer_reservation)):
+        trace.x = [x]
+        trace.name = f"{trace.name.split(':')[0]}: {x:,.0f}"
+    price = fig.data[3]
+    price.x = [split.price]
+    price.text = [f"predicted {split.price:,.0f}"] if split.price is not None else [""]
+    title = ("ZOPA and the predicted price" if z.exists else
+             "No ZOPA: the walk-away prices miss")
     if split.share_us is not None:
         title += f": {split.share_us:.0%} of the zone to us"
-    base_layout(fig, title, f"price{cur}", None, height=300)
+    fig.layout.title.text = title
     pad = 0.15 * max(hi - lo, abs(hi) * 0.05, 1.0)
-    fig.update_xaxes(range=[lo - pad, hi + pad], tickformat=",.0f")
-    fig.update_yaxes(showticklabels=False)
+    fig.layout.xaxis.range = [lo - pad, hi + pad]
     return fig

@@ -165,11 +165,19 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
                     if r.split.price is not None else "; <b>no ZOPA</b>")
         status.value = msg
         drivers = p.drivers.head(top)[["source", "input", "us", "them", "contribution"]].round(3)
-        box.figures = (
-            plots.power_profile_figure(p, us_name=us_name, them_name=them_name),
-            None if r.split is None else plots.zopa_figure(
-                r.split, us_name=us_name, them_name=them_name, currency=deal.meta.currency),
-            drivers, r.posture[["recommendation", "reason", "numbers"]])
+        prof_fig, zopa_fig = box.figures[:2] if box.figures else (None, None)
+        # build the figures once, then update them in place (much cheaper than rebuilding)
+        prof_fig = plots.power_profile_figure(p, us_name=us_name, them_name=them_name) \
+            if prof_fig is None else plots.update_power_profile_figure(prof_fig, p)
+        if r.split is None:
+            zopa_fig = None
+        elif zopa_fig is None:
+            zopa_fig = plots.zopa_figure(r.split, us_name=us_name, them_name=them_name,
+                                         currency=deal.meta.currency)
+        else:
+            zopa_fig = plots.update_zopa_figure(zopa_fig, r.split)
+        box.figures = (prof_fig, zopa_fig, drivers,
+                       r.posture[["recommendation", "reason", "numbers"]])
         if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
             return
         for out in (prof_out, zopa_out, table_out):
