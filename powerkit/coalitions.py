@@ -81,34 +81,40 @@ def _as_weights(weights, func: str, integer: bool | None = None) -> pd.Series:
     if isinstance(weights, pd.Series):
         s = weights.copy()
     elif isinstance(weights, dict):
-        s = pd.Series(weights, dtype=object)
+        s = pd.Series(list(weights.values()),
+                      index=pd.Index(list(weights.keys()), tupleize_cols=False))
     elif isinstance(weights, str | bytes) or not hasattr(weights, "__len__"):
         raise _bad("weights", func, "a mapping or Series player → non-negative weight "
                    "(or a sequence of weights)", weights)
     else:
-        s = pd.Series(list(weights), dtype=object)
+        s = pd.Series(list(weights))
     if len(s) == 0:
         raise _bad("weights", func, "a non-empty mapping player → weight", weights)
     if s.index.has_duplicates:
         dup = list(dict.fromkeys(s.index[s.index.duplicated()]))[:5]
         raise InvalidGameError(f"The 'weights' parameter of {func} must name each player once. "
                                f"Got duplicate players {dup} instead.")
-    vals = []
-    for player, v in s.items():
-        if isinstance(v, bool | np.bool_) or not isinstance(v, Real | np.number):
-            raise InvalidGameError(f"The 'weights' parameter of {func} must hold numbers. "
-                                   f"Got {v!r} for player {player!r} instead.")
-        fv = float(v)
-        if not math.isfinite(fv) or fv < 0:
-            raise InvalidGameError(f"The 'weights' parameter of {func} must hold finite "
-                                   f"non-negative numbers. Got {v!r} for player {player!r} "
-                                   f"instead.")
-        if integer and fv != int(fv):
-            raise InvalidGameError(
-                f"The 'weights' parameter of {func} must hold integers for the exact method. "
-                f"Got {v!r} for player {player!r} instead; rescale the weights to integers or "
-                f"use method='monte_carlo'.")
-        vals.append(fv)
+    raw = s.to_numpy()
+    if raw.dtype.kind not in "iuf":  # object/bool/str: check one by one for a precise message
+        for player, v in s.items():
+            if isinstance(v, bool | np.bool_) or not isinstance(v, Real | np.number):
+                raise InvalidGameError(f"The 'weights' parameter of {func} must hold numbers. "
+                                       f"Got {v!r} for player {player!r} instead.")
+    vals = raw.astype(float)
+    bad = ~np.isfinite(vals) | (vals < 0)
+    if integer:
+        bad_int = ~bad & (vals != np.floor(vals))
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise InvalidGameError(f"The 'weights' parameter of {func} must hold finite "
+                               f"non-negative numbers. Got {raw[k]!r} for player "
+                               f"{s.index[k]!r} instead.")
+    if integer and bad_int.any():
+        k = int(np.argmax(bad_int))
+        raise InvalidGameError(
+            f"The 'weights' parameter of {func} must hold integers for the exact method. "
+            f"Got {raw[k]!r} for player {s.index[k]!r} instead; rescale the weights to "
+            f"integers or use method='monte_carlo'.")
     out = pd.Series(vals, index=s.index, dtype=float, name="weight")
     if out.index.name is None:
         out.index.name = "player"
@@ -325,8 +331,47 @@ def _exact_counts(w: list[int], q: int, sizes: bool):
             f"({n} players, effective quota {q_eff}); that is more than {_MAX_CELLS:,}. "
             f"Use method='monte_carlo' (or smaller integer weights).")
     classes = sorted(set(w))
+    if not sizes:
+        return _window_counts_1d(w, q_eff, classes)
     counts, _ = _window_counts(w, q_eff, classes, sizes)
     return counts
+
+
+def _window_counts_1d(w: list[int], q: int, classes: list[int]) -> dict:
+    """Swings per weight class (all sizes at once): the 1-D case of :func:`_window_counts`,
+    vectorised over the classes, T(w) = Σ_j (−1)^j (CUM[q−1−jw] − CUM[q−1−(j+1)w])."""
+    n = len(w)
+    mods = _moduli(n + 1)
+    m = len(mods)
+    pv = np.array(mods[1:], dtype=np.uint64)
+    CUM = np.cumsum(_size_weight_table_1d(w, q, mods)[:, 0, :], axis=1, dtype=np.uint64)
+    if m > 1:
+        CUM[1:] %= pv[:, None]
+    wc = np.array([c for c in classes if c > 0], dtype=np.int64)
+    out = {0: [0]} if 0 in classes else {}
+    if len(wc) == 0:
+        return out
+    J = (q - 1) // int(wc.min()) + 1
+    j = np.arange(J)
+    hi = q - 1 - j[None, :] * wc[:, None]            # (classes, J)
+    lo = hi - wc[:, None]
+    valid = hi >= 0
+    a = CUM[:, np.where(valid, hi, 0)]                # (m, classes, J)
+    b = np.where((lo >= 0)[None], CUM[:, np.where(lo >= 0, lo, 0)], np.uint64(0))
+    if m > 1:
+        a[1:] += pv[:, None, None]
+    d = np.where(valid[None], a - b, np.uint64(0))
+    even = (j % 2 == 0)[None, None, :]
+    pos = np.where(even, d, np.uint64(0)).sum(axis=2, dtype=np.uint64)
+    neg = np.where(even, np.uint64(0), d).sum(axis=2, dtype=np.uint64)
+    res = np.empty_like(pos)
+    res[0] = pos[0] - neg[0]
+    if m > 1:
+        p2 = pv[:, None]
+        res[1:] = (pos[1:] % p2 + p2 - neg[1:] % p2) % p2
+    vals = _crt(res, mods) if m > 1 else res[0].astype(object)
+    out.update({int(c): [int(v)] for c, v in zip(wc, vals, strict=True)})
+    return out
 
 
 def swing_counts(weights, quota) -> pd.Series:

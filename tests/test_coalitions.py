@@ -219,6 +219,7 @@ def test_large_game_exact_against_independent_dp():
     q = int(sum(w) * 0.6)
     t = power_indices(w, q, exact=True)
     assert t["swings"].dtype == object and max(t["swings"]) > 2 ** 63
+    assert swing_counts(w, q).tolist() == t["swings"].tolist()   # 1-D path, same CRT
     n = len(w)
     for i in (0, 17, 63):
         others = [x for j, x in enumerate(w) if j != i]
