@@ -48,6 +48,7 @@ __all__ = [
     "relationship_gaps",
     "split_factions",
     "faction_table",
+    "factions",
     "kind_options",
     "InfluenceView",
     "what_if",
@@ -1974,3 +1975,46 @@ def report_section(deal, kind="all", measure="pagerank", threshold=0.25, budget=
                    "their average tie), the forecast decision would rise by `forecast_gain`, "
                    "and `access` of it would trace back to our voice.", g]
     return Section(key="influence", title=title, blocks=blocks, headline=h, summary=summary)
+
+
+def factions(deal, kinds=None, a=None, b=None, weight="weight") -> pd.DataFrame:
+    """How the people of a deal split between two leaders (:func:`faction_table` on the
+    informal network read as undirected, tie weights as capacities).
+
+    Default leaders: the person carrying the largest share of the decision
+    (:func:`who_decides`) among those leaning our way (stance ≥ 0) and among those leaning
+    against (stance < 0); when nobody leans against, the two largest shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``stance``, ``side`` (the leader's name), ``uncertain``; ``attrs`` has
+        ``a``, ``b`` (leader ids) and ``cut_value``.
+
+    Examples
+    --------
+    >>> f = factions(load_reference("krackhardt"), kinds="advice")
+    >>> sorted(f["side"].unique()) == sorted({f.attrs["a_name"], f.attrs["b_name"]})
+    True
+    """
+    import networkx as nx
+
+    who = who_decides(deal, kinds, weight)
+    if a is None or b is None:
+        pro = who[who["stance"] >= 0]
+        con = who[who["stance"] < 0]
+        if len(pro) and len(con):
+            a, b = pro.index[0], con.index[0]
+        else:
+            a, b = who.index[0], who.index[1]
+    G = nx.Graph(informal_graph(deal, kinds, weight).to_undirected(reciprocal=False))
+    t = faction_table(G, a, b, weight="weight")
+    names = deal.stakeholders["name"].astype(str)
+    names.index = names.index.astype(str)
+    out = pd.DataFrame({"name": names.reindex(t.index),
+                        "stance": who["stance"].reindex(t.index),
+                        "side": np.where(t["side"] == "a", names[a], names[b]),
+                        "uncertain": t["uncertain"]}, index=t.index)
+    out.attrs.update(a=a, b=b, a_name=names[a], b_name=names[b],
+                     cut_value=t.attrs["cut_value"])
+    return out
