@@ -70,8 +70,10 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
     The callback, called the way the controls call it:
 
     >>> from powerkit.power import what_if
-    >>> callable(what_if)
-    True
+    >>> from powerkit.synthetic import make_deal
+    >>> r = what_if(make_deal(30), weights={"systemic": 0}, their_deadline=2.0)
+    >>> float(r.profile.by_source["systemic"]), list(r.changes["field"])
+    (0.0, ['deadline'])
     """
     w0 = {**pw.DEFAULT_WEIGHTS, **(weights or {})}
     style = {"description_width": "initial"}
