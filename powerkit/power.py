@@ -29,6 +29,7 @@ __all__ = [
     "reciprocity",
     "stakeholder_power",
     "key_stakeholders",
+    "stakeholder_provenance",
     "power_profile",
     "tornado",
     "apply_events",
@@ -456,6 +457,50 @@ def key_stakeholders(deal, n: int = 10, **kwargs) -> pd.DataFrame:
     t = t[t["party"] != deal.us]
     order = (t["positional"] + t["systemic"]).sort_values(ascending=False, kind="stable")
     return t.loc[order.index[:n]]
+
+
+def stakeholder_provenance(deal, stakeholder: str, weights: Mapping[str, float] | None = None,
+                           **kwargs) -> pd.DataFrame:
+    """Where one person's three scores come from: input, value, weight, contribution.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    stakeholder : str
+        A stakeholder id.
+    weights : mapping, optional
+        Weight overrides (:func:`resolve_weights`).
+    **kwargs
+        Passed to :func:`stakeholder_power`.
+
+    Returns
+    -------
+    DataFrame
+        ``source, input, value, weight, contribution``; within each source the contributions add
+        up to the person's score (psychological: over the rated inputs, weights renormalised).
+
+    Raises
+    ------
+    ValueError
+        An unknown stakeholder.
+    """
+    if stakeholder not in deal.stakeholders.index:
+        raise ValueError(f"The 'stakeholder' parameter of stakeholder_provenance must be a "
+                         f"stakeholder id of the deal. Got {stakeholder!r} instead.")
+    w = resolve_weights(weights)
+    r = stakeholder_power(deal, weights=weights, **kwargs).loc[stakeholder]
+    psy = [c for c in _MEASURED_FOR_US_ONLY if not pd.isna(r[c])]
+    psy_tot = sum(w[c] for c in psy)
+    rows = [("positional", "sign_off", r["sign_off"], w["sign_off"]),
+            ("positional", "budget_share", r["budget_share"], w["budget"]),
+            ("positional", "vote_share", r["vote_share"], w["votes"]),
+            ("systemic", "listened_to", r["listened_to"], w["listened_to"]),
+            ("systemic", "access_to", r["access_to"], w["access_to"])]
+    rows += [("psychological", c, r[c], w[c] / psy_tot) for c in psy]
+    t = pd.DataFrame(rows, columns=["source", "input", "value", "weight"])
+    t["value"] = t["value"].astype(float)
+    t["contribution"] = t["value"].fillna(0.0) * t["weight"]
+    return t
 
 
 # ------------------------------------------------------------------------------------------

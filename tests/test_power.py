@@ -507,3 +507,18 @@ class TestWidgets:
         assert c["our_batna"].value == 30.0
         assert box.last.profile.balance == pytest.approx(
             pw.power_profile(d, at="2025-03-01").balance)
+
+
+def test_stakeholder_provenance():
+    # b1 (hand, see hand_deal): positional 0.4·1 + 0.3·1 + 0.3·0 = 0.7; systemic 0.6·1 + 0.4·0.5
+    # = 0.8; psychological (0.15·0.8 + 0.15·0.6 + 0.15·0.7 + 0.25·0.5)/0.7 = 0.44/0.7
+    t = pw.stakeholder_provenance(hand_deal(), "b1")
+    by = t.groupby("source")["contribution"].sum()
+    assert by["positional"] == pytest.approx(0.7)
+    assert by["systemic"] == pytest.approx(0.8)
+    assert by["psychological"] == pytest.approx(0.44 / 0.7)
+    row = pw.stakeholder_power(hand_deal()).loc["b1"]
+    assert by.to_dict() == pytest.approx(row[["positional", "systemic", "psychological"]]
+                                         .astype(float).to_dict())
+    with pytest.raises(ValueError, match="'stakeholder' parameter"):
+        pw.stakeholder_provenance(hand_deal(), "zz")
