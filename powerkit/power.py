@@ -1296,6 +1296,7 @@ def report_section(deal, weights: Mapping[str, float] | None = None, systemic_in
         "psychological": round(float(bs["psychological"]), 3),
         "systemic": round(float(bs["systemic"]), 3),
         "top_drivers": [str(x) for x in drv["input"]],
+        "top_driver_contributions": [round(float(x), 4) for x in drv["contribution"]],
         "us": str(us_name), "counterpart": str(them_name),
         "posture": str(post["rule"].iloc[0]) if len(post) else "",
     }
@@ -1306,8 +1307,11 @@ def report_section(deal, weights: Mapping[str, float] | None = None, systemic_in
                      "weight_us": round(split.weight_us, 3),
                      "predicted_price": None if split.price is None else round(split.price, 0),
                      "share_us": None if split.share_us is None else round(split.share_us, 3)})
-    summary = (f"Balance {head['balance']:+.2f} on a scale of −1 to +1: {head['balance_label']}; "
-               f"the largest driver is {esc(head['top_drivers'][0].replace('_', ' '))}.")
+    side = "in our favour" if head["top_driver_contributions"][0] >= 0 else "in theirs"
+    bal = f"{head['balance']:+.2f}" if round(head["balance"], 2) != 0 else "0.00"
+    summary = (f"Balance {bal} on a scale of −1 to +1: {head['balance_label']}; "
+               f"the largest driver is {esc(head['top_drivers'][0].replace('_', ' '))} "
+               f"({side}).")
     if split is not None and split.price is not None:
         summary += (f" Given both sides' walk-away prices and time pressure, the expected price "
                     f"is {esc(deal.meta.currency)} {head['predicted_price']:,.0f} "

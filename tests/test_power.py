@@ -423,7 +423,9 @@ class TestReport:
         assert h["top_drivers"][0] == prof.drivers["input"].iloc[0]
         # split: w_us = 0.75, price = 100 + 0.75·60 = 145
         assert h["predicted_price"] == 145 and h["share_us"] == 0.75
-        assert f"{h['balance']:+.2f}" in sec.summary and "145" in sec.summary
+        assert f"Balance {h['balance']:+.2f}" in sec.summary and "145" in sec.summary
+        side = "in our favour" if h["top_driver_contributions"][0] >= 0 else "in theirs"
+        assert side in sec.summary
         import json
         json.dumps(h)  # plain JSON values only
 
