@@ -35,6 +35,7 @@ __all__ = [
     "flow_graph",
     "centrality_table",
     "path_measures",
+    "structural_holes",
     "measures",
     "formal_scores",
     "decision_weights",
@@ -796,6 +797,60 @@ def path_measures(G, k=None, seed=None, batch=256) -> pd.DataFrame:
     return pd.DataFrame({"betweenness": bc, "closeness": clo}, index=pd.Index(nodes))
 
 
+def structural_holes(G, weight="weight") -> pd.DataFrame:
+    """Burt's constraint and effective size of every node, from one sparse adjacency matrix.
+
+    With mutual weights ``m_ij = a_ij + a_ji`` (ties in both directions), ``p_ij = m_ij /
+    Σ_k m_ik`` and ``q_ij = m_ij / max_k m_ik``:
+
+    * constraint ``c_i = Σ_{j ∈ N(i)} (p_ij + Σ_q p_iq p_qj)²``;
+    * effective size ``e_i = Σ_{j ∈ N(i)} (1 − Σ_q p_iq q_jq)``.
+
+    The same formulas (and NaN for isolated nodes) as ``networkx.constraint`` and
+    ``networkx.effective_size``, computed in a few sparse products.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> structural_holes(nx.DiGraph([("a", "c"), ("b", "c")])).loc["c"].round(3).tolist()
+    [0.5, 2.0]
+
+    References
+    ----------
+    Burt, R. S. (1992). *Structural Holes: The Social Structure of Competition*, pp. 51–55.
+    Harvard University Press.
+    """
+    import scipy.sparse as sp
+
+    nodes = list(G)
+    n = len(nodes)
+    idx = {v: i for i, v in enumerate(nodes)}
+    r, c, w = [], [], []
+    for u, v, data in G.edges(data=True):
+        if u != v:
+            r.append(idx[u])
+            c.append(idx[v])
+            w.append(1.0 if weight is None else float(data.get(weight, 1.0)))
+    A = sp.csr_matrix((w, (r, c)), shape=(n, n))
+    Mw = (A + A.T).tocsr()
+    Mw.eliminate_zeros()
+    rowsum = np.asarray(Mw.sum(axis=1)).ravel()
+    rowmax = Mw.max(axis=1).toarray().ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = sp.diags(np.where(rowsum > 0, 1.0 / rowsum, 0.0)) @ Mw
+        Q = sp.diags(np.where(rowmax > 0, 1.0 / rowmax, 0.0)) @ Mw
+    P = P.tocsr()
+    N = (Mw > 0).astype(float)
+    direct_indirect = (P + P @ P).multiply(N)
+    constraint = np.asarray(direct_indirect.multiply(direct_indirect).sum(axis=1)).ravel()
+    redundancy = (P @ Q.T).multiply(N)
+    eff = np.asarray(N.sum(axis=1)).ravel() - np.asarray(redundancy.sum(axis=1)).ravel()
+    iso = rowsum == 0
+    constraint[iso] = np.nan
+    eff[iso] = np.nan
+    return pd.DataFrame({"constraint": constraint, "effective_size": eff}, index=pd.Index(nodes))
+
+
 def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataFrame:
     """Per-node measures of a listening graph (edge ``u → v``: u listens to v).
 
@@ -865,8 +920,9 @@ def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataF
     pm = path_measures(G, k=betweenness_k, seed=seed)
     df["betweenness"] = pm["betweenness"]
     df["closeness"] = pm["closeness"]
-    df["constraint"] = pd.Series(nx.constraint(G, weight=weight))
-    df["effective_size"] = pd.Series(nx.effective_size(G, weight=weight))
+    burt = structural_holes(G, weight=weight)
+    df["constraint"] = burt["constraint"]
+    df["effective_size"] = burt["effective_size"]
     df.attrs["betweenness_k"] = betweenness_k
     return df
 
@@ -1768,8 +1824,13 @@ class InfluenceView:
     table: pd.DataFrame
     who: pd.DataFrame
     plan: EngagementPlan
-    gaps: pd.DataFrame
     headline: dict
+    _gaps: object = field(repr=False, default=None)
+
+    @cached_property
+    def gaps(self) -> pd.DataFrame:
+        """:func:`relationship_gaps` (computed on first use)."""
+        return self._gaps()
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -1830,14 +1891,15 @@ def what_if(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
     plan = _cached(("p", *key, int(budget), float(effect)), deal,
                    lambda: engagement_plan(deal, int(budget), kinds, weight, effect=effect,
                                            _W=W))
-    gaps = _cached(("g", *key), deal, lambda: relationship_gaps(deal, kinds, weight, _fc=fc))
-    headline = _headline(deal, m, table, who, plan, gaps)
+    headline = _headline(deal, m, table, who, plan)
     return InfluenceView(kind=kind, measure=measure, threshold=float(threshold),
                          budget=int(budget), measures=m, table=table, who=who, plan=plan,
-                         gaps=gaps, headline=headline)
+                         headline=headline,
+                         _gaps=lambda: _cached(("g", *key), deal, lambda: relationship_gaps(
+                             deal, kinds, weight, _fc=fc)))
 
 
-def _headline(deal, m, table, who, plan, gaps) -> dict:
+def _headline(deal, m, table, who, plan) -> dict:
     top = who.iloc[0]
     formal_top = who.sort_values("formal_weight", ascending=False, kind="stable").iloc[0]
     sought = m.sort_values("in_degree", ascending=False, kind="stable")
@@ -1861,7 +1923,6 @@ def _headline(deal, m, table, who, plan, gaps) -> dict:
         "engage_order_ids": [str(x) for x in plan.steps["stakeholder"]],
         "forecast_after_plan": round(plan.final, 3),
         "forecast_at_once": round(plan.final_at_once, 3),
-        "build_relationship_with": (str(gaps["name"].iloc[0]) if len(gaps) else None),
     }
     if "brokerage_total" in m and m["brokerage_total"].max() > 0:
         b = m.sort_values("brokerage_total", ascending=False, kind="stable")
@@ -1917,7 +1978,8 @@ def report_section(deal, kind="all", measure="pagerank", threshold=0.25, budget=
                                "(who really decides, whom to engage first) is left out.")
     v = what_if(deal, kind=kind, measure=measure, threshold=threshold, budget=budget,
                 effect=effect, group=group)
-    h = v.headline
+    h = dict(v.headline)
+    h["build_relationship_with"] = (str(v.gaps["name"].iloc[0]) if len(v.gaps) else None)
     share = h["who_really_decides_share"]
     formal_say = h["who_really_decides_formal_weight"] > 0
     order = h["engage_order"]

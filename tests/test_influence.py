@@ -243,9 +243,56 @@ def test_burt_constraint_hand_and_networkx():
     G = inf.informal_graph(load_reference("krackhardt"), "advice")
     t = inf.centrality_table(G)
     nxc = nx.constraint(G, weight="weight")
-    for v in ("2", "7", "18"):
+    for v in G:
         assert t.loc[v, "constraint"] == pytest.approx(nxc[v])
+    for v in ("2", "7", "18"):
         assert t.loc[v, "constraint"] == pytest.approx(_burt_constraint(G, v))
+
+
+def test_burt_effective_size_formula():
+    # Burt (1992, p. 52–55): e_i = Σ_j (1 − Σ_q p_iq m_jq), m_jq = mutual weight / j's largest.
+    # networkx 3.6's whole-graph (sparse) path divides by the wrong row's maximum and its
+    # per-node path returns NaN for nodes with no out-ties, so the check is against the
+    # formula written out here and against networkx's per-node path where it is defined.
+    import networkx as nx
+
+    G = nx.gnp_random_graph(12, 0.3, seed=4, directed=True)
+    for u, v in G.edges:
+        G[u][v]["weight"] = 1 + (3 * u + v) % 4
+
+    def mutual(a, b):
+        return (G[a][b]["weight"] if G.has_edge(a, b) else 0) + \
+               (G[b][a]["weight"] if G.has_edge(b, a) else 0)
+
+    def nb(a):
+        return (set(G.predecessors(a)) | set(G.successors(a))) - {a}
+
+    sh = inf.structural_holes(G)
+    for i in G:
+        tot = sum(mutual(i, x) for x in nb(i))
+        e = 0.0
+        for j in nb(i):
+            mx = max(mutual(j, x) for x in nb(j))
+            e += 1 - sum(mutual(i, q) / tot * mutual(j, q) / mx for q in nb(i))
+        assert sh.loc[i, "effective_size"] == pytest.approx(e)
+        if G.out_degree(i):
+            assert e == pytest.approx(nx.effective_size(G, nodes=[i], weight="weight")[i])
+
+
+def test_path_measures_match_networkx():
+    # peer library: exact and sampled (same seed → same sources) betweenness and closeness
+    import networkx as nx
+
+    G = nx.gnp_random_graph(40, 0.08, seed=2, directed=True)
+    pm = inf.path_measures(G, batch=7)
+    b, c = nx.betweenness_centrality(G), nx.closeness_centrality(G)
+    for v in G:
+        assert pm.loc[v, "betweenness"] == pytest.approx(b[v], abs=1e-12)
+        assert pm.loc[v, "closeness"] == pytest.approx(c[v], abs=1e-12)
+    pk = inf.path_measures(G, k=9, seed=5)
+    bk = nx.betweenness_centrality(G, k=9, seed=5)
+    for v in G:
+        assert pk.loc[v, "betweenness"] == pytest.approx(bk[v], abs=1e-12)
 
 
 def test_krackhardt_most_sought_after_is_not_the_ceo():
