@@ -263,6 +263,26 @@ class OpinionForecast:
     _lu: object = field(repr=False, default=None)
 
     def _solve(self, rhs, trans=False):
+        """Solve A x = rhs (or Aᵀ x = rhs): dense LU up to DENSE_MAX people, else GMRES."""
+        n = self._A.shape[0]
+        if n > DENSE_MAX:
+            import scipy.sparse as sp
+            import scipy.sparse.linalg as sla
+
+            if self._lu is None:
+                A = sp.csr_matrix(self._A)
+                self._lu = (A, A.T.tocsr())
+            A = self._lu[1] if trans else self._lu[0]
+            R = np.asarray(rhs, dtype=float)
+            cols = R.reshape(n, -1)
+            out = np.empty_like(cols)
+            for k in range(cols.shape[1]):
+                x, info = sla.gmres(A, cols[:, k], rtol=1e-12, atol=0.0, restart=80,
+                                    maxiter=2000)
+                if info != 0:  # pragma: no cover - direct fallback
+                    x = sla.spsolve(A.tocsc(), cols[:, k])
+                out[:, k] = x
+            return out.reshape(R.shape)
         from scipy.linalg import lu_factor, lu_solve
 
         if self._lu is None:
@@ -1122,7 +1142,7 @@ def who_decides(deal, kinds=None, weight="weight", _W=None, _fc=None) -> pd.Data
     st = deal.stakeholders
     ids = fc.final.index
     lam = fc.susceptibility.to_numpy()
-    deciders = d[d > 0].sort_values(ascending=False).index[:20]
+    deciders = d[d > 0].sort_values(ascending=False).index[:8]
     # rows of V = (I − ΛW)⁻¹(I − Λ) for the deciders only: solve Aᵀ y = e_i
     E = np.zeros((len(ids), len(deciders)))
     E[[ids.get_loc(i) for i in deciders], np.arange(len(deciders))] = 1.0

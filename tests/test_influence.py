@@ -565,3 +565,38 @@ def test_widget_builder_wires_callback():
     assert box.last.budget == 2 and len(box.last.plan.steps) == 2
     box.controls["kind"].value = "friendship"
     assert box.last.kind == "friendship"
+
+
+# -- properties ----------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 8), st.integers(0, 10_000))
+def test_fj_final_opinions_are_convex_combinations(n, seed):
+    # Friedkin & Johnsen (1999): V = (I − ΛW)⁻¹(I − Λ) is row-stochastic and non-negative, so
+    # every final opinion lies between the smallest and largest initial opinion
+    rng = np.random.default_rng(seed)
+    A = rng.random((n, n)) * (rng.random((n, n)) < 0.6) + np.diag(rng.uniform(0.05, 1, n))
+    W = A / A.sum(axis=1, keepdims=True)
+    x0 = rng.uniform(-1, 1, n)
+    fj = friedkin_johnsen(W, x0)
+    V = fj.total_influence.to_numpy()
+    assert (V >= -1e-12).all()
+    np.testing.assert_allclose(V.sum(axis=1), 1.0, atol=1e-9)
+    assert fj.final.min() >= x0.min() - 1e-9 and fj.final.max() <= x0.max() + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 7), st.integers(0, 10_000), st.integers(1, 4))
+def test_engagement_never_lowers_forecast(n, seed, k):
+    rng = np.random.default_rng(seed)
+    A = rng.random((n, n)) * (rng.random((n, n)) < 0.6) + np.diag(rng.uniform(0.05, 1, n))
+    W = A / A.sum(axis=1, keepdims=True)
+    d = rng.random(n)
+    plan = inf.plan_engagement(W, rng.uniform(-1, 1, n), d / d.sum(), k,
+                               effect=rng.uniform(0.1, 1, n))
+    f = [plan.baseline, *plan.steps["forecast"]]
+    assert all(b >= a - 1e-12 for a, b in zip(f, f[1:], strict=False))
+    assert (plan.steps["gain"] > 0).all()
