@@ -125,6 +125,24 @@ def report(deals: Annotated[list[Path], typer.Argument(help="deal folders or .xl
         raise typer.Exit(2 if bad_input else 1)
 
 
+@app.command()
+def tables(deal_path: Annotated[Path, typer.Argument(help="deal folder or .xlsx workbook")],
+           out_dir: Annotated[Path, typer.Option("--out", help="folder for the export")] = Path("reports"),
+           csv: Annotated[bool, typer.Option("--csv", help="CSV files instead of one workbook")] = False):
+    """Export every result table of the report to Excel (or CSV), formula-safe."""
+    from .deal import load_deal
+    from .errors import DealError
+    from .export import write_tables
+
+    try:
+        deal = load_deal(deal_path)
+    except DealError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    path = write_tables(deal, out_dir, "csv" if csv else "xlsx")
+    out.print(f"wrote {path}", markup=False)
+
+
 def main() -> None:
     """Console entry point: run the app; turn any unexpected error into one clear line."""
     try:
