@@ -54,6 +54,7 @@ __all__ = [
     "InfluenceView",
     "what_if",
     "report_section",
+    "systemic_inputs",
 ]
 
 
@@ -2099,4 +2100,35 @@ def factions(deal, kinds=None, a=None, b=None, weight="weight") -> pd.DataFrame:
                         "uncertain": t["uncertain"]}, index=t.index)
     out.attrs.update(a=a, b=b, a_name=names[a], b_name=names[b],
                      cut_value=t.attrs["cut_value"])
+    return out
+
+
+def systemic_inputs(deal, kinds=None, weight="weight") -> pd.DataFrame:
+    """Computed systemic inputs for :func:`powerkit.power.power_profile` (``systemic_inputs=``).
+
+    ``access`` of a party = the share of the forecast decision that traces back to the views
+    of that party's people (Σ of their ``real_weight`` in :func:`who_decides`, in [0, 1]): how
+    far the party's voice reaches the people who decide, directly or through those they listen
+    to. The counterpart (whose decision it is) gets no row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by party, column ``access``; ``attrs["provenance"]`` says how it was computed.
+
+    Examples
+    --------
+    >>> si = systemic_inputs(load_reference("krackhardt"))
+    >>> float(si.loc["us", "access"])  # our team has no people in the network yet
+    0.0
+    """
+    who = who_decides(deal, kinds, weight)
+    share = who.groupby("party")["real_weight"].sum()
+    parties = [p for p in deal.parties.index.astype(str) if p != str(deal.counterpart)]
+    out = pd.DataFrame({"access": [float(np.clip(share.get(p, 0.0), 0.0, 1.0))
+                                   for p in parties]},
+                       index=pd.Index(parties, name="party"))
+    out.attrs["provenance"] = ("powerkit.influence.systemic_inputs: share of the "
+                               "Friedkin–Johnsen forecast decision tracing back to the party's "
+                               f"people (ties: {'all' if kinds is None else kinds})")
     return out

@@ -600,3 +600,19 @@ def test_engagement_never_lowers_forecast(n, seed, k):
     f = [plan.baseline, *plan.steps["forecast"]]
     assert all(b >= a - 1e-12 for a, b in zip(f, f[1:], strict=False))
     assert (plan.steps["gain"] > 0).all()
+
+
+def test_systemic_inputs_sum_of_decision_shares():
+    import powerkit as pk
+    from powerkit.power import power_profile
+
+    deal = pk.load_deal(_deal("northwind-vendor"))
+    si = inf.systemic_inputs(deal)
+    w = inf.who_decides(deal)
+    # by definition: Σ of real_weight over each party's people; Σ over all parties = 1
+    assert si.loc["northwind", "access"] == pytest.approx(
+        w.loc[w["party"] == "northwind", "real_weight"].sum())
+    assert "brightwater" not in si.index
+    assert si["access"].sum() + w.loc[w["party"] == "brightwater", "real_weight"].sum() == \
+        pytest.approx(1.0)
+    power_profile(deal, systemic_inputs=si)  # accepted by walkthrough 1
