@@ -653,7 +653,7 @@ def test_widgets_drive_what_if(basic):
     assert box.last.posterior["hd"] == pytest.approx(0.75)
     ctl["off"].value = ("e1",)                       # hd: 1.5 × 2 × 1/4 → 3/7
     assert box.last.posterior["hd"] == pytest.approx(3 / 7)
-    ctl["cell"].value = "e3|hd"
+    ctl["cell"].value = ("e3", "hd")
     ctl["rating"].value = "II"                       # hd: 1.5 × 2 / 16 = 0.1875 → 3/19
     assert box.last.posterior["hd"] == pytest.approx(0.1875 / 1.1875)
     ctl["question"].value = "q1"
@@ -662,16 +662,16 @@ def test_widgets_drive_what_if(basic):
     ctl["item"].value = "e7"
     ctl["credibility"].value = 1.0                   # hb: odds 4 × 9 = 36 → 36/37
     assert box.last.posterior["hb"] == pytest.approx(36 / 37)
-    assert box.state == {"off": ["e1"], "ratings": {"e3|hd": "II"},
+    assert box.state == {"off": ["e1"], "ratings": {("e3", "hd"): "II"},
                          "credibility": {"e7": 1.0}, "answers": {"q1": "yes"}}
     # the same state through the public callback gives the same posteriors
     same = C.what_if(basic, off=["e1"], ratings={"e3": {"hd": "II"}}, credibility={"e7": 1.0},
                      answers={"q1": "yes"})
     pd.testing.assert_series_equal(same.posterior, box.last.posterior)
     # selecting another cell shows its stored override; reset restores the file
-    ctl["cell"].value = "e1|hd"
+    ctl["cell"].value = ("e1", "hd")
     assert ctl["rating"].value == "(as in the file)"
-    ctl["cell"].value = "e3|hd"
+    ctl["cell"].value = ("e3", "hd")
     assert ctl["rating"].value == "II"
     ctl["answer"].value = "not asked"
     assert box.last.posterior["hb"] == pytest.approx(0.8)  # e7 at credibility 1 only

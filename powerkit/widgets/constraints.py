@@ -39,7 +39,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
     -------
     ipywidgets.VBox
         With attributes ``controls`` (the widgets by name), ``state`` (the current overrides:
-        off, ratings, credibility, answers), ``refresh()``, ``last`` (the latest
+        off, ratings keyed by (evidence, hypothesis), credibility, answers), ``refresh()``, ``last`` (the latest
         :class:`~powerkit.constraints.ConstraintAnalysis`) and ``figures`` (the latest posterior
         chart, question chart and "rests on" table).
 
@@ -73,7 +73,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
                                   layout=w.Layout(width="560px"))
     cells = [] if ev is None else [(str(e), str(h)) for e, h in
                                    zip(ev["evidence"], ev["hypothesis"], strict=True)]
-    cell_opts = [(f"{e} → {h}", f"{e}|{h}") for e, h in cells]
+    cell_opts = [(f"{e} → {h}", (e, h)) for e, h in cells]
     ctl["cell"] = w.Dropdown(options=cell_opts, value=cell_opts[0][1] if cell_opts else None,
                              description="evidence → hypothesis", style=style, layout=lay)
     ctl["rating"] = w.Dropdown(options=[_KEEP, *pc.RATING_LR], value=_KEEP,
@@ -125,8 +125,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         from ..plots.constraints import posterior_chart, question_chart
 
         ratings_now: dict = {}
-        for key, r in state["ratings"].items():
-            e, h = key.split("|", 1)
+        for (e, h), r in state["ratings"].items():
             ratings_now.setdefault(e, {})[h] = r
         try:
             a = pc.what_if(deal, off=state["off"], ratings=ratings_now,
@@ -214,11 +213,11 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
 
 
 def _flat(ratings) -> dict:
-    """{"e|h": rating} from {e: {h: rating}} (the key the cell dropdown uses)."""
+    """{(e, h): rating} from {e: {h: rating}} (the value the cell dropdown uses)."""
     out = {}
     for e, v in (ratings or {}).items():
         for h, r in v.items():
-            out[f"{e}|{h}"] = r
+            out[(str(e), str(h))] = r
     return out
 
 
