@@ -614,6 +614,9 @@ def test_report_section(basic):
     import json
     json.dumps(h)  # plain JSON values only
     assert any(isinstance(b, pd.DataFrame) for b in sec.blocks)
+    bare = C.report_section(basic.replace(evidence=None, questions=None))
+    assert bare.missing is None and bare.headline["next_question"] is None
+    assert bare.headline["top_posterior"] == 0.6 and bare.headline["fragile_items"] == []
     missing = C.report_section(basic.replace(hypotheses=None))
     assert missing.missing == "No hypotheses table in this deal: hidden constraints left out."
     assert missing.blocks == []
