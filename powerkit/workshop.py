@@ -581,7 +581,7 @@ def check_frontier_count(analysis, guess=None) -> dict:
          "guess": None if guess is None else int(guess),
          "off_by": None if guess is None else int(guess) - n_eff}
     msg = (f"**{n_eff} of the {n} packages are efficient** ({r['share']:.0%}); every other "
-           f"package leaves value on the table for both sides.")
+           f"package can be improved for one side at no cost to the other.")
     if guess is not None:
         msg += f" Your guess: {int(guess)}."
     r["message"] = msg
