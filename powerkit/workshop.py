@@ -875,6 +875,10 @@ def voila_template_root(base=None) -> Path:
 
 #: Notebooks served but not listed or pre-heated: the client report is not a dashboard.
 HIDDEN_NOTEBOOKS = ("report.ipynb",)
+#: What the dashboards' file list leaves out (jupyter_server's defaults, checkpoints, executed
+#: copies, and :data:`HIDDEN_NOTEBOOKS`).
+HIDDEN_GLOBS = ("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", ".ipynb_checkpoints",
+                "*-out.ipynb", *HIDDEN_NOTEBOOKS)
 
 
 def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size: int = 1,
@@ -929,14 +933,11 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     voila = bindir / "voila"
     argv = [str(voila) if voila.exists() else "voila", str(target), "--no-browser",
             f"--port={port}", "--Voila.ip=127.0.0.1", f"--template={VOILA_TEMPLATE_NAME}",
-            "--strip_sources=True", "--show_tracebacks=False",
-            "--ContentsManager.hide_globs=" + json.dumps(
-                ["__pycache__", "*.pyc", ".ipynb_checkpoints", "*-out.ipynb",
-                 *HIDDEN_NOTEBOOKS]),
-            "--VoilaConfiguration.file_allowlist=" + json.dumps([r".*\.(png|jpg|gif|svg)"])]
+            "--strip_sources=True", "--show_tracebacks=False"]
+    argv += [f"--ContentsManager.hide_globs={g}" for g in HIDDEN_GLOBS]
     if preheat:
-        argv += ["--preheat_kernel=True", f"--pool_size={pool_size}",
-                 "--VoilaKernelManager.preheat_denylist=" + json.dumps(list(HIDDEN_NOTEBOOKS))]
+        argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        argv += [f"--VoilaKernelManager.preheat_denylist={n}" for n in HIDDEN_NOTEBOOKS]
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join([str(root)] + ([env["JUPYTER_PATH"]]
                                                           if env.get("JUPYTER_PATH") else []))
