@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import nbformat
-import papermill as pm
 
+from powerkit.nbtools import execute
 from powerkit.report import run_report, run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,9 +48,8 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         floor_nb = _floor_notebook(tmp)
-        floor = _median(lambda: pm.execute_notebook(
-            str(floor_nb), str(tmp / "floor-out.ipynb"), parameters={"deal_path": str(DEAL)},
-            kernel_name="python3", progress_bar=False, cwd=str(tmp)))
+        floor = _median(lambda: execute(floor_nb, tmp / "floor-out.ipynb",
+                                        parameters={"deal_path": str(DEAL)}, cwd=tmp))
         def one():
             r = run_report(DEAL, tmp / "rep")
             assert r.ok, r.error

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["record", "read_records", "esc", "show", "RECORD_MIME"]
+__all__ = ["record", "read_records", "esc", "show", "execute", "RECORD_MIME"]
 
 RECORD_MIME = "application/vnd.powerkit.record+json"
 
@@ -73,3 +73,26 @@ def show(section) -> None:
             display(HTML(block.to_html(escape=True, na_rep="")))  # cell text escaped
         else:
             display(Markdown(str(block)))
+
+
+def execute(notebook: str | Path, output: str | Path, parameters: dict | None = None,
+            cwd: str | Path | None = None, execution_timeout: int = 600,
+            start_timeout: int = 120, **kwargs):
+    """Run a notebook with papermill in the ``python3`` kernel, robustly for parallel runs.
+
+    The kernel talks to papermill over IPC sockets in a private temporary folder, not over
+    localhost TCP ports: with many kernels starting at once (parallel reports, ``pytest -n``),
+    TCP port picking races and a client could wait forever on a port another kernel took.
+    A cell running longer than ``execution_timeout`` seconds fails instead of hanging.
+    """
+    import tempfile
+
+    import papermill as pm
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock:
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
+        return pm.execute_notebook(
+            str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",
+            cwd=None if cwd is None else str(cwd), progress_bar=False, config=config,
+            execution_timeout=execution_timeout, start_timeout=start_timeout, **kwargs)

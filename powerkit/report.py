@@ -23,7 +23,7 @@ import pandas as pd
 
 from .deal import Deal
 from .errors import MissingTableError, PowerkitError
-from .nbtools import RECORD_MIME, esc, read_records
+from .nbtools import RECORD_MIME, esc, execute, read_records
 from .section import Section
 
 __all__ = ["SECTION_MODULES", "build_sections", "show_title", "show_summary", "show_appendix",
@@ -235,11 +235,10 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         os.environ["PLOTLY_RENDERER"] = "notebook"  # embeds plotly.js: charts render offline
         with tempfile.TemporaryDirectory() as tmp:
             out_nb = Path(tmp) / "report.ipynb"
-            pm.execute_notebook(str(notebook), str(out_nb),
-                                parameters={**(params or {}), "deal_path": str(deal_path),
-                                            **({"anonymise": True} if anonymise else {})},
-                                kernel_name="python3", cwd=str(Path(notebook).parent),
-                                progress_bar=False, log_output=False)
+            execute(notebook, out_nb,
+                    parameters={**(params or {}), "deal_path": str(deal_path),
+                                **({"anonymise": True} if anonymise else {})},
+                    cwd=Path(notebook).parent)
             nb = nbformat.read(str(out_nb), as_version=4)
             head = read_records(nb).get("headline", {})
             html = to_html(nb, deal.id)
