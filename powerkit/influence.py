@@ -1549,7 +1549,7 @@ def engagement_candidates(deal) -> list:
 
 
 def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1.0,
-                    receptiveness="frame_fit", method="celf", repeat=True,
+                    receptiveness="frame_fit", method="celf", repeat=False,
                     _W=None) -> EngagementPlan:
     """The engagement plan of a deal: :func:`plan_engagement` on its ties, stances and the
     formal decision (:func:`decision_weights`), approaching anyone but our own people and
@@ -1558,7 +1558,8 @@ def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1
     A contact with person j closes ``effect × receptiveness_j`` of the gap to ``target``;
     receptiveness is the stakeholder column named by ``receptiveness`` (default ``frame_fit``:
     how far the problems they recognise map to what we offer; blank = 1), or 1 for everyone
-    when None.
+    when None. ``repeat`` (default False): a budget of k contacts is k different people; with
+    True the plan may return to someone already approached.
 
     Examples
     --------
