@@ -962,52 +962,61 @@ def issue_priorities(options: pd.DataFrame) -> pd.DataFrame:
 
 
 def logrolling(options: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of issues to trade: we take ours on one, they take theirs on the other.
+    """Pairs of issues to trade: we get our way on one, they get theirs on the other.
 
-    For two ``trade`` issues i and j (see :func:`issue_priorities`), trading "we get our best
-    option on i, they get theirs on j" beats the mirror trade for *both* sides when we have more
-    at stake on i than on j and they have more at stake on j than on i. ``us_gain`` =
-    ``us_stake_i − us_stake_j`` and ``them_gain`` = ``them_stake_j − them_stake_i`` measure how
-    much better the trade is than its mirror for each side; ``ratio`` =
-    ``(us_stake_i/them_stake_i) / (us_stake_j/them_stake_j)`` how far the priorities differ.
+    With stakes ``a`` (ours) and ``b`` (theirs) per issue (see :func:`issue_priorities`), a
+    trade "we take ground on i, they take ground on j" can leave *both* sides better off exactly
+    when the issues' relative priorities differ: ``ratio = (a_i / b_i) / (a_j / b_j) > 1``
+    (we care relatively more about i, they about j). Measured from the mirror position (they
+    hold i, we hold j), we take a share ``we_take`` of i's range and give a share ``we_give`` of
+    j's range; the balanced trade, which gives both sides the same gain, has one share equal
+    to 1, the other ``(a_i + b_i)/(a_j + b_j)`` or its inverse, and gains each side
+
+        gain_each = (a_i·b_j − a_j·b_i) / max(a_i + b_i, a_j + b_j) > 0.
+
+    Only ``trade`` issues are paired (``compatible`` ones need no trade).
 
     Returns
     -------
     DataFrame
-        Columns ``we_get, they_get, us_gain, them_gain, joint_gain, ratio``, best joint gain
-        first (empty when the sides' priorities never differ).
+        Columns ``we_get, they_get, ratio, we_take, we_give, gain_each``, largest gain first
+        (empty when the sides' relative priorities never differ).
 
     Examples
     --------
     >>> o = pd.DataFrame({"issue": ["a", "a", "b", "b"], "option": ["x", "y"] * 2,
     ...                   "us": [0.7, 0.0, 0.3, 0.0], "them": [0.0, 0.2, 0.0, 0.8]})
-    >>> logrolling(o)[["we_get", "they_get", "us_gain", "them_gain"]].round(2)
-      we_get they_get  us_gain  them_gain
-    0      a        b      0.4        0.6
+    >>> lr = logrolling(o)
+    >>> lr[["we_get", "they_get"]].values.tolist(), round(float(lr["gain_each"].iloc[0]), 4)
+    ([['a', 'b']], 0.4545)
 
     References
     ----------
     Froman, L. A. & Cohen, M. D. (1970). Compromise and logroll: comparing the efficiency of
     two bargaining processes. *Behavioral Science* 15(2), 180–183.
+    Raiffa, H. (1982). *The Art and Science of Negotiation*. Harvard University Press (ch. 11,
+    trading on differences in priorities).
     """
     pr = issue_priorities(options)
-    tr = pr[pr["kind"] == "trade"]
+    tr = pr[(pr["kind"] == "trade") & ((pr["us_stake"] > 0) | (pr["them_stake"] > 0))]
     rows = []
-    for _, a in tr.iterrows():
-        for _, b in tr.iterrows():
-            if a["issue"] == b["issue"]:
+    for _, i in tr.iterrows():
+        for _, j in tr.iterrows():
+            if i["issue"] == j["issue"]:
                 continue
-            ug = a["us_stake"] - b["us_stake"]
-            tg = b["them_stake"] - a["them_stake"]
-            if ug > 0 and tg > 0:
-                num = a["us_stake"] * b["them_stake"]
-                den = a["them_stake"] * b["us_stake"]
-                rows.append({"we_get": a["issue"], "they_get": b["issue"], "us_gain": ug,
-                             "them_gain": tg, "joint_gain": ug + tg,
-                             "ratio": num / den if den > 0 else math.inf})
-    cols = ["we_get", "they_get", "us_gain", "them_gain", "joint_gain", "ratio"]
+            ai, bi, aj, bj = i["us_stake"], i["them_stake"], j["us_stake"], j["them_stake"]
+            cross = ai * bj - aj * bi
+            if cross <= 1e-12 * max(ai + bi, aj + bj) ** 2:
+                continue
+            si, sj = ai + bi, aj + bj
+            take, give = (1.0, si / sj) if si <= sj else (sj / si, 1.0)
+            den = aj * bi
+            rows.append({"we_get": i["issue"], "they_get": j["issue"],
+                         "ratio": (ai * bj) / den if den > 0 else math.inf,
+                         "we_take": take, "we_give": give, "gain_each": cross / max(si, sj)})
+    cols = ["we_get", "they_get", "ratio", "we_take", "we_give", "gain_each"]
     df = pd.DataFrame(rows, columns=cols)
-    return df.sort_values("joint_gain", ascending=False, kind="stable").reset_index(drop=True)
+    return df.sort_values("gain_each", ascending=False, kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -356,12 +356,32 @@ def test_logrolling_and_priorities_by_hand():
     # shares: us .7/1.1, .3/1.1, .1/1.1 ; them .2/1.1, .8/1.1, .1/1.1
     np.testing.assert_allclose(pr["us_share"], [0.7 / 1.1, 0.3 / 1.1, 0.1 / 1.1])
     lr = pv.logrolling(o)
-    # the only logroll: we get a, they get b; gains .7-.3 = .4 and .8-.2 = .6;
-    # ratio (.7/.2)/(.3/.8) = 3.5/0.375 = 9.333...
+    # only (a, b) has ratio > 1: (.7/.2)/(.3/.8) = 3.5/0.375 = 28/3. Balanced trade from the
+    # mirror position: a_i+b_i = .9 ≤ a_j+b_j = 1.1 → we take all of a (1), give .9/1.1 of b;
+    # gain each = (.7·.8 − .3·.2)/1.1 = .5/1.1 = .4545…; check: us .7 − (.9/1.1)·.3 = .4545,
+    # them (.9/1.1)·.8 − .2 = .4545.
     assert lr[["we_get", "they_get"]].values.tolist() == [["a", "b"]]
-    assert lr["us_gain"].iloc[0] == pytest.approx(0.4)
-    assert lr["them_gain"].iloc[0] == pytest.approx(0.6)
     assert lr["ratio"].iloc[0] == pytest.approx(28 / 3)
+    assert lr["we_take"].iloc[0] == pytest.approx(1.0)
+    assert lr["we_give"].iloc[0] == pytest.approx(0.9 / 1.1)
+    assert lr["gain_each"].iloc[0] == pytest.approx(0.5 / 1.1)
+    assert 0.7 * 1 - 0.3 * (0.9 / 1.1) == pytest.approx(0.5 / 1.1)
+    assert 0.8 * (0.9 / 1.1) - 0.2 * 1 == pytest.approx(0.5 / 1.1)
+
+
+def test_logrolling_on_itex_cypress(itex):
+    # stakes (max − min contribution) by hand from the file (decimal arithmetic), Itex / Cypress:
+    # Price .28812635027374·29/30 = .278522138598 / .4700166576535899·39/40 = .458266241212
+    # Delivery .1915290482981283·19/20 = .181952595883 / .1220816713696379·24/25 = .117198404515
+    # Itex ratios a/b: Price .6078, Delivery 1.5525 → Itex should take Delivery, give Price;
+    # gain each = (.181952595883·.458266241212 − .278522138598·.117198404515)
+    #             / max(.299151000398, .736788379810)
+    #           = (.083382732194 − .032642350266) / .736788379810 = .068866968208
+    lr = pv.logrolling(itex)
+    row = lr[(lr["we_get"] == "Delivery") & (lr["they_get"] == "Price")]
+    assert len(row) == 1
+    assert row["gain_each"].iloc[0] == pytest.approx(0.068866968208, abs=1e-11)
+    assert not ((lr["we_get"] == "Price") & (lr["they_get"] == "Delivery")).any()
 
 
 def test_monte_carlo_reproducible_and_consistent(itex):

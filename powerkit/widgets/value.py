@@ -16,6 +16,18 @@ __all__ = ["build_value_widgets"]
 _NONE = "(no proposal)"
 
 
+def _figure_output(fig) -> dict:
+    """A plotly figure as a display_data output (plotly's mime type, rendered by JupyterLab,
+    Voila and the notebook), built without IPython's display machinery."""
+    import json
+
+    import plotly.io as pio
+
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)),
+                     "text/plain": "plotly figure"}}
+
+
 def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
                         weight_spread: float = 0.25, n_draws: int = 300, seed: int = 0):
     """Sliders for each side's issue weights, both BATNAs and α, dropdowns for the proposal.
@@ -95,7 +107,6 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
 
     def refresh(*_):
         from IPython import get_ipython
-        from IPython.display import HTML, display
 
         from .. import plots
 
@@ -122,14 +133,15 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
                        plots.issue_priority_figure(a))
         if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
             return
-        for out in (fig_out, table_out, prio_out):
-            out.clear_output(wait=True)
-        with fig_out:
-            display(box.figures[0])
-        with table_out:
-            display(HTML(box.figures[1].to_html(index=False)))
-        with prio_out:
-            display(box.figures[2])
+        # Replace the outputs' state directly instead of capturing with ``with out:``: the
+        # capture makes nbclient (papermill, nbval) send comm messages back to the kernel on
+        # the shell channel mid-execution, which intermittently loses the cell's
+        # execute_reply with ipykernel 7 (the run then hangs). Same rendering in a browser.
+        fig_out.outputs = (_figure_output(box.figures[0]),)
+        table_out.outputs = ({"output_type": "display_data", "metadata": {},
+                              "data": {"text/html": box.figures[1].to_html(index=False),
+                                       "text/plain": "recommended packages"}},)
+        prio_out.outputs = (_figure_output(box.figures[2]),)
 
     for c in ctl.values():
         c.observe(refresh, names="value")
