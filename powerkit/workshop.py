@@ -37,7 +37,7 @@ __all__ = [
     "advisers", "check_adviser", "adviser_answer",
     "position_power", "check_broker", "position_figure", "position_answer",
     "efficient_packages", "check_package", "check_frontier_count", "packages_answer",
-    "display_blocks", "reveal",
+    "display_blocks", "to_outputs", "reveal",
     "build_adviser_exercise", "build_position_exercise", "build_packages_exercise",
     "VOILA_TEMPLATE", "VOILA_TEMPLATE_NAME", "voila_template_root", "voila_command", "main",
 ]
@@ -245,7 +245,7 @@ def adviser_answer(deal, guess=None, table=None, top: int = 6) -> list:
     Returns
     -------
     list
-        Blocks for :func:`display_blocks`: markdown strings, a DataFrame, a ``go.Figure``.
+        Blocks for :func:`to_outputs`: markdown strings, a DataFrame, a ``go.Figure``.
 
     Examples
     --------
@@ -619,16 +619,44 @@ def packages_answer(deal, package=None, count_guess=None, analysis=None) -> list
 # ------------------------------------------------------------------------------------------------
 def display_blocks(blocks) -> None:
     """Display answer blocks: markdown strings, DataFrames (cells escaped), plotly figures."""
-    import plotly.graph_objects as go
-    from IPython.display import HTML, Markdown, display
+    from IPython.display import display
 
+    for output in to_outputs(blocks):
+        display(output["data"], raw=True)
+
+
+def to_outputs(blocks) -> tuple:
+    """Answer blocks as notebook outputs (``display_data`` dicts) for an ``Output`` widget.
+
+    Markdown strings become ``text/markdown``, DataFrames ``text/html`` (cells escaped),
+    plotly figures ``application/vnd.plotly.v1+json`` (plus whatever the current plotly renderer
+    adds). Setting ``Output.outputs`` to these shows them without capturing the kernel's
+    output: nothing passes through an output hook, which keeps Voila 0.5 from stalling the page
+    render on such a cell (see :func:`voila_command`).
+
+    Examples
+    --------
+    >>> outs = to_outputs(["**hi**", pd.DataFrame({"a": ["<b>"]})])
+    >>> outs[0]["data"]["text/markdown"], "&lt;b&gt;" in outs[1]["data"]["text/html"]
+    ('**hi**', True)
+    """
+    import plotly.graph_objects as go
+
+    outs = []
     for block in blocks:
+        if block is None:
+            continue
         if isinstance(block, go.Figure):
-            display(block)
+            data = dict(block._repr_mimebundle_() or {})
+            data.setdefault("application/vnd.plotly.v1+json", json.loads(block.to_json()))
+            data.setdefault("text/plain", f"<Figure: {block.layout.title.text or 'chart'}>")
         elif isinstance(block, pd.DataFrame):
-            display(HTML(block.to_html(escape=True, na_rep="")))
-        elif block is not None:
-            display(Markdown(str(block)))
+            data = {"text/html": block.to_html(escape=True, na_rep=""),
+                    "text/plain": block.to_string()}
+        else:
+            data = {"text/markdown": str(block), "text/plain": str(block)}
+        outs.append({"output_type": "display_data", "data": data, "metadata": {}})
+    return tuple(outs)
 
 
 def reveal(render, description: str = "Show the answer", value: bool = False):
@@ -638,7 +666,7 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     ----------
     render : callable
         Called with no argument when the toggle is pressed; returns the blocks to show
-        (:func:`display_blocks`).
+        (:func:`to_outputs`).
     description : str
         The button's label while the answer is hidden.
     value : bool
@@ -647,20 +675,20 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     Returns
     -------
     ipywidgets.VBox
-        With attributes ``toggle`` (ToggleButton), ``output`` (Output), ``refresh()`` (render
-        again if shown) and ``shown`` (the blocks last rendered, ``None`` while hidden).
+        With attributes ``toggle`` (ToggleButton), ``output`` (Output, its ``outputs`` set
+        directly), ``refresh()`` (render again if shown) and ``shown`` (the blocks last
+        rendered, ``None`` while hidden).
 
     Examples
     --------
     >>> box = reveal(lambda: ["**42**"])
-    >>> box.shown is None
-    True
+    >>> box.shown is None, box.output.outputs
+    (True, ())
     >>> box.toggle.value = True
-    >>> box.shown, box.toggle.description
-    (['**42**'], 'Hide the answer')
+    >>> box.shown, box.toggle.description, len(box.output.outputs)
+    (['**42**'], 'Hide the answer', 1)
     """
     import ipywidgets as w
-    from IPython import get_ipython
 
     toggle = w.ToggleButton(value=False, description=description, icon="eye",
                             button_style="info", layout=w.Layout(width="220px"))
@@ -669,20 +697,14 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     box.shown = None
 
     def refresh(change=None):
-        kernel = get_ipython() is not None  # no kernel (tests, scripts): nothing to draw into
         if not toggle.value:
             box.shown = None
             toggle.description = description
-            if kernel:
-                out.clear_output()
+            out.outputs = ()
             return
         toggle.description = "Hide the answer"
         box.shown = list(render())
-        if not kernel:
-            return
-        out.clear_output(wait=True)
-        with out:
-            display_blocks(box.shown)
+        out.outputs = to_outputs(box.shown)
 
     toggle.observe(refresh, names="value")
     box.toggle, box.output, box.refresh = toggle, out, refresh

@@ -177,11 +177,13 @@ def test_frontier_count_message(cases):
 def test_reveal_renders_only_when_pressed():
     calls = []
     box = workshop.reveal(lambda: calls.append(1) or ["answer"])
-    assert calls == [] and box.shown is None
+    assert calls == [] and box.shown is None and box.output.outputs == ()
     box.toggle.value = True
     assert calls == [1] and box.shown == ["answer"]
+    assert box.output.outputs[0]["data"]["text/markdown"] == "answer"
     box.toggle.value = False
     assert box.shown is None and box.toggle.description == "Show the answer"
+    assert box.output.outputs == ()
     assert workshop.reveal(lambda: ["x"], value=True).shown == ["x"]
 
 
@@ -193,6 +195,8 @@ def test_exercise_builders_follow_the_guess(cases):
     assert "Your guess, Strozzi" in box.reveal.shown[0]
     box.controls["guess"].value = "Medici"  # re-rendered while open
     assert "Your guess, Medici, is right" in box.reveal.shown[0]
+    mimes = [set(o["data"]) for o in box.output.outputs]
+    assert "application/vnd.plotly.v1+json" in set().union(*mimes)  # the chart is in the output
 
     pk = workshop.build_packages_exercise(cases["itex_cypress"], show=True)
     first = workshop.efficient_packages(cases["itex_cypress"]).frontier.iloc[0]
