@@ -1530,8 +1530,10 @@ def report_section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spr
     if len(a.logrolls):
         h.update({"trade_we_get": str(a.logrolls.iloc[0]["we_get"]),
                   "trade_they_get": str(a.logrolls.iloc[0]["they_get"])})
-    parts = [f"Of {h['packages']} possible packages, {h['frontier_packages']} are efficient "
-             f"and {h['zopa_frontier_packages']} of those beat both BATNAs."]
+    batna_set = a.disagreement != (0.0, 0.0)
+    parts = [f"Of {h['packages']} possible packages, {h['frontier_packages']} are efficient"
+             + (f" and {h['zopa_frontier_packages']} of those beat both BATNAs." if batna_set
+                else ".")]
     if ev is not None:
         if h["proposal_dominated"]:
             parts.append(f"The package on the table leaves value on the table: up to "
@@ -1553,6 +1555,9 @@ def report_section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spr
         "share. Power decides *where* on the frontier a deal lands; value creation decides "
         "whether it lands on the frontier at all — and that is open to the weaker side too."
     )
+    if not batna_set:
+        teach += ("\n\n*No BATNAs in utility terms were given for this report, so every package "
+                  "counts as acceptable to both sides; the walkthrough notebook lets you set them.*")
     blocks = [teach,
               plots.utility_space_figure(a, mc=mc),
               "**Recommended packages.** The Nash package weights the split by bargaining power "

@@ -71,7 +71,7 @@ def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None,
                                      showlegend=False, hoverinfo="skip"))
             fig.add_trace(go.Scatter(x=b["us"], y=b[lo], mode="lines", line=dict(width=0),
                                      fill="tonexty", fillcolor="rgba(214,39,40,0.15)",
-                                     name=f"frontier if their weights vary ({lo[-2:]}–{hi[-2:]} %)",
+                                     name=f"frontier if their weights vary ({int(lo[-2:])}–{int(hi[-2:])} %)",
                                      hoverinfo="skip"))
     du, dt = a.disagreement
     xmax = max(1.0, float(cloud["us"].max()), float(f["us"].max())) * 1.03
@@ -185,4 +185,4 @@ def package_table_figure(table: pd.DataFrame, title: str = "Recommended packages
     fig = go.Figure(go.Table(header=dict(values=[f"<b>{safe(c)}</b>" for c in table.columns],
                                          fill_color="#eeeeee", align="left"),
                              cells=dict(values=cells, align="left")))
-    return base_layout(fig, title, height=max(200, 80 + 32 * len(table)))
+    return base_layout(fig, title, height=max(220, 140 + 50 * len(table)))
