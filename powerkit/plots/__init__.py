@@ -2,9 +2,9 @@
 
 One submodule per walkthrough; everything is re-exported here.
 """
-from .common import *  # noqa: F401,F403
-from .value import *  # noqa: F401,F403
-from .constraints import *  # noqa: F401,F403
-from .power import *  # noqa: F401,F403
 from .coalitions import *  # noqa: F401,F403
+from .common import *  # noqa: F401,F403
+from .constraints import *  # noqa: F401,F403
 from .influence import *  # noqa: F401,F403
+from .power import *  # noqa: F401,F403
+from .value import *  # noqa: F401,F403

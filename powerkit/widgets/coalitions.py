@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from .. import coalitions as pc
 from ..nbtools import esc
+from . import show_in
 
 __all__ = ["build_coalitions_widgets"]
 
@@ -72,7 +73,6 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
     box.last = base
 
     def refresh(*_):
-        from IPython.display import HTML, display
 
         weights = {p: ctl[("weight", p)].value for p in voters}
         try:
@@ -90,16 +90,10 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
                         f"{res.game.support(ctl['supporters'].value):g} votes · "
                         f"{len(res.coalitions)} minimal winning coalitions · sequential plan: "
                         f"{int(seq['engaged'])} people, effort {seq['total_effort']:.2f}")
-        for out in (power_out, path_out, table_out, explorer_out):
-            out.clear_output(wait=True)
-        with power_out:
-            display(res.power_figure())
-        with path_out:
-            display(res.path_figure())
-        with table_out:
-            display(HTML(cmp.drop(columns="who").round(3).to_html()))
-        with explorer_out:
-            display(res.explorer_figure())
+        show_in(power_out, res.power_figure())
+        show_in(path_out, res.path_figure())
+        show_in(table_out, cmp.drop(columns="who").round(3))
+        show_in(explorer_out, res.explorer_figure())
 
     for c in ctl.values():
         c.observe(refresh, names="value")

@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import constraints as pc
 from ..nbtools import esc
+from . import show_in
 
 __all__ = ["build_constraints_widgets"]
 
@@ -120,7 +121,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
 
     def refresh(*_):
         from IPython import get_ipython
-        from IPython.display import HTML, display
+        from IPython.display import HTML
 
         from ..plots.constraints import posterior_chart, question_chart
 
@@ -148,16 +149,10 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
                        rests)
         if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
             return
-        for out in (post_out, q_out, rest_out):
-            out.clear_output(wait=True)
-        with post_out:
-            display(box.figures[0])
-        with q_out:
-            if box.figures[1] is not None:
-                display(box.figures[1])
-        with rest_out:
-            display(HTML("<b>The view rests on</b> (removing one of these flips a conclusion):"
-                         + (rests.to_html(index=False) if len(rests) else " none.")))
+        show_in(post_out, box.figures[0])
+        show_in(q_out, box.figures[1])
+        show_in(rest_out, HTML("<b>The view rests on</b> (removing one of these flips a conclusion):"
+                               + (rests.to_html(index=False) if len(rests) else " none.")))
 
     def on_off(change):
         state["off"] = list(change["new"])

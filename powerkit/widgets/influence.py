@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from .. import influence as inf
 from ..nbtools import esc
+from . import show_in
 
 __all__ = ["build_influence_widgets"]
 
@@ -67,7 +68,6 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                   scatter_out, flags_out, plan_out, path_out])
 
     def refresh(*_):
-        from IPython.display import HTML, display
 
         from .. import plots
 
@@ -85,17 +85,11 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                         f"forecast {h['forecast_decision']:+.2f} → "
                         f"{h['forecast_after_plan']:+.2f} after {v.budget} contacts.")
         box.figures = (plots.rank_scatter_figure(v.table), plots.forecast_path_figure(v.plan))
-        for out, obj in ((scatter_out, box.figures[0]), (path_out, box.figures[1])):
-            out.clear_output(wait=True)
-            with out:
-                display(obj)
-        flags_out.clear_output(wait=True)
-        with flags_out:
-            display(HTML(v.flagged[["name", "flag", "evidence"]].to_html()))
-        plan_out.clear_output(wait=True)
-        with plan_out:
-            display(HTML(v.plan.steps[["step", "name", "stance_before", "stance_after",
-                                       "forecast", "forecast_at_once"]].round(3).to_html()))
+        show_in(scatter_out, box.figures[0])
+        show_in(path_out, box.figures[1])
+        show_in(flags_out, v.flagged[["name", "flag", "evidence"]])
+        show_in(plan_out, v.plan.steps[["step", "name", "stance_before", "stance_after",
+                                        "forecast", "forecast_at_once"]].round(3))
 
     for c in ctl.values():
         c.observe(refresh, names="value")

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import bargaining as bg
 from .. import power as pw
 from ..nbtools import esc
+from . import show_in
 
 __all__ = ["build_power_widgets"]
 
@@ -133,7 +134,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
 
     def refresh(change=None):
         from IPython import get_ipython
-        from IPython.display import HTML, display
+        from IPython.display import HTML
 
         from .. import plots
 
@@ -182,16 +183,10 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
                        r.posture[["recommendation", "reason", "numbers"]])
         if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
             return
-        for out in (prof_out, zopa_out, table_out):
-            out.clear_output(wait=True)
-        with prof_out:
-            display(box.figures[0])
-        with zopa_out:
-            if box.figures[1] is not None:
-                display(box.figures[1])
-        with table_out:
-            display(HTML(box.figures[2].to_html(index=False)))
-            display(HTML(box.figures[3].to_html(index=False)))
+        show_in(prof_out, box.figures[0])
+        show_in(zopa_out, box.figures[1])
+        show_in(table_out, HTML(box.figures[2].to_html(index=False)),
+                HTML(box.figures[3].to_html(index=False)))
 
     for c in ctl.values():
         c.observe(refresh, names="value")
