@@ -23,7 +23,7 @@ reports: $(STAMP)  ## a report for every sample deal, in parallel
 	$(BIN)/powerkit report data/deals/* --out reports
 
 test: $(STAMP)  ## the whole suite: unit, doctests, notebooks (papermill + nbval), browser
-	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider tests powerkit notebooks --nbval-lax --nbval-kernel-name python3 --nbval-cell-timeout 300
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider tests powerkit notebooks --nbval-lax --nbval-kernel-name python3 --nbval-cell-timeout 300
 
 lab: $(STAMP)  ## JupyterLab on the walkthrough notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -1321,7 +1321,7 @@ def report_section(deal, weights: Mapping[str, float] | None = None, systemic_in
     sec.headline, sec.summary = head, summary
     table = drv[["source", "input", "us", "them", "weight", "contribution"]].copy()
     table["input"] = table["input"].str.replace("_", " ")
-    table = table.rename(columns={"us": esc(us_name), "them": esc(them_name)}).round(3)
+    table = table.rename(columns={"us": str(us_name), "them": str(them_name)}).round(3)
     sec.add(_TEACH, power_profile_figure(prof, us_name=us_name, them_name=them_name),
             "How to read it: each pair of bars compares the two sides on one source of power "
             "(0 = none, 1 = the most the inputs allow); the last pair is the weighted overall "
