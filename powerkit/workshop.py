@@ -292,7 +292,7 @@ def position_power(deal, reference_dir=None) -> pd.DataFrame:
     mutual marriage ties this equals the undirected, normalised value networkx reports);
     ``marriages`` counts its marriage ties; ``wealth`` is its net wealth in 1427 (thousands of
     lira, the deal's ``budget_authority``); ``priorates`` its seats on the city council
-    1282–1344 (NaN where unknown). Ranks: 1 = highest (ties share the best rank).
+    1282–1344 (<NA> where unknown). Ranks: 1 = highest (ties share the best rank).
 
     Parameters
     ----------
@@ -336,8 +336,8 @@ def position_power(deal, reference_dir=None) -> pd.DataFrame:
         "wealth": wealth.reindex(m.index),
     }, index=m.index)
     t["betweenness_rank"] = t["betweenness"].rank(ascending=False, method="min").astype(int)
-    t["wealth_rank"] = t["wealth"].rank(ascending=False, method="min")
-    t["priorates"] = _priorates(reference_dir, t.index).to_numpy()
+    t["wealth_rank"] = t["wealth"].rank(ascending=False, method="min").astype("Int64")
+    t["priorates"] = pd.array(_priorates(reference_dir, t.index).to_numpy(), dtype="Int64")
     t = t[["name", "betweenness", "betweenness_rank", "marriages", "wealth", "wealth_rank",
            "priorates"]]
     t = t.sort_values(["betweenness", "wealth"], ascending=False, kind="stable")
@@ -460,6 +460,8 @@ def position_answer(deal, guess=None, table=None, top: int = 6, reference_dir=No
     t = position_power(deal, reference_dir) if table is None else table
     r = check_broker(t, guess)
     shown = t.head(top).round({"betweenness": 3})
+    if (shown["name"] == shown.index.astype(str)).all():
+        shown = shown.drop(columns="name")
     fig = position_figure(t, highlight=[r["answer"]] + ([r["guess"]] if r["guess"] else []))
     lesson = ("**What it teaches — systemic power.** The Medici married into families that were "
               "not connected to each other, so every alliance went through them. Position in "
@@ -507,7 +509,7 @@ def _full_package(analysis, package) -> dict | None:
         return None
     issues = list(pd.unique(analysis.options["issue"]))
     pk = {i: package.get(i) for i in issues}
-    return pk if all(v is not None for v in pk.values()) else None
+    return pk if all(v not in (None, "") for v in pk.values()) else None
 
 
 def check_package(analysis, package=None) -> dict:
@@ -714,10 +716,13 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     return box
 
 
+NO_GUESS = "— your guess —"
+
+
 def _dropdown(options, description):
     import ipywidgets as w
 
-    return w.Dropdown(options=[("— your guess —", None), *options], value=None,
+    return w.Dropdown(options=[(NO_GUESS, ""), *options], value="",
                       description=description, style={"description_width": "initial"},
                       layout=w.Layout(width="420px"))
 
@@ -755,7 +760,7 @@ def build_adviser_exercise(deal, table=None, show: bool = False):
     order = sorted(t.index, key=lambda i: (len(str(i)), str(i)))
     guess = _dropdown([(str(t.at[i, "name"]), str(i)) for i in order],
                       "Most sought for advice:")
-    rv = reveal(lambda: adviser_answer(deal, guess.value, t), value=show)
+    rv = reveal(lambda: adviser_answer(deal, guess.value or None, t), value=show)
     return _wire(w.VBox([guess, rv]), {"guess": guess}, rv)
 
 
@@ -776,7 +781,7 @@ def build_position_exercise(deal, table=None, show: bool = False, reference_dir=
     t = position_power(deal, reference_dir) if table is None else table
     guess = _dropdown([(str(t.at[i, "name"]), str(i)) for i in sorted(t.index)],
                       "Strongest position:")
-    rv = reveal(lambda: position_answer(deal, guess.value, t), value=show)
+    rv = reveal(lambda: position_answer(deal, guess.value or None, t), value=show)
     return _wire(w.VBox([guess, rv]), {"guess": guess}, rv)
 
 
@@ -804,7 +809,7 @@ def build_packages_exercise(deal, analysis=None, show: bool = False):
                                style={"description_width": "initial"},
                                layout=w.Layout(width="520px"))
     issues = [k for k in ctl if k != "count"]
-    rv = reveal(lambda: packages_answer(deal, {i: ctl[i].value for i in issues},
+    rv = reveal(lambda: packages_answer(deal, {i: ctl[i].value or None for i in issues},
                                         ctl["count"].value, a), value=show)
     box = w.VBox([ctl["count"], w.HTML("<b>Your package:</b>"),
                   w.HBox([ctl[i] for i in issues[:2]]), w.HBox([ctl[i] for i in issues[2:]]), rv])
