@@ -37,7 +37,7 @@ __all__ = [
     "advisers", "check_adviser", "adviser_answer",
     "position_power", "check_broker", "position_figure", "position_answer",
     "efficient_packages", "check_package", "check_frontier_count", "packages_answer",
-    "display_blocks", "to_outputs", "reveal",
+    "display_blocks", "reveal",
     "build_adviser_exercise", "build_position_exercise", "build_packages_exercise",
     "VOILA_TEMPLATE", "VOILA_TEMPLATE_NAME", "voila_template_root", "voila_command", "main",
 ]
@@ -245,7 +245,7 @@ def adviser_answer(deal, guess=None, table=None, top: int = 6) -> list:
     Returns
     -------
     list
-        Blocks for :func:`to_outputs`: markdown strings, a DataFrame, a ``go.Figure``.
+        Blocks for :func:`reveal`: markdown strings, a DataFrame, a ``go.Figure``.
 
     Examples
     --------
@@ -623,44 +623,10 @@ def display_blocks(blocks) -> None:
     """Display answer blocks: markdown strings, DataFrames (cells escaped), plotly figures."""
     from IPython.display import display
 
+    from .widgets import to_outputs
+
     for output in to_outputs(blocks):
         display(output["data"], raw=True)
-
-
-def to_outputs(blocks) -> tuple:
-    """Answer blocks as notebook outputs (``display_data`` dicts) for an ``Output`` widget.
-
-    Markdown strings become ``text/markdown``, DataFrames ``text/html`` (cells escaped),
-    plotly figures ``application/vnd.plotly.v1+json`` (drawn by JupyterLab's and Voila's plotly
-    renderer). Setting ``Output.outputs`` to these shows them without capturing the kernel's
-    output (``with out: display(...)``). A capture makes nbclient — which Voila and papermill
-    execute notebooks with — send comm messages to the kernel on the shell channel while it
-    waits there for the cell's reply; with ipykernel 7 that reply is now and then lost and the
-    page (or the run) hangs. Measured with Voila 0.5.13 on a cell that draws three figures into
-    Output widgets: 4 hangs in 18 page renders with the capture, 0 in 24 with ``outputs`` set.
-
-    Examples
-    --------
-    >>> outs = to_outputs(["**hi**", pd.DataFrame({"a": ["<b>"]})])
-    >>> outs[0]["data"]["text/markdown"], "&lt;b&gt;" in outs[1]["data"]["text/html"]
-    ('**hi**', True)
-    """
-    import plotly.graph_objects as go
-
-    outs = []
-    for block in blocks:
-        if block is None:
-            continue
-        if isinstance(block, go.Figure):
-            data = {"application/vnd.plotly.v1+json": json.loads(block.to_json()),
-                    "text/plain": f"<Figure: {block.layout.title.text or 'chart'}>"}
-        elif isinstance(block, pd.DataFrame):
-            data = {"text/html": block.to_html(escape=True, na_rep=""),
-                    "text/plain": block.to_string()}
-        else:
-            data = {"text/markdown": str(block), "text/plain": str(block)}
-        outs.append({"output_type": "display_data", "data": data, "metadata": {}})
-    return tuple(outs)
 
 
 def reveal(render, description: str = "Show the answer", value: bool = False):
@@ -670,7 +636,7 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     ----------
     render : callable
         Called with no argument when the toggle is pressed; returns the blocks to show
-        (:func:`to_outputs`).
+        (markdown strings, DataFrames, plotly figures: :func:`powerkit.widgets.to_outputs`).
     description : str
         The button's label while the answer is hidden.
     value : bool
@@ -680,8 +646,9 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     -------
     ipywidgets.VBox
         With attributes ``toggle`` (ToggleButton), ``output`` (Output, its ``outputs`` set
-        directly), ``refresh()`` (render again if shown) and ``shown`` (the blocks last
-        rendered, ``None`` while hidden).
+        directly rather than captured, so that Voila and papermill never stall on it: see
+        :func:`powerkit.widgets.to_outputs`), ``refresh()`` (render again if shown) and
+        ``shown`` (the blocks last rendered, ``None`` while hidden).
 
     Examples
     --------
@@ -693,6 +660,8 @@ def reveal(render, description: str = "Show the answer", value: bool = False):
     (['**42**'], 'Hide the answer', 1)
     """
     import ipywidgets as w
+
+    from .widgets import to_outputs
 
     toggle = w.ToggleButton(value=False, description=description, icon="eye",
                             button_style="info", layout=w.Layout(width="220px"))
@@ -924,8 +893,8 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     preheat : bool
         Execute every notebook ahead of the visitor in a pool of kernels (``--preheat_kernel``;
         a fresh kernel is pre-executed after each visit), so pages open at once. (A notebook
-        whose widgets capture output while it is executed can still stall, pre-heated or not:
-        see :func:`to_outputs`.)
+        whose widgets capture output while it is executed can stall, pre-heated or not: see
+        :func:`powerkit.widgets.to_outputs`.)
     pool_size : int
         Pre-executed kernels kept ready per notebook.
     template_root : Path, optional

@@ -24,11 +24,9 @@ from powerkit import workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# A walkthrough with a slider redrawing a plotly figure. Walkthrough 4's widgets set their
-# Output widgets' outputs directly; walkthrough 1's (powerkit/widgets/power.py) still capture
-# with ``with out: display(...)`` while the notebook executes, which stalls Voila's render now
-# and then (see powerkit.workshop.to_outputs) — add it here once they no longer do.
-WALKTHROUGHS = ("04_planning_value_creation.ipynb",)
+# A walkthrough with a slider redrawing a plotly figure (walkthrough 1: our BATNA redraws the
+# three-source profile and the ZOPA).
+WALKTHROUGHS = ("01_reading_power_dynamics.ipynb",)
 SLIDER = ".widget-slider .noUi-handle"
 STARTUP_S = 60  # a server that is not listening by then has failed
 PAGE_MS = 90_000  # page + pre-executed notebook on a busy 2-core CI machine
