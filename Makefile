@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.powerkit-installed
 DEAL   ?= data/deals/northwind-vendor
 JOBS   ?= 2
 
-.PHONY: install report reports test lab bench workshop lint clean
+.PHONY: install report reports test lab bench workshop tables lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lab: $(STAMP)  ## JupyterLab on the walkthrough notebooks
 
 bench: $(STAMP)  ## performance ratios against floors and peers
 	$(BIN)/python benchmarks/run.py
+
+workshop: $(STAMP)  ## walkthroughs + workshop as Voila dashboards on http://127.0.0.1:8866/
+	$(BIN)/python -m powerkit.workshop --port 8866
+
+tables: $(STAMP)  ## the sample deal's result tables as a formula-safe Excel workbook
+	$(BIN)/powerkit tables $(DEAL) --out reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check powerkit tests benchmarks notebooks
