@@ -10,22 +10,11 @@ import pandas as pd
 
 from .. import value as pv
 from ..nbtools import esc
+from . import show_in
 
 __all__ = ["build_value_widgets"]
 
 _NONE = "(no proposal)"
-
-
-def _figure_output(fig) -> dict:
-    """A plotly figure as a display_data output (plotly's mime type, rendered by JupyterLab,
-    Voila and the notebook), built without IPython's display machinery."""
-    import json
-
-    import plotly.io as pio
-
-    return {"output_type": "display_data", "metadata": {},
-            "data": {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)),
-                     "text/plain": "plotly figure"}}
 
 
 def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
@@ -137,11 +126,9 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
         # capture makes nbclient (papermill, nbval) send comm messages back to the kernel on
         # the shell channel mid-execution, which intermittently loses the cell's
         # execute_reply with ipykernel 7 (the run then hangs). Same rendering in a browser.
-        fig_out.outputs = (_figure_output(box.figures[0]),)
-        table_out.outputs = ({"output_type": "display_data", "metadata": {},
-                              "data": {"text/html": box.figures[1].to_html(index=False),
-                                       "text/plain": "recommended packages"}},)
-        prio_out.outputs = (_figure_output(box.figures[2]),)
+        show_in(fig_out, box.figures[0])
+        show_in(table_out, box.figures[1])
+        show_in(prio_out, box.figures[2])
 
     for c in ctl.values():
         c.observe(refresh, names="value")
