@@ -44,12 +44,12 @@ def _median(fn, n=REPEATS) -> float:
 
 
 def run() -> list[dict]:
-    os.environ["PLOTLY_RENDERER"] = "notebook"
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         floor_nb = _floor_notebook(tmp)
         floor = _median(lambda: execute(floor_nb, tmp / "floor-out.ipynb",
-                                        parameters={"deal_path": str(DEAL)}, cwd=tmp))
+                                        parameters={"deal_path": str(DEAL)}, cwd=tmp,
+                                        env={"PLOTLY_RENDERER": "notebook"}))
         def one():
             r = run_report(DEAL, tmp / "rep")
             assert r.ok, r.error

@@ -77,22 +77,46 @@ def show(section) -> None:
 
 def execute(notebook: str | Path, output: str | Path, parameters: dict | None = None,
             cwd: str | Path | None = None, execution_timeout: int = 600,
-            start_timeout: int = 120, **kwargs):
+            start_timeout: int = 120, env: dict | None = None, **kwargs):
     """Run a notebook with papermill in the ``python3`` kernel, robustly for parallel runs.
 
     The kernel talks to papermill over IPC sockets in a private temporary folder, not over
     localhost TCP ports: with many kernels starting at once (parallel reports, ``pytest -n``),
     TCP port picking races and a client could wait forever on a port another kernel took.
     A cell running longer than ``execution_timeout`` seconds fails instead of hanging.
+    ``env`` holds environment variables for the kernel only (e.g. ``PLOTLY_RENDERER``): this
+    process's environment is restored afterwards, so nothing leaks into later work.
     """
     import tempfile
 
     import papermill as pm
     from traitlets.config import Config
 
-    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock:
+    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env or {}):
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
         return pm.execute_notebook(
             str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",
             cwd=None if cwd is None else str(cwd), progress_bar=False, config=config,
             execution_timeout=execution_timeout, start_timeout=start_timeout, **kwargs)
+
+
+class _environ:
+    """Set environment variables for the duration of a ``with`` block, then restore them."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def __enter__(self):
+        import os
+
+        self.saved = {k: os.environ.get(k) for k in self.values}
+        os.environ.update({k: str(v) for k, v in self.values.items()})
+
+    def __exit__(self, *exc):
+        import os
+
+        for k, v in self.saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

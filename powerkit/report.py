@@ -232,13 +232,13 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                                 f"Got {fmt!r} instead.")
         deal = load_deal(deal_path)
         name = deal.id
-        os.environ["PLOTLY_RENDERER"] = "notebook"  # embeds plotly.js: charts render offline
         with tempfile.TemporaryDirectory() as tmp:
             out_nb = Path(tmp) / "report.ipynb"
             execute(notebook, out_nb,
                     parameters={**(params or {}), "deal_path": str(deal_path),
                                 **({"anonymise": True} if anonymise else {})},
-                    cwd=Path(notebook).parent)
+                    cwd=Path(notebook).parent,
+                    env={"PLOTLY_RENDERER": "notebook"})  # plotly.js embedded: offline charts
             nb = nbformat.read(str(out_nb), as_version=4)
             head = read_records(nb).get("headline", {})
             html = to_html(nb, deal.id)

@@ -940,6 +940,9 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     env["JUPYTER_PATH"] = os.pathsep.join([str(root)] + ([env["JUPYTER_PATH"]]
                                                           if env.get("JUPYTER_PATH") else []))
     env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
+    # the report's renderer embeds plotly.js and a MathJax <script> from a CDN in every figure;
+    # dashboards use plotly's own mime type (drawn by Voila's plotly extension, offline)
+    env.pop("PLOTLY_RENDERER", None)
     return argv, env
 
 

@@ -3,6 +3,7 @@ escaping of hostile names, charts drawn in headless Chromium with no request lea
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -98,8 +99,12 @@ def test_failing_notebook_leaves_no_partial_report(tmp_path):
     nbformat.write(nb, str(path))
     out = tmp_path / "out"
     small = next(d for d in SAMPLE_DEALS if d.name == "small-renewal")
+    before = os.environ.get("PLOTLY_RENDERER")
     r = run_report(small, out, notebook=path)
     assert not r.ok and "RuntimeError: boom" in r.error
+    # the kernel's renderer setting does not leak into this process (a Voila or notebook
+    # started from it later would load MathJax from a CDN)
+    assert os.environ.get("PLOTLY_RENDERER") == before
     assert not out.exists() or list(out.iterdir()) == []
 
 
