@@ -69,8 +69,9 @@ def show(section) -> None:
     for block in section.blocks:
         if isinstance(block, go.Figure):
             display(block)
-        elif isinstance(block, pd.DataFrame):
-            display(HTML(block.to_html(escape=True, na_rep="")))  # cell text escaped
+        elif isinstance(block, pd.DataFrame):  # cell text escaped; a plain 0..n-1 index hidden
+            plain = isinstance(block.index, pd.RangeIndex) and block.index.name is None
+            display(HTML(block.to_html(escape=True, na_rep="", index=not plain)))
         else:
             display(Markdown(str(block)))
 
