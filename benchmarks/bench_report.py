@@ -48,8 +48,7 @@ def run() -> list[dict]:
         tmp = Path(t)
         floor_nb = _floor_notebook(tmp)
         floor = _median(lambda: execute(floor_nb, tmp / "floor-out.ipynb",
-                                        parameters={"deal_path": str(DEAL)}, cwd=tmp,
-                                        env={"PLOTLY_RENDERER": "notebook"}))
+                                        parameters={"deal_path": str(DEAL)}, cwd=tmp))
         def one():
             r = run_report(DEAL, tmp / "rep")
             assert r.ok, r.error

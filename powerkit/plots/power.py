@@ -47,7 +47,8 @@ def update_power_profile_figure(fig: go.Figure, profile) -> go.Figure:
         vals = [float(sc.at[party, c]) for c in cats]
         fig.data[k].y = vals
         fig.data[k].text = [f"{v:.2f}" for v in vals]
-    fig.layout.title.text = f"Three sources of power (balance {profile.balance:+.2f})"
+    bal = profile.balance if round(profile.balance, 2) != 0 else 0.0  # no "-0.00"
+    fig.layout.title.text = f"Three sources of power (balance {bal:+.2f})"
     return fig
 
 
