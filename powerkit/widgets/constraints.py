@@ -120,7 +120,6 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
             syncing["on"] = False
 
     def refresh(*_):
-        from IPython import get_ipython
         from IPython.display import HTML
 
         from ..plots.constraints import posterior_chart, question_chart
@@ -147,8 +146,6 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         rests = a.sensitivity.round(3)
         box.figures = (posterior_chart(a), question_chart(a) if len(a.questions) else None,
                        rests)
-        if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
-            return
         show_in(post_out, box.figures[0])
         show_in(q_out, box.figures[1])
         show_in(rest_out, HTML("<b>The view rests on</b> (removing one of these flips a conclusion):"

@@ -133,7 +133,6 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
         touched.clear()
 
     def refresh(change=None):
-        from IPython import get_ipython
         from IPython.display import HTML
 
         from .. import plots
@@ -181,8 +180,6 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
             zopa_fig = plots.update_zopa_figure(zopa_fig, r.split)
         box.figures = (prof_fig, zopa_fig, drivers,
                        r.posture[["recommendation", "reason", "numbers"]])
-        if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
-            return
         show_in(prof_out, box.figures[0])
         show_in(zopa_out, box.figures[1])
         show_in(table_out, HTML(box.figures[2].to_html(index=False)),

@@ -95,7 +95,6 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
                   fig_out, table_out, prio_out])
 
     def refresh(*_):
-        from IPython import get_ipython
 
         from .. import plots
 
@@ -120,8 +119,6 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
         box.figures = (plots.utility_space_figure(a, mc=mc),
                        pv.recommended_packages(a, mc).round(3),
                        plots.issue_priority_figure(a))
-        if get_ipython() is None:  # no kernel (tests, scripts): nothing to draw into
-            return
         # Replace the outputs' state directly instead of capturing with ``with out:``: the
         # capture makes nbclient (papermill, nbval) send comm messages back to the kernel on
         # the shell channel mid-execution, which intermittently loses the cell's

@@ -1,0 +1,56 @@
+"""Dashboards render hostile names inert: every HTML widget of every walkthrough, built on the
+hostile-names deal, shows `<script>` / `<img onerror>` only as escaped text."""
+from __future__ import annotations
+
+import html
+import json
+
+import ipywidgets as w
+import pytest
+from conftest import ROOT
+
+import powerkit as pk
+from powerkit.widgets.coalitions import build_coalitions_widgets
+from powerkit.widgets.constraints import build_constraints_widgets
+from powerkit.widgets.influence import build_influence_widgets
+from powerkit.widgets.power import build_power_widgets
+from powerkit.widgets.value import build_value_widgets
+
+HOSTILE = ROOT / "tests" / "fixtures" / "deals" / "hostile-names"
+RAW = ("<script", "<img src=x")  # escaped, they read &lt;script &lt;img: inert text
+
+
+def html_payloads(widget) -> list[str]:
+    """Every string a browser would parse as HTML: HTML widget values, Output html/markdown
+    data, and the text of plotly figures drawn in Outputs."""
+    found = []
+    if isinstance(widget, w.HTML | w.HTMLMath):
+        found.append(widget.value)
+    if isinstance(widget, w.Output):
+        for o in widget.outputs:
+            data = o.get("data", {})
+            found += [data.get("text/html", ""), data.get("text/markdown", "")]
+            # plotly renders a subset of HTML in labels: names there must be escaped too
+            found.append(json.dumps(data.get("application/vnd.plotly.v1+json", {})))
+    for child in getattr(widget, "children", ()) or ():
+        found += html_payloads(child)
+    return found
+
+
+@pytest.mark.parametrize("build", [build_power_widgets, build_influence_widgets,
+                                   build_constraints_widgets, build_value_widgets,
+                                   build_coalitions_widgets], ids=lambda f: f.__name__)
+def test_widgets_escape_hostile_names(build):
+    deal = pk.load_deal(HOSTILE)
+    box = build(deal)
+    payloads = html_payloads(box)
+    assert payloads, "the dashboard shows some HTML"
+    for payload in payloads:
+        for raw in RAW:
+            assert raw not in payload, f"unescaped {raw!r} in {payload[:200]!r}"
+    # the hostile names are there, as escaped text (a test that would pass on an empty
+    # dashboard proves nothing)
+    text = " ".join(payloads)
+    names = list(deal.stakeholders["name"]) + list(deal.parties["name"])
+    shown = [n for n in names if html.escape(n) in text and html.escape(n) != n]
+    assert shown, "no hostile name is shown (escaped) on this dashboard"
