@@ -82,3 +82,14 @@ def test_bad_param_and_format_are_refused_with_the_fix(tmp_path):
                                  "--out", str(tmp_path)])
     assert r.exit_code == 2 and "html, pdf" in r.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_pdf_shows_hostile_names_as_text(tmp_path):
+    if chromium_path() is None or shutil.which("pdftotext") is None:
+        pytest.skip("chromium and poppler-utils are needed (.ci/run installs both)")
+    r = run_report(ROOT / "tests" / "fixtures" / "deals" / "hostile-names", tmp_path, fmt="pdf")
+    assert r.ok, r.error
+    text = subprocess.run(["pdftotext", r.output, "-"], capture_output=True, text=True).stdout
+    assert "<script>alert(1)</script>" in text  # printed as text, so it was never markup
+    assert '=HYPERLINK("http://evil.example","click")' in text
