@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["to_outputs", "show_in"]
+__all__ = ["to_outputs", "show_in", "wire"]
 
 
 def to_outputs(blocks) -> tuple:
@@ -55,3 +55,17 @@ def to_outputs(blocks) -> tuple:
 def show_in(out, *blocks) -> None:
     """Replace what an ``ipywidgets.Output`` shows with ``blocks`` (see :func:`to_outputs`)."""
     out.outputs = to_outputs(blocks)
+
+
+def wire(box, controls: dict, refresh):
+    """Connect every control to ``refresh`` and expose the wiring on ``box`` for tests:
+    ``box.controls``, ``box.refresh``, ``box.last`` (the latest callback result) and
+    ``box.figures`` (what is drawn). Returns ``box``; the caller draws once with ``refresh()``.
+    """
+    for c in controls.values():
+        c.observe(refresh, names="value")
+    box.controls = controls
+    box.refresh = refresh
+    box.last = None
+    box.figures = ()
+    return box

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from .. import influence as inf
 from ..nbtools import esc
-from . import show_in
+from . import show_in, wire
 
 __all__ = ["build_influence_widgets"]
 
@@ -91,11 +91,6 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
         show_in(plan_out, v.plan.steps[["step", "name", "stance_before", "stance_after",
                                         "forecast", "forecast_at_once"]].round(3))
 
-    for c in ctl.values():
-        c.observe(refresh, names="value")
-    box.controls = ctl
-    box.refresh = refresh
-    box.last = None
-    box.figures = ()
+    wire(box, ctl, refresh)
     refresh()
     return box

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import bargaining as bg
 from .. import power as pw
 from ..nbtools import esc
-from . import show_in
+from . import show_in, wire
 
 __all__ = ["build_power_widgets"]
 
@@ -185,12 +185,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
         show_in(table_out, HTML(box.figures[2].to_html(index=False)),
                 HTML(box.figures[3].to_html(index=False)))
 
-    for c in ctl.values():
-        c.observe(refresh, names="value")
-    box.controls = ctl
-    box.refresh = refresh
-    box.last = None
-    box.figures = ()
+    wire(box, ctl, refresh)
     reset_to_date()
     refresh()
     return box

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import value as pv
 from ..nbtools import esc
-from . import show_in
+from . import show_in, wire
 
 __all__ = ["build_value_widgets"]
 
@@ -127,11 +127,6 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
         show_in(table_out, box.figures[1])
         show_in(prio_out, box.figures[2])
 
-    for c in ctl.values():
-        c.observe(refresh, names="value")
-    box.controls = ctl
-    box.refresh = refresh
-    box.last = None
-    box.figures = ()
+    wire(box, ctl, refresh)
     refresh()
     return box
