@@ -237,7 +237,8 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
             execute(notebook, out_nb,
                     parameters={**(params or {}), "deal_path": str(deal_path),
                                 **({"anonymise": True} if anonymise else {})},
-                    cwd=Path(notebook).parent)
+                    cwd=Path(notebook).parent,
+                    request_save_on_cell_execute=False)  # one write of the 5 MB result, not one per cell
             nb = nbformat.read(str(out_nb), as_version=4)
             head = read_records(nb).get("headline", {})
             html = to_html(nb, deal.id)
