@@ -277,19 +277,7 @@ def _window_counts(w: list[int], q: int, classes: list[int], sizes: bool) -> tup
         a = CUM[:, Sc, np.broadcast_to(hic, Sc.shape)]
         b = CUM[:, Sc, np.broadcast_to(loc, Sc.shape)]
         b = np.where((lo >= 0)[None, None, :], b, np.uint64(0))
-        if m > 1:
-            a[1:] += pv[:, None, None]
-        d = a - b  # layer 0 wraps mod 2^64; prime layers stay in [0, 2p)
-        d = np.where(valid[None], d, np.uint64(0))
-        even = (j % 2 == 0)[None, None, :]
-        pos = np.where(even, d, np.uint64(0)).sum(axis=2, dtype=np.uint64)
-        neg = np.where(even, np.uint64(0), d).sum(axis=2, dtype=np.uint64)
-        res = np.empty_like(pos)
-        res[0] = pos[0] - neg[0]
-        if m > 1:
-            p2 = pv[:, None]
-            res[1:] = (pos[1:] % p2 + p2 - neg[1:] % p2) % p2
-        vals = _crt(res, mods) if m > 1 else res[0].astype(object)
+        vals = _signed_window_sum(a, b, valid, j, pv, mods)
         out[wc] = [int(v) for v in vals]
     return out, mods
 
@@ -337,6 +325,25 @@ def _exact_counts(w: list[int], q: int, sizes: bool):
     return counts
 
 
+def _signed_window_sum(a, b, valid, j, pv, mods):
+    """Σ_j (−1)^j (a − b) over the last axis, exactly: layer 0 of ``a``/``b`` holds counts
+    mod 2⁶⁴, the other layers counts mod the primes ``pv``; the residues are combined by the
+    Chinese remainder theorem (:func:`_crt`). ``a`` is changed in place."""
+    m = len(mods)
+    if m > 1:
+        a[1:] += pv[:, None, None]  # prime layers stay in [0, 2p) after the subtraction
+    d = np.where(valid[None], a - b, np.uint64(0))  # layer 0 wraps mod 2^64
+    even = (j % 2 == 0)[None, None, :]
+    pos = np.where(even, d, np.uint64(0)).sum(axis=2, dtype=np.uint64)
+    neg = np.where(even, np.uint64(0), d).sum(axis=2, dtype=np.uint64)
+    res = np.empty_like(pos)
+    res[0] = pos[0] - neg[0]
+    if m > 1:
+        p2 = pv[:, None]
+        res[1:] = (pos[1:] % p2 + p2 - neg[1:] % p2) % p2
+    return _crt(res, mods) if m > 1 else res[0].astype(object)
+
+
 def _window_counts_1d(w: list[int], q: int, classes: list[int]) -> dict:
     """Swings per weight class (all sizes at once): the 1-D case of :func:`_window_counts`,
     vectorised over the classes, T(w) = Σ_j (−1)^j (CUM[q−1−jw] − CUM[q−1−(j+1)w])."""
@@ -358,18 +365,7 @@ def _window_counts_1d(w: list[int], q: int, classes: list[int]) -> dict:
     valid = hi >= 0
     a = CUM[:, np.where(valid, hi, 0)]                # (m, classes, J)
     b = np.where((lo >= 0)[None], CUM[:, np.where(lo >= 0, lo, 0)], np.uint64(0))
-    if m > 1:
-        a[1:] += pv[:, None, None]
-    d = np.where(valid[None], a - b, np.uint64(0))
-    even = (j % 2 == 0)[None, None, :]
-    pos = np.where(even, d, np.uint64(0)).sum(axis=2, dtype=np.uint64)
-    neg = np.where(even, np.uint64(0), d).sum(axis=2, dtype=np.uint64)
-    res = np.empty_like(pos)
-    res[0] = pos[0] - neg[0]
-    if m > 1:
-        p2 = pv[:, None]
-        res[1:] = (pos[1:] % p2 + p2 - neg[1:] % p2) % p2
-    vals = _crt(res, mods) if m > 1 else res[0].astype(object)
+    vals = _signed_window_sum(a, b, valid, j, pv, mods)
     out.update({int(c): [int(v)] for c, v in zip(wc, vals, strict=True)})
     return out
 
