@@ -107,18 +107,23 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict | None = 
     A cell running longer than ``execution_timeout`` seconds fails instead of hanging.
     ``env`` holds environment variables for the kernel only (e.g. ``PLOTLY_RENDERER``): this
     process's environment is restored afterwards, so nothing leaks into later work.
+    The kernel is a pre-started spare when :func:`powerkit.kernels.prestart` made a matching
+    one (same interpreter and environment), a normal cold kernel otherwise.
     """
     import tempfile
 
     import papermill as pm
     from traitlets.config import Config
 
+    from .kernels import SpareKernelManager
+
     with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env or {}):
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
         return pm.execute_notebook(
             str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",
             cwd=None if cwd is None else str(cwd), progress_bar=False, config=config,
-            execution_timeout=execution_timeout, start_timeout=start_timeout, **kwargs)
+            execution_timeout=execution_timeout, start_timeout=start_timeout,
+            kernel_manager_class=SpareKernelManager, **kwargs)
 
 
 class _environ:

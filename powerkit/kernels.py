@@ -1,0 +1,233 @@
+"""Pre-started ("spare") kernels: a report's kernel imports the analysis stack while the command
+that asked for it is still starting up.
+
+Every report runs in a fresh IPython kernel, and a fresh kernel pays Python's start, ipykernel's
+imports and then pandas, plotly, networkx, scipy and powerkit (≈ 1.1 s on the 2-core reference
+machine) before its first cell can do any work. ``powerkit report`` therefore starts a *spare*
+kernel process first thing — a Python process that imports that stack and warms plotly's
+lazily imported validators, then waits on its stdin — and only then imports papermill and
+nbconvert and validates the deal. When papermill asks for a kernel, :class:`SpareProvisioner`
+hands it the spare instead of launching a cold one: the spare reads the launch command, working
+folder and environment papermill would have used and becomes an ordinary ipykernel, started as
+``ipykernel_launcher`` would start it. The spare is a real child process, started in its own
+session like jupyter_client's own kernels, so interrupting, killing and waiting work unchanged.
+
+This is the "pre-warmed kernel" technique of Enterprise Gateway's kernel pools
+(jupyter-server/enterprise_gateway#374) without a server: one spare per pending report, each used
+once (a kernel never serves two reports, so no state can leak from one deal to the next).
+
+A spare is used only for the standard ``-m ipykernel_launcher`` command of the same Python
+executable; another kernel, Windows or ``POWERKIT_SPARE_KERNELS=0`` launch a normal kernel. If
+the kernel's environment differs from the spare's own (apart from the variables jupyter_client
+sets per kernel, ``JPY_*`` and ``PYDEVD_*``) — say ``PLOTLY_RENDERER`` was set for one run after
+the spare started — what it imported might depend on it, so the spare replaces itself
+(``exec``) with a cold ``ipykernel_launcher``: behaviour never depends on a spare.
+A spare belongs to the process that started it (forked batch workers never share one), and exits
+by itself when that process goes away (its stdin closes).
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+__all__ = ["prestart", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares"]
+
+# variables jupyter_client sets per kernel launch; the rest of the environment must match
+_PER_KERNEL_ENV = ("JPY_", "PYDEVD_")
+
+
+def spares_enabled() -> bool:
+    """Spare kernels are used on POSIX unless ``POWERKIT_SPARE_KERNELS=0``."""
+    return os.name == "posix" and os.environ.get("POWERKIT_SPARE_KERNELS", "1") != "0"
+
+
+class _Spare:
+    def __init__(self):
+        self.owner = os.getpid()
+        self.executable = sys.executable
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _SPARE_MAIN], stdin=subprocess.PIPE,
+            # os.environ, not the C-level environment (GNU readline exports LINES/COLUMNS there),
+            # as jupyter_client passes it to the kernels it launches
+            env=dict(os.environ),
+            stdout=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+
+    def matches(self, cmd: list[str]) -> bool:
+        if self.owner != os.getpid() or self.proc.poll() is not None:
+            return False
+        return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
+                and os.path.abspath(cmd[0]) == os.path.abspath(self.executable))
+
+    def discard(self):
+        if self.owner != os.getpid():
+            return
+        try:
+            self.proc.stdin.close()  # the spare exits on end of input
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+
+
+_SPARES: list[_Spare] = []
+# the spare's program: its environment is recorded before anything is imported (importing
+# powerkit's dependencies sets a few variables; see _kernel_env)
+_SPARE_MAIN = ("import os, sys; env = dict(os.environ); from powerkit.kernels import _serve; "
+               "sys.exit(_serve(env))")
+
+
+def prestart(n: int = 1) -> int:
+    """Make sure ``n`` spare kernels are starting or ready for this process; returns how many.
+
+    Cheap to call (a spare is a process that imports in the background); does nothing where
+    spares are disabled.
+    """
+    if not spares_enabled():
+        return 0
+    _SPARES[:] = [s for s in _SPARES if s.owner == os.getpid() and s.proc.poll() is None]
+    while len(_SPARES) < n:
+        _SPARES.append(_Spare())
+    return len(_SPARES)
+
+
+def _take(cmd: list[str]) -> _Spare | None:
+    for i, s in enumerate(_SPARES):
+        if s.matches(cmd):
+            return _SPARES.pop(i)
+    return None
+
+
+@atexit.register
+def discard_spares() -> None:
+    """Stop every spare this process started and did not use."""
+    while _SPARES:
+        _SPARES.pop().discard()
+
+
+class SpareProvisioner(LocalProvisioner):
+    """:class:`~jupyter_client.provisioning.LocalProvisioner` that adopts a matching spare kernel
+    process (see the module docstring) and launches normally otherwise."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        env = dict(kwargs.get("env") or os.environ)
+        spare = _take(cmd) if spares_enabled() else None
+        if spare is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client.launcher sets it on POSIX
+        order = json.dumps({"argv": cmd[3:], "cwd": cwd, "env": env}) + "\n"
+        try:
+            spare.proc.stdin.write(order.encode())
+            spare.proc.stdin.close()
+        except OSError:  # the spare died: launch normally
+            spare.proc.kill()
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = spare.proc
+        self.pid = self.pgid = spare.proc.pid  # started with start_new_session: its own group
+        self.cwd = cwd
+        return self.connection_info
+
+
+class SpareKernelManager(AsyncKernelManager):
+    """Kernel manager whose kernels come from :func:`prestart`'s spares when one matches."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            self.provisioner = SpareProvisioner(kernel_id=self.kernel_id,
+                                                kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+# -- the spare process ----------------------------------------------------------------------------
+def _warm_up() -> None:
+    """Import what the report and walkthrough notebooks use, then run the report's analysis once
+    on the bundled sample deal so that everything imported lazily on first use (plotly's
+    validators, pandas' and pandera's backends, scipy and networkx submodules) is in memory.
+    Nothing of that run is kept: the one cache it fills is emptied, no figure is displayed, and
+    the kernel that follows starts with the same state a cold one would have, minus import time.
+    """
+    import importlib
+    from pathlib import Path
+
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.kernelapp  # noqa: F401
+    import plotly.graph_objects as go
+
+    import powerkit
+    from powerkit import report
+    from powerkit.plots.common import base_layout
+
+    for name in report.SECTION_MODULES:
+        importlib.import_module(f"powerkit.{name}")
+    for trace in (go.Scatter(x=[0], y=[0], mode="markers+text", text=["a"]), go.Bar(x=[0], y=[0]),
+                  go.Heatmap(z=[[0]]), go.Table(header={"values": ["a"]}, cells={"values": [[0]]})):
+        fig = base_layout(go.Figure(trace), "warm-up", "x", "y")
+        fig.update_layout(shapes=[{"type": "line", "x0": 0, "x1": 1, "y0": 0, "y1": 1}],
+                          annotations=[{"text": "a", "x": 0, "y": 0}], legend={"orientation": "h"})
+        fig.to_html(full_html=False, include_plotlyjs=False, validate=False)
+    sample = Path(__file__).resolve().parents[1] / "data" / "deals" / "northwind-vendor"
+    if sample.is_dir():
+        from powerkit import influence
+
+        report.build_sections(powerkit.load_deal(sample))
+        influence._CACHE.clear()
+
+
+def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
+    """The environment the kernel gets, or None if this spare cannot serve it.
+
+    ``start_env`` is the spare's environment before its imports, ``now_env`` after them (some
+    libraries set variables when imported: pandera sets ``SPARK_LOCAL_IP``). The spare serves a
+    request whose every variable (apart from ``JPY_*``/``PYDEVD_*``) has the value the spare
+    started with or the value its imports set; the kernel then gets the requested environment
+    plus what its imports added, as a cold kernel importing the same modules would have.
+    """
+    keys = {k for k in (*order_env, *start_env, *now_env) if not k.startswith(_PER_KERNEL_ENV)}
+    if any(order_env.get(k) not in (start_env.get(k), now_env.get(k)) for k in keys):
+        return None
+    added = {k: v for k, v in now_env.items() if k not in start_env and k not in order_env}
+    return {**order_env, **added}
+
+
+def _serve(start_env: dict) -> int:
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
+    try:
+        _warm_up()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
+        pass
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0  # never used: the process that started us is done
+    order = json.loads(line)
+    os.chdir(order["cwd"])
+    env = _kernel_env(order["env"], start_env, dict(os.environ))
+    if env is None:
+        # the environment changed since this spare started (a variable set for this run): what
+        # was imported might depend on it, so start a cold kernel in this process instead
+        os.execve(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *order["argv"]],
+                  order["env"])
+    os.environ.clear()
+    os.environ.update(env)
+    os.dup2(2, 1)  # kernel output outside cells goes where a normal kernel's would: stderr
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    import ipykernel_launcher  # only its path: sys.argv[0] as in a kernel it launched
+
+    sys.argv = [ipykernel_launcher.__file__, *order["argv"]]
+    if os.environ.get("JPY_PARENT_PID"):  # ipykernel reads it when imported, i.e. before now
+        sys.argv.append(f"--IPKernelApp.parent_handle={int(os.environ['JPY_PARENT_PID'])}")
+    if sys.path and sys.path[0] == "":  # as ipykernel_launcher removes the one ``-m`` adds
+        del sys.path[0]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+    return 0
+

@@ -1,0 +1,151 @@
+"""Spare kernels (powerkit.kernels): used when they match, fresh every time, never different from
+a cold kernel in what a notebook can observe, replaced by a cold kernel when the environment
+changed, and never left running.
+
+The reference for "what a kernel looks like" is a cold kernel started by jupyter_client itself in
+the same test (an independent method), not values written down from powerkit's output.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import nbformat
+import pytest
+
+from powerkit import kernels
+from powerkit.nbtools import execute
+
+pytestmark = pytest.mark.skipif(not kernels.spares_enabled(), reason="spare kernels are POSIX-only")
+
+PROBE = r"""
+import json, os, sys
+import powerkit.influence as _inf, powerkit.nbtools as _nbt
+print(json.dumps({
+    "warm": was_warm,  # measured in the first cell, before this one imported anything
+    "cwd": os.getcwd(),
+    "path0": sys.path[0],
+    "argv0": os.path.basename(sys.argv[0]),
+    "parent": os.environ.get("JPY_PARENT_PID"),
+    "mark": os.environ.get("POWERKIT_TEST_MARK"),
+    "mpl": os.environ.get("MPLBACKEND"),
+    "cache": len(_inf._CACHE),
+    "plotlyjs_sent": _nbt._PLOTLYJS_SENT["done"],
+    "user_names": sorted(k for k in globals() if not k.startswith("_")
+                         and k not in ("In", "Out", "get_ipython", "exit", "quit", "open",
+                                       "json", "os", "sys")),
+}))
+"""
+
+
+def _probe(tmp_path, name="probe"):
+    """Run the probe in a kernel via powerkit's papermill runner; the probe's JSON."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("was_warm = 'pandas' in __import__('sys').modules"),
+                nbformat.v4.new_code_cell(PROBE)]
+    src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}-out.ipynb"
+    nbformat.write(nb, str(src))
+    execute(src, out, cwd=tmp_path)
+    done = nbformat.read(str(out), as_version=4)
+    text = "".join(o.get("text", "") for o in done.cells[1].outputs if o.output_type == "stream")
+    return json.loads(text)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_spares():
+    kernels.discard_spares()
+    yield
+    kernels.discard_spares()
+
+
+def test_cold_kernel_without_a_spare(tmp_path):
+    got = _probe(tmp_path)
+    assert got["warm"] is False  # nothing imported pandas: a cold kernel
+
+
+def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
+    cold = _probe(tmp_path, "cold")
+    assert kernels.prestart() == 1
+    warm = _probe(tmp_path, "warm")
+    assert warm["warm"] is True  # the spare's imports are there ...
+    assert not kernels._SPARES  # ... and it was used, once
+    for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names"):
+        assert warm[key] == cold[key], key
+    assert warm["parent"] == str(os.getpid())  # the kernel polls this process, as cold ones do
+    assert warm["cwd"] == str(tmp_path)
+    # the warm-up's analysis left nothing behind
+    assert warm["cache"] == 0 and warm["plotlyjs_sent"] is False
+    assert warm["user_names"] == ["was_warm"]
+
+
+def test_each_spare_serves_one_kernel(tmp_path):
+    kernels.prestart()
+    _probe(tmp_path, "first")
+    second = _probe(tmp_path, "second")
+    assert second["warm"] is False  # no spare left: a cold kernel, never a reused one
+
+
+def test_changed_environment_gets_a_cold_kernel(tmp_path, monkeypatch):
+    kernels.prestart()
+    monkeypatch.setenv("POWERKIT_TEST_MARK", "set after the spare started")
+    got = _probe(tmp_path)
+    assert got["mark"] == "set after the spare started"
+    assert got["warm"] is False  # the spare replaced itself by a cold ipykernel_launcher
+
+
+def test_unused_spare_stops_when_discarded():
+    kernels.prestart()
+    proc = kernels._SPARES[0].proc
+    kernels.discard_spares()
+    assert proc.wait(timeout=10) == 0
+    assert not kernels._SPARES
+
+
+def test_a_spare_belongs_to_the_process_that_started_it():
+    kernels.prestart()
+    spare = kernels._SPARES[0]
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"]
+    assert spare.matches(cmd)
+    spare.owner = -1  # as seen from a forked child
+    assert not spare.matches(cmd)
+    assert not spare.matches([sys.executable, "-m", "other_kernel", "-f", "x.json"])
+    spare.owner = os.getpid()
+
+
+def test_disabled_by_environment(monkeypatch):
+    monkeypatch.setenv("POWERKIT_SPARE_KERNELS", "0")
+    assert kernels.prestart() == 0 and not kernels._SPARES
+
+
+@pytest.mark.parametrize("order, start, now, expected", [
+    # unchanged environment: served, the imports' additions kept
+    ({"A": "1"}, {"A": "1"}, {"A": "1", "SPARK_LOCAL_IP": "127.0.0.1"},
+     {"A": "1", "SPARK_LOCAL_IP": "127.0.0.1"}),
+    # the requester's imports set the same variable: served
+    ({"A": "1", "SPARK_LOCAL_IP": "127.0.0.1"}, {"A": "1"}, {"A": "1", "SPARK_LOCAL_IP": "127.0.0.1"},
+     {"A": "1", "SPARK_LOCAL_IP": "127.0.0.1"}),
+    # per-kernel variables never matter and are passed through
+    ({"A": "1", "JPY_PARENT_PID": "9"}, {"A": "1"}, {"A": "1"}, {"A": "1", "JPY_PARENT_PID": "9"}),
+    # a variable added, changed or removed since the spare started: not served
+    ({"A": "1", "PLOTLY_RENDERER": "png"}, {"A": "1"}, {"A": "1"}, None),
+    ({"A": "2"}, {"A": "1"}, {"A": "1"}, None),
+    ({}, {"A": "1"}, {"A": "1"}, None),
+])
+def test_kernel_environment_rule(order, start, now, expected):
+    assert kernels._kernel_env(order, start, now) == expected
+
+
+def test_report_from_a_spare_equals_a_cold_report(tmp_path):
+    """The same deal gives the same headline numbers whichever kernel ran it."""
+    from powerkit.report import run_report
+
+    deal = os.path.join(os.path.dirname(__file__), "..", "data", "deals", "northwind-vendor")
+    cold = run_report(deal, tmp_path / "cold")
+    kernels.prestart()
+    warm = run_report(deal, tmp_path / "warm")
+    assert not kernels._SPARES  # the spare ran the second report
+    assert cold.ok and warm.ok, (cold.error, warm.error)
+    assert json.loads((tmp_path / "warm" / "northwind-vendor.json").read_text()) == \
+        json.loads((tmp_path / "cold" / "northwind-vendor.json").read_text())
