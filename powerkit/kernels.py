@@ -37,7 +37,7 @@ import uuid
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["prestart", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares"]
+__all__ = ["prestart", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares"]
 
 # variables jupyter_client sets per kernel launch; the rest of the environment must match
 _PER_KERNEL_ENV = ("JPY_", "PYDEVD_")
@@ -57,7 +57,16 @@ class _Spare:
             # os.environ, not the C-level environment (GNU readline exports LINES/COLUMNS there),
             # as jupyter_client passes it to the kernels it launches
             env=dict(os.environ),
-            stdout=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+            stdout=subprocess.PIPE, start_new_session=True, close_fds=True)
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Block until the spare has imported and warmed up (it writes one line), or timeout."""
+        import select
+
+        if not self.ready and select.select([self.proc.stdout], [], [], timeout)[0]:
+            self.ready = self.proc.stdout.readline() == b"ready\n"
+        return self.ready
 
     def matches(self, cmd: list[str]) -> bool:
         if self.owner != os.getpid() or self.proc.poll() is not None:
@@ -74,6 +83,7 @@ class _Spare:
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()
             self.proc.wait()
+        self.proc.stdout.close()
 
 
 _SPARES: list[_Spare] = []
@@ -95,6 +105,12 @@ def prestart(n: int = 1) -> int:
     while len(_SPARES) < n:
         _SPARES.append(_Spare())
     return len(_SPARES)
+
+
+def wait_ready(timeout: float = 60) -> bool:
+    """Wait until every spare of this process is warm (benchmarks and tests; reports never wait:
+    papermill's request simply queues until the spare is ready)."""
+    return all(s.wait_ready(timeout) for s in _SPARES if s.owner == os.getpid())
 
 
 def _take(cmd: list[str]) -> _Spare | None:
@@ -203,10 +219,14 @@ def _serve(start_env: dict) -> int:
         _warm_up()
     except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
         pass
+    os.write(1, b"ready\n")
     line = sys.stdin.readline()
     if not line.strip():
         return 0  # never used: the process that started us is done
     order = json.loads(line)
+    os.dup2(2, 1)  # kernel output outside cells goes where a normal kernel's would: stderr
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
     os.chdir(order["cwd"])
     env = _kernel_env(order["env"], start_env, dict(os.environ))
     if env is None:
@@ -216,9 +236,6 @@ def _serve(start_env: dict) -> int:
                   order["env"])
     os.environ.clear()
     os.environ.update(env)
-    os.dup2(2, 1)  # kernel output outside cells goes where a normal kernel's would: stderr
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
     import ipykernel_launcher  # only its path: sys.argv[0] as in a kernel it launched
 
     sys.argv = [ipykernel_launcher.__file__, *order["argv"]]
