@@ -23,10 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 from powerkit import kernels
-from powerkit.nbtools import execute
+from powerkit.nbtools import execute, write_notebook
 from powerkit.report import run_report, run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,14 +33,7 @@ REPEATS = 5
 
 
 def _floor_notebook(tmp: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    p = nbformat.v4.new_code_cell('deal_path = ""')
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell("1 + 1")]
-    path = tmp / "floor.ipynb"
-    nbformat.write(nb, str(path))
-    return path
+    return write_notebook(tmp / "floor.ipynb", "1 + 1", parameters='deal_path = ""')
 
 
 def _median(fn, n=REPEATS) -> float:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["record", "read_records", "esc", "show", "figure_html", "execute", "RECORD_MIME"]
+__all__ = ["record", "read_records", "esc", "show", "figure_html", "execute", "write_notebook",
+           "RECORD_MIME"]
 
 RECORD_MIME = "application/vnd.powerkit.record+json"
 
@@ -94,6 +95,23 @@ def show(section) -> None:
             display(HTML(block.to_html(escape=True, na_rep="", index=not plain)))
         else:
             display(Markdown(str(block)))
+
+
+def write_notebook(path: str | Path, *sources: str, parameters: str | None = None) -> Path:
+    """Write a python3 notebook of code cells (``parameters``: source of a first cell tagged
+    ``parameters``, as papermill expects) — for benchmarks and tests that need a tiny notebook."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    if parameters is not None:
+        p = nbformat.v4.new_code_cell(parameters)
+        p.metadata["tags"] = ["parameters"]
+        cells.insert(0, p)
+    nb.cells = cells
+    nbformat.write(nb, str(path))
+    return Path(path)
 
 
 def execute(notebook: str | Path, output: str | Path, parameters: dict | None = None,

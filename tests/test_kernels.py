@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from powerkit import kernels
-from powerkit.nbtools import execute
+from powerkit.nbtools import execute, write_notebook
 
 pytestmark = pytest.mark.skipif(not kernels.spares_enabled(), reason="spare kernels are POSIX-only")
 
@@ -41,12 +41,8 @@ print(json.dumps({
 
 def _probe(tmp_path, name="probe"):
     """Run the probe in a kernel via powerkit's papermill runner; the probe's JSON."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("was_warm = 'pandas' in __import__('sys').modules"),
-                nbformat.v4.new_code_cell(PROBE)]
     src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}-out.ipynb"
-    nbformat.write(nb, str(src))
+    write_notebook(src, "was_warm = 'pandas' in __import__('sys').modules", PROBE)
     execute(src, out, cwd=tmp_path)
     done = nbformat.read(str(out), as_version=4)
     text = "".join(o.get("text", "") for o in done.cells[1].outputs if o.output_type == "stream")

@@ -6,12 +6,12 @@ import json
 import os
 from pathlib import Path
 
-import nbformat
 import pytest
 from conftest import ROOT, SAMPLE_DEALS, open_offline
 from typer.testing import CliRunner
 
 from powerkit.cli import app
+from powerkit.nbtools import write_notebook
 from powerkit.report import run_report, run_reports
 
 HOSTILE = ROOT / "tests" / "fixtures" / "deals" / "hostile-names"
@@ -90,13 +90,8 @@ def test_batch_with_one_invalid_deal(tmp_path):
 
 
 def test_failing_notebook_leaves_no_partial_report(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    p = nbformat.v4.new_code_cell('deal_path = ""')
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [p, nbformat.v4.new_code_cell("raise RuntimeError('boom')")]
-    path = tmp_path / "broken.ipynb"
-    nbformat.write(nb, str(path))
+    path = write_notebook(tmp_path / "broken.ipynb", "raise RuntimeError('boom')",
+                          parameters='deal_path = ""')
     out = tmp_path / "out"
     small = next(d for d in SAMPLE_DEALS if d.name == "small-renewal")
     before = os.environ.get("PLOTLY_RENDERER")
