@@ -75,6 +75,19 @@ def figure_html(fig) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
+def _readable_headers(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as readers see it: labels with spaces (``expected_gain_bits`` → ``expected gain
+    bits``, so a printed page can wrap them between words) and a meaningful index as ordinary
+    first column(s) under one header row; a plain 0..n-1 index is dropped. Data untouched."""
+    def label(c):
+        return c.replace("_", " ") if isinstance(c, str) else c
+
+    plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
+    out = df.reset_index(drop=plain, names=[
+        "" if n is None else n for n in df.index.names] if not plain else None)
+    return out.rename(columns=label)
+
+
 def show(section) -> None:
     """Display a :class:`powerkit.section.Section` for a report: title, summary, blocks in order
     (figures as offline HTML, :func:`figure_html`)."""
@@ -91,8 +104,7 @@ def show(section) -> None:
         if isinstance(block, go.Figure):
             display(HTML(figure_html(block)))
         elif isinstance(block, pd.DataFrame):  # cell text escaped; a plain 0..n-1 index hidden
-            plain = isinstance(block.index, pd.RangeIndex) and block.index.name is None
-            display(HTML(block.to_html(escape=True, na_rep="", index=not plain)))
+            display(HTML(_readable_headers(block).to_html(escape=True, na_rep="", index=False)))
         else:
             display(Markdown(str(block)))
 

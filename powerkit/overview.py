@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from .deal import Deal
 from .nbtools import esc
-from .plots.common import STANCE_SCALE, base_layout, safe
+from .plots.common import STANCE_SCALE, base_layout, label_places, safe
 from .section import Section
 
 __all__ = ["parties_table", "stakeholders_table", "formal_authority", "stance_authority_figure",
@@ -54,25 +54,38 @@ def stakeholders_table(deal: Deal) -> pd.DataFrame:
 
 
 def stance_authority_figure(deal: Deal) -> go.Figure:
-    """Scatter: stance on our proposal (x) against formal authority (y), one marker a person."""
+    """Scatter: stance on our proposal (x) against formal authority (y), one marker a person.
+
+    Names are written where they fit without overlapping (:func:`label_places`: the people with
+    the most formal authority, then the strongest views weighted by interest, first); every name
+    is in the hover and in the stakeholder table.
+    """
     s = deal.stakeholders
     auth = formal_authority(deal)
     interest = s["interest"].fillna(0.5)
+    priority = 2 * auth + s["stance"].abs() * interest
+    # axis units per character: x spans 2.4 over ~480 px, names at 12 px are ~6.5 px a letter
+    place = dict(zip(s.index, label_places(s["stance"], auth, priority,
+                                           [0.033 * len(str(n)) for n in s["name"]], height=0.07),
+                     strict=True))
     fig = go.Figure()
     for party, g in s.groupby("party", sort=False):
         pname = deal.parties.loc[party, "name"]
+        names = [safe(n) for n in g["name"]]
         fig.add_trace(go.Scatter(
             x=g["stance"], y=auth[g.index], mode="markers+text", name=safe(pname),
-            text=[safe(n) for n in g["name"]], textposition="top center",
+            text=[n if place[i] else "" for n, i in zip(names, g.index, strict=True)],
+            customdata=names, textposition=[place[i] or "top center" for i in g.index],
+            cliponaxis=False,
             marker=dict(size=10 + 20 * interest[g.index], color=g["stance"], cmin=-1, cmax=1,
                         colorscale=STANCE_SCALE, line=dict(width=1, color="#333")),
-            hovertemplate="%{text}<br>stance %{x:.2f}<br>formal authority %{y:.2f}<extra>"
-                          + safe(pname) + "</extra>"))
+            hovertemplate="%{customdata}<br>stance %{x:.2f}<br>formal authority %{y:.2f}"
+                          "<extra>" + safe(pname) + "</extra>"))
     fig.add_vline(x=0, line_dash="dot", line_color="#999")
     base_layout(fig, "Stakeholders by stance and formal authority (marker size = interest)",
                 "stance on our proposal (−1 opposed … +1 supports)",
                 "formal authority (0..1: sign-off and budget)")
-    fig.update_xaxes(range=[-1.15, 1.15])
+    fig.update_xaxes(range=[-1.2, 1.2])
     fig.update_yaxes(range=[-0.1, 1.15])
     return fig
 
@@ -96,7 +109,8 @@ def report_section(deal: Deal) -> Section:
         stance_authority_figure(deal),
         "How to read it: the further right, the more a person supports us; the higher, the more "
         "formal authority they hold. People top-left hold the title and are against us; the "
-        "walkthrough on informal influence asks whether they really decide.",
+        "walkthrough on informal influence asks whether they really decide. Names that would "
+        "overlap are left off the chart; everyone is in the table below.",
         stakeholders_table(deal),
     )
     return sec

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE_DEALS, open_offline
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from powerkit.cli import app
 from powerkit.nbtools import write_notebook
+from powerkit.plots.common import LABEL_PLACES, _label_box, label_places
 from powerkit.report import run_report, run_reports
 
 HOSTILE = ROOT / "tests" / "fixtures" / "deals" / "hostile-names"
@@ -48,6 +51,25 @@ def test_report_hides_code_and_widgets(reports):
     html = (out / "small-renewal.html").read_text(encoding="utf-8")
     assert "pk.load_deal" not in html and "deal_path" not in html  # inputs hidden
     assert "Executive summary" in html and "The deal at a glance" in html
+
+
+_OVERFLOWING_JS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+  .filter(el => el.scrollWidth > el.clientWidth + 1)
+  .map(el => (el.querySelector('thead') || el).textContent.trim().slice(0, 80))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("deal", SAMPLE_DEALS, ids=[d.name for d in SAMPLE_DEALS])
+def test_every_table_and_chart_fits_a_printed_page(reports, browser, deal):
+    """A printed page cannot scroll: with print styles at the PDF's 720 px, no output (table,
+    chart) may be wider than the page — an overflowing one is cut off in the PDF."""
+    out, _ = reports
+    page = browser.new_page(viewport={"width": 720, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto((out / f"{deal.name}.html").as_uri())
+    page.wait_for_selector(".main-svg")
+    assert page.evaluate(_OVERFLOWING_JS) == []
+    page.close()
 
 
 @pytest.mark.browser
@@ -107,3 +129,25 @@ def test_invalid_deal_is_refused_before_running(tmp_path):
     r = run_report(BAD, tmp_path)
     assert not r.ok and "row 3, column 'stance'" in r.error
     assert list(Path(tmp_path).iterdir()) == []
+
+
+@given(st.lists(st.tuples(st.floats(-1, 1), st.floats(0, 1), st.floats(0, 3), st.floats(0.05, 0.5)),
+                max_size=40))
+def test_chart_labels_never_overlap_and_every_dropped_one_had_no_room(points):
+    """label_places (the scatter labels of the report): placed boxes are disjoint, and a point
+    left unlabelled has every candidate place blocked by a label of at least its priority."""
+    h = 0.08
+    x, y, pr, w = ([p[i] for p in points] for i in range(4))
+    got = label_places(x, y, pr, w, h)
+    boxes = {i: _label_box(x[i], y[i], got[i], w[i], h) for i in range(len(points)) if got[i]}
+
+    def clash(a, wa, b, wb):
+        return abs(a[0] - b[0]) < (wa + wb) / 2 and abs(a[1] - b[1]) < h
+
+    placed = sorted(boxes)
+    assert not any(clash(boxes[i], w[i], boxes[j], w[j]) for i in placed for j in placed if i < j)
+    for i, place in enumerate(got):
+        if place is None:
+            for cand in LABEL_PLACES:
+                box = _label_box(x[i], y[i], cand, w[i], h)
+                assert any(clash(box, w[i], boxes[j], w[j]) and pr[j] >= pr[i] for j in placed)

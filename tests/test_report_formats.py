@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DEALS, ROOT, chromium_path
+from conftest import DEALS, ROOT, SAMPLE_DEALS, chromium_path
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -30,14 +30,15 @@ def coloured_fraction(png: Path) -> float:
 
 
 @pytest.mark.browser
-def test_pdf_report_has_pages_with_charts(tmp_path):
+@pytest.mark.parametrize("deal", SAMPLE_DEALS, ids=[d.name for d in SAMPLE_DEALS])
+def test_pdf_report_has_pages_with_charts(tmp_path, deal):
     if chromium_path() is None or shutil.which("pdftoppm") is None:
         pytest.skip("chromium and poppler-utils are needed (.ci/run installs both)")
-    r = run_report(DEALS / "small-renewal", tmp_path, fmt="pdf")
+    r = run_report(deal, tmp_path, fmt="pdf")
     assert r.ok, r.error
     pdf = Path(r.output)
-    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / "small-renewal.html").exists()
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / f"{deal.name}.html").exists()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     # at least: title + summary, overview, and one page per walkthrough section with a chart
     assert len(pages) >= 3
@@ -47,7 +48,7 @@ def test_pdf_report_has_pages_with_charts(tmp_path):
     assert "Executive summary" in text and "The deal at a glance" in text
     ARTIFACTS.mkdir(exist_ok=True)  # first pages, for a person to look at
     for p in pages[:3]:
-        shutil.copy(p, ARTIFACTS / f"small-renewal-pdf-{p.name}")
+        shutil.copy(p, ARTIFACTS / f"{deal.name}-pdf-{p.name}")
 
 
 def test_anonymised_report_names_nobody(tmp_path):

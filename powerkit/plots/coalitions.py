@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import STANCE_SCALE, THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout, safe
+from .common import (
+    STANCE_SCALE,
+    THEM_COLOUR,
+    THIRD_COLOUR,
+    US_COLOUR,
+    base_layout,
+    label_places,
+    safe,
+)
 
 __all__ = ["voting_power_figure", "coalition_explorer_figure", "power_interest_figure",
            "salience_figure", "coalition_path_figure"]
@@ -156,16 +164,14 @@ def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
     hover = [f"{safe(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
              f"<br>stance {r['stance']:+.2f}<br>{safe(r['quadrant'])} · {safe(r['salience'])}"
              for _, r in pmap.iterrows()]
-    # people at the same spot: spread their labels above and below the marker
-    seen: dict = {}
-    positions = []
-    for x, y in zip(pmap["interest"].round(1), pmap["power"].round(1), strict=True):
-        k = seen.get((x, y), 0)
-        seen[(x, y)] = k + 1
-        positions.append(("top center", "bottom center", "middle right", "middle left")[k % 4])
+    # names where they fit without overlapping (most powerful, then most interested, first)
+    # axis units per character: x spans 1.1 over ~520 px, names at 10 px are ~5.5 px a letter
+    place = label_places(pmap["interest"], pmap["power"], pmap["power"] + pmap["interest"],
+                         [0.012 * len(str(n)) for n in pmap["name"]], height=0.05)
     fig.add_trace(go.Scatter(
         x=pmap["interest"], y=pmap["power"], mode="markers+text",
-        text=[safe(n) for n in pmap["name"]], textposition=positions,
+        text=[safe(n) if p else "" for n, p in zip(pmap["name"], place, strict=True)],
+        textposition=[p or "top center" for p in place], cliponaxis=False,
         textfont=dict(size=10), hovertext=hover, hoverinfo="text", name="stakeholders",
         marker=dict(size=12, color=pmap["stance"], cmin=-1, cmax=1, colorscale=STANCE_SCALE,
                     line=dict(width=1, color="#333"),

@@ -6,7 +6,7 @@ import html
 import plotly.graph_objects as go
 
 __all__ = ["TEMPLATE", "US_COLOUR", "THEM_COLOUR", "THIRD_COLOUR", "STANCE_SCALE", "safe",
-           "base_layout"]
+           "base_layout", "label_places", "LABEL_PLACES"]
 
 TEMPLATE = "plotly_white"
 US_COLOUR = "#1f77b4"
@@ -31,3 +31,43 @@ def base_layout(fig: go.Figure, title: str, x: str | None = None, y: str | None 
     if y is not None:
         fig.update_yaxes(title_text=y)
     return fig
+
+
+LABEL_PLACES = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _label_box(x, y, place, width, height):
+    """The (x-centre, y-centre) of a label box placed at ``place`` around a point."""
+    dx = {"middle right": 0.5 * width + 0.02 * width, "middle left": -0.5 * width - 0.02 * width}
+    dy = {"top center": 0.75 * height, "bottom center": -0.75 * height}
+    return x + dx.get(place, 0.0), y + dy.get(place, 0.0)
+
+
+def label_places(x, y, priority, widths, height: float,
+                 places: tuple = LABEL_PLACES) -> list[str | None]:
+    """Where each point of a scatter gets its text label, or None, so that no labels overlap.
+
+    A label is a ``widths[i]`` × ``height`` box (axis units) placed at the first of ``places``
+    (plotly ``textposition`` values) where it overlaps no label already placed; points are taken
+    by decreasing ``priority`` (ties: input order). plotly places text without collision
+    avoidance, so a crowded row of people becomes unreadable ink; a point left without a label
+    keeps its marker and its name in the hover.
+
+    >>> label_places([0, 0.1], [0, 0], [1, 2], [0.3, 0.3], 0.1)
+    ['bottom center', 'top center']
+    >>> label_places([0, 0.1, 0.05], [0, 0, 0], [1, 2, 3], [0.3, 0.3, 0.3], 0.1, places=("top center",))
+    [None, None, 'top center']
+    """
+    pts = list(zip(x, y, priority, widths, strict=True))
+    order = sorted(range(len(pts)), key=lambda i: -pts[i][2])
+    boxes: list[tuple] = []  # (cx, cy, w)
+    out: list[str | None] = [None] * len(pts)
+    for i in order:
+        xi, yi, _, wi = pts[i]
+        for place in places:
+            cx, cy = _label_box(xi, yi, place, wi, height)
+            if all(abs(cx - bx) >= (wi + bw) / 2 or abs(cy - by) >= height for bx, by, bw in boxes):
+                boxes.append((cx, cy, wi))
+                out[i] = place
+                break
+    return out
