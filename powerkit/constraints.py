@@ -1308,7 +1308,13 @@ def report_section(deal, **params):
         s += (f" The next best question ({esc(headline['next_question'])}) is expected to "
               f"gain {headline['next_question_gain_bits']:.2f} bits.")
     sec.summary = s
-    table = h[["holder", "kind", "statement", "prior", "posterior", "conclusion"]].copy()
+    def named(df, col):  # readers see who, not the deal file's id
+        if col in df:
+            df = df.copy()
+            df[col] = df[col].map(lambda i: _name_of(deal, i))
+        return df
+
+    table = named(h[["holder", "kind", "statement", "prior", "posterior", "conclusion"]], "holder")
     table[["prior", "posterior"]] = table[["prior", "posterior"]].round(2)
     sec.add(_TEACHING, table.sort_values("posterior", ascending=False),
             posterior_chart(a),
@@ -1341,7 +1347,7 @@ def report_section(deal, **params):
     if len(ap):
         sec.add("**What follows for our approach.** For each likely constraint: the approach "
                 "it calls for, the levers that answer it, and the signals that would confirm "
-                "it.", ap.round(2))
+                "it.", named(ap, "holder").round(2))
     try:
         shift = power_shift(deal, a)
     except (PowerkitError, ValueError, KeyError):  # the power picture is optional here
@@ -1355,6 +1361,6 @@ def report_section(deal, **params):
                 f"already committed to a competitor has more). Taken together they move the "
                 f"power balance from {headline['balance_before']:+.3f} to "
                 f"{headline['balance_after']:+.3f} (positive: in our favour).",
-                shift.table.round(3))
+                named(shift.table, "party").round(3))
     return sec
 
