@@ -1361,6 +1361,6 @@ def report_section(deal, **params):
                 f"already committed to a competitor has more). Taken together they move the "
                 f"power balance from {headline['balance_before']:+.3f} to "
                 f"{headline['balance_after']:+.3f} (positive: in our favour).",
-                named(shift.table, "party").round(3))
+                shift.table.round(3))
     return sec
 

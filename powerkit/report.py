@@ -53,10 +53,24 @@ def build_sections(deal: Deal, modules=SECTION_MODULES) -> list[Section]:
         if not hasattr(mod, "report_section"):
             continue
         try:
-            out.append(mod.report_section(deal))
+            out.append(_parties_by_name(deal, mod.report_section(deal)))
         except MissingTableError as exc:
             out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
     return out
+
+
+def _parties_by_name(deal: Deal, sec: Section) -> Section:
+    """Readers see parties by name: a ``party`` column of party ids becomes their names, and a
+    ``U(<party id>)`` header ``U(<name>)``. The walkthroughs' own tables keep the ids."""
+    names = deal.parties["name"]
+    for i, b in enumerate(sec.blocks):
+        if not isinstance(b, pd.DataFrame):
+            continue
+        b = b.rename(columns={f"U({p})": f"U({n})" for p, n in names.items()})
+        if "party" in b.columns and b["party"].isin(names.index).all():
+            b = b.assign(party=b["party"].map(names))
+        sec.blocks[i] = b
+    return sec
 
 
 def show_title(deal: Deal) -> None:
