@@ -151,3 +151,30 @@ def test_chart_labels_never_overlap_and_every_dropped_one_had_no_room(points):
             for cand in LABEL_PLACES:
                 box = _label_box(x[i], y[i], cand, w[i], h)
                 assert any(clash(box, w[i], boxes[j], w[j]) and pr[j] >= pr[i] for j in placed)
+
+
+def test_report_tables_name_parties_and_holders_not_ids():
+    """Readers see "Brightwater Foods" and "Gregor Stahl", not the deal file's ids (read here
+    from the CSVs, independently of powerkit)."""
+    import csv
+
+    import pandas as pd
+
+    from powerkit import load_deal
+    from powerkit.report import build_sections
+
+    deal_dir = next(d for d in SAMPLE_DEALS if d.name == "northwind-vendor")
+    with open(deal_dir / "parties.csv", encoding="utf-8") as fh:
+        party_ids = {row["party"] for row in csv.DictReader(fh)}
+    with open(deal_dir / "stakeholders.csv", encoding="utf-8") as fh:
+        person_ids = {row["stakeholder"] for row in csv.DictReader(fh)}
+    seen = 0
+    for sec in build_sections(load_deal(deal_dir)):
+        for b in sec.blocks:
+            if isinstance(b, pd.DataFrame):
+                for col in ("party", "holder"):
+                    if col in b.columns:
+                        seen += 1
+                        assert not set(b[col].astype(str)) & (party_ids | person_ids), (sec.key, col)
+                assert not any(f"U({p})" in map(str, b.columns) for p in party_ids)
+    assert seen >= 4
