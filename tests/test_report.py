@@ -178,3 +178,24 @@ def test_report_tables_name_parties_and_holders_not_ids():
                         assert not set(b[col].astype(str)) & (party_ids | person_ids), (sec.key, col)
                 assert not any(f"U({p})" in map(str, b.columns) for p in party_ids)
     assert seen >= 4
+
+
+_ALIGN_JS = """() => {
+  for (const t of document.querySelectorAll('.jp-RenderedHTMLCommon table')) {
+    const heads = Array.from(t.querySelectorAll('thead th')).map(h => h.textContent.trim());
+    const ti = heads.indexOf('title'), si = heads.indexOf('stance');
+    if (ti < 0 || si < 0) continue;
+    const row = t.querySelector('tbody tr');
+    return [getComputedStyle(row.children[ti]).textAlign, getComputedStyle(row.children[si]).textAlign];
+  }
+  return null;
+}"""
+
+
+@pytest.mark.browser
+def test_text_columns_read_left_numbers_stay_right(reports, browser):
+    out, _ = reports
+    page, outside, dialogs = open_offline(browser, (out / "northwind-vendor.html").as_uri(),
+                                          ".main-svg")
+    assert page.evaluate(_ALIGN_JS) == ["left", "right"]  # job titles vs stance numbers
+    page.close()
