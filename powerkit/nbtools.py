@@ -78,11 +78,13 @@ def figure_html(fig) -> str:
 def _readable_headers(df: pd.DataFrame) -> pd.DataFrame:
     """A table as readers see it: labels with spaces (``expected_gain_bits`` → ``expected gain
     bits``, so a printed page can wrap them between words) and a meaningful index as ordinary
-    first column(s) under one header row; a plain 0..n-1 index is dropped. Data untouched."""
+    first column(s) under one header row; a plain 0..n-1 index, or an index of ids when a
+    ``name`` column says who each row is, is dropped. Data untouched."""
     def label(c):
         return c.replace("_", " ") if isinstance(c, str) else c
 
-    plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
+    # a plain 0..n-1 index, or ids beside a name column (people, parties): readers need names
+    plain = (isinstance(df.index, pd.RangeIndex) and df.index.name is None) or "name" in df.columns
     out = df.reset_index(drop=plain, names=[
         "" if n is None else n for n in df.index.names] if not plain else None)
     return out.rename(columns=label)
