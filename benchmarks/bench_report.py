@@ -76,7 +76,7 @@ def run() -> list[dict]:
         run_reports(deals, tmp / "serial", jobs=1)
         serial = time.perf_counter() - t0
         t0 = time.perf_counter()
-        run_reports(deals, tmp / "parallel", jobs=os.cpu_count())
+        run_reports(deals, tmp / "parallel")  # the default: one worker more than cores
         parallel = time.perf_counter() - t0
     ratio = report / floor
     speedup = serial / parallel
@@ -97,6 +97,7 @@ def run() -> list[dict]:
          "target": "reference", "ok": True},
         {"name": "command: powerkit report / papermill", "value": cli_ratio, "unit": "ratio",
          "target": "<= 1.5", "ok": cli_ratio <= 1.5},
-        {"name": f"batch of 8: serial / parallel ({os.cpu_count()} cores)", "value": speedup,
+        {"name": f"batch of 8: serial / parallel ({os.cpu_count()} cores, "
+                 f"{min(8, (os.cpu_count() or 1) + 1)} workers)", "value": speedup,
          "unit": "ratio", "target": ">= 1.7", "ok": speedup >= 1.7},
     ]

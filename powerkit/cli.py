@@ -95,7 +95,7 @@ def report(deals: Annotated[list[Path], typer.Argument(help="deal folders or .xl
                "--anonymise", help="replace people by role labels (for sharing outside the client team)")] = False,
            param: Annotated[list[str] | None, typer.Option(
                "--param", help="KEY=VALUE passed to the report notebook (repeatable)")] = None,
-           jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one per core)")] = 0):
+           jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one more than cores)")] = 0):
     """Produce a client report for each deal (+ a JSON of headline results); a summary at the end."""
     from . import kernels
 

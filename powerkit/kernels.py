@@ -30,6 +30,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -77,13 +78,18 @@ class _Spare:
     def discard(self):
         if self.owner != os.getpid():
             return
+        # an unused spare holds nothing worth a clean exit (and may still be warming up): stop
+        # it now rather than make the command that started it wait for its warm-up to end
         try:
-            self.proc.stdin.close()  # the spare exits on end of input
-            self.proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
+            os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: itself and its group
+        except OSError:
+            pass
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
 
 
 _SPARES: list[_Spare] = []

@@ -315,13 +315,17 @@ def _run_one(args):
 
 def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_done=None,
                 **kwargs) -> list[ReportResult]:
-    """Run several reports in parallel processes (default: one per core).
+    """Run several reports in parallel processes (default: one more than cores).
 
     ``on_done(result)`` is called as each finishes (progress bars); ``kwargs`` go to
     :func:`run_report`. Results come back in the order of ``deal_paths``.
     """
     paths = [Path(p) for p in deal_paths]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    # default: one worker more than cores. A report's kernel waits for part of its life (start-up
+    # handshake, the parent's HTML conversion), so a third worker on 2 cores fills those gaps:
+    # 8 reports, 2 cores, measured 1.73–1.80× (2 workers), 1.83–1.88× (3), 1.88–1.94× (4, at
+    # twice the memory); one more than cores keeps the gain without the memory.
+    jobs = max(1, min(jobs or (os.cpu_count() or 1) + 1, len(paths)))
     if jobs == 1:
         results = []
         for p in paths:

@@ -91,12 +91,23 @@ def test_changed_environment_gets_a_cold_kernel(tmp_path, monkeypatch):
     assert got["warm"] is False  # the spare replaced itself by a cold ipykernel_launcher
 
 
-def test_unused_spare_stops_when_discarded():
+def test_unused_spare_stops_at_once_when_discarded():
+    import time
+
     kernels.prestart()
     proc = kernels._SPARES[0].proc
-    kernels.discard_spares()
-    assert proc.wait(timeout=10) == 0
-    assert not kernels._SPARES
+    t0 = time.perf_counter()
+    kernels.discard_spares()  # while it is still importing: no waiting for its warm-up
+    assert proc.poll() is not None and not kernels._SPARES
+    assert time.perf_counter() - t0 < 1.0, "discarding waited for the spare's warm-up"
+
+
+def test_a_spare_exits_by_itself_when_its_owner_goes_away():
+    kernels.prestart()
+    spare = kernels._SPARES.pop()
+    spare.proc.stdin.close()  # what the owner's death does to the pipe
+    assert spare.proc.wait(timeout=60) == 0
+    spare.proc.stdout.close()
 
 
 def test_a_spare_belongs_to_the_process_that_started_it():
