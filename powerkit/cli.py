@@ -59,6 +59,8 @@ def template(out_file: Annotated[Path, typer.Argument(help="where to write the .
 
 def _parse_params(pairs: list[str], notebook: Path) -> dict:
     """KEY=VALUE pairs → papermill parameters (YAML-typed values), checked against the notebook."""
+    if not pairs:
+        return {}  # (papermill is not even loaded: a bad deal file is refused sooner)
     import papermill as pm
     import yaml
 

@@ -258,9 +258,6 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
     Never raises for a bad deal or a failing notebook: the result says what went wrong and no
     report file is written (every file is written to a temp name and renamed when complete).
     """
-    import nbformat
-    import papermill as pm
-
     from .deal import load_deal
 
     t0 = time.perf_counter()
@@ -270,8 +267,10 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         if fmt not in FORMATS:
             raise PowerkitError(f"The 'format' option must be one of {', '.join(FORMATS)}. "
                                 f"Got {fmt!r} instead.")
-        deal = load_deal(deal_path)
+        deal = load_deal(deal_path)  # first: a bad deal file is refused before papermill loads
         name = deal.id
+        import nbformat
+
         if not _EXPORTER:
             warm_exporter()  # while a spare kernel (powerkit.kernels) finishes warming up
         with tempfile.TemporaryDirectory() as tmp:
@@ -301,10 +300,15 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         return ReportResult(deal.id, True, str(out), None, time.perf_counter() - t0, head)
     except PowerkitError as exc:
         err = str(exc)
-    except pm.PapermillExecutionError as exc:
-        err = f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # noqa: BLE001 - reported per deal, never a traceback
-        err = f"internal error ({type(exc).__name__}: {exc}); please report it to powerkit's maintainers"
+        from papermill.exceptions import PapermillExecutionError
+
+        if isinstance(exc, PapermillExecutionError):
+            err = (f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: "
+                   f"{exc.evalue}")
+        else:
+            err = (f"internal error ({type(exc).__name__}: {exc}); please report it to "
+                   f"powerkit's maintainers")
     return ReportResult(name, False, None, err, time.perf_counter() - t0)
 
 
