@@ -46,6 +46,12 @@ def test_pdf_report_has_pages_with_charts(tmp_path, deal):
     assert len(with_charts) >= 2, [round(coloured_fraction(p), 4) for p in pages]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Executive summary" in text and "The deal at a glance" in text
+    # a paragraph introducing a table stays on the table's page (pdftotext ends pages with \f)
+    intros = ("What follows for", "What to ask next", "Where to trade", "Value left on the table",
+              "Recommended packages")
+    stranded = [page.strip().splitlines()[-2:] for page in text.split("\f") if page.strip()
+                and any(i in " ".join(page.strip().splitlines()[-2:]) for i in intros)]
+    assert stranded == []
     ARTIFACTS.mkdir(exist_ok=True)  # first pages, for a person to look at
     for p in pages[:3]:
         shutil.copy(p, ARTIFACTS / f"{deal.name}-pdf-{p.name}")
