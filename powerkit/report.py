@@ -114,13 +114,26 @@ def assumptions_table(deal: Deal) -> pd.DataFrame:
 
 
 def show_appendix(deal: Deal, sections: list[Section]) -> None:
-    """Appendix: the inputs used and where the methods are documented."""
+    """Appendix: the inputs used, the methods of the sections shown, and their sources."""
     from IPython.display import HTML, Markdown, display
 
-    display(Markdown("## Appendix: assumptions and methods\n\nEvery input of the parties table "
-                     "used by the analysis (stakeholder inputs are in the tables above). "
-                     "Formulas and their references: `docs/methods.md` of powerkit."))
+    from .nbtools import _readable_headers
+    from .references import methods_table, references_used
+
+    shown = [s.key for s in sections if not s.missing]
+    titles = {s.key: s.title for s in sections}
+    display(Markdown("## Appendix: assumptions and methods\n\n### Inputs\n\nEvery input of the "
+                     "parties table used by the analysis (stakeholder inputs and the weights of "
+                     "the power balance are in the tables above)."))
     display(HTML(assumptions_table(deal).to_html(index=False)))
+    methods = methods_table(shown)
+    methods["section"] = methods["section"].map(titles)
+    display(Markdown("### Methods\n\nWhat each section computes and where the method comes "
+                     "from; every formula is written out, with its tests, in powerkit's "
+                     "`docs/methods.md`."))
+    display(HTML(_readable_headers(methods).to_html(index=False, escape=True)))
+    display(Markdown("### References\n\n" + "\n".join(f"* {esc(r)}"
+                                                       for r in references_used(shown))))
 
 
 def record_headlines(sections: list[Section]) -> dict:

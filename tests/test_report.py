@@ -199,3 +199,25 @@ def test_text_columns_read_left_numbers_stay_right(reports, browser):
                                           ".main-svg")
     assert page.evaluate(_ALIGN_JS) == ["left", "right"]  # job titles vs stance numbers
     page.close()
+
+
+def test_appendix_cites_the_methods_of_the_sections_shown():
+    """Every method of a shown section comes with full citations; a section left out (no
+    hypotheses table) takes its sources with it. Expected citations are the published ones
+    (Shapley & Shubik 1954, APSR 48(3); Heuer 1999, ch. 8), typed from the sources."""
+    from powerkit import load_deal
+    from powerkit.references import METHODS, REFERENCES, methods_table, references_used
+    from powerkit.report import build_sections
+
+    deal = load_deal(next(d for d in SAMPLE_DEALS if d.name == "northwind-vendor"))
+    shown = [s.key for s in build_sections(deal) if not s.missing]
+    refs = references_used(shown)
+    assert any(r.startswith("Shapley, L. S. & Shubik, M. (1954)") and "48(3)" in r for r in refs)
+    assert any(r.startswith("Heuer, R. J., Jr. (1999)") for r in refs)
+    assert all(k in REFERENCES for ms in METHODS.values() for _, ks in ms for k in ks)
+    assert set(methods_table(shown)["section"]) == {k for k in shown if k in METHODS}
+
+    without = [s.key for s in build_sections(deal.replace(hypotheses=None)) if not s.missing]
+    assert "constraints" not in without
+    assert not any(r.startswith("Heuer") for r in references_used(without))
+    assert any(r.startswith("Nash, J. F. (1950)") for r in references_used(without))
