@@ -103,14 +103,25 @@ def show_summary(sections: list[Section]) -> None:
 
 
 def assumptions_table(deal: Deal) -> pd.DataFrame:
-    """Every party input used, long format (table, row, input, value) for the appendix."""
-    p = deal.parties.drop(columns=["name"]).reset_index()
-    long = p.melt(id_vars="party", var_name="input", value_name="value").dropna(subset=["value"])
-    long["value"] = long["value"].map(
-        lambda v: f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp)
-        else f"{v:,.0f}" if isinstance(v, float) and abs(v) >= 1000
-        else f"{v:g}" if isinstance(v, float) else str(v))
-    return long.rename(columns={"party": "party id"})
+    """Every party input used, for the appendix: one row per input, one column per party (by
+    name), values as read from the deal file (money with thousands separators, dates ISO)."""
+    p = deal.parties.drop(columns=["name"])
+
+    def fmt(v):
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        if isinstance(v, pd.Timestamp):
+            return f"{v:%Y-%m-%d}"
+        if isinstance(v, float):
+            return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"
+        return str(v)
+
+    table = p.T.map(fmt)
+    table.columns = [deal.parties.loc[c, "name"] for c in table.columns]
+    money = {"reservation_price", "batna_value"}
+    table.index = [str(i).replace("_", " ").replace("batna", "BATNA")
+                   + (f" ({deal.meta.currency})" if i in money else "") for i in table.index]
+    return table.rename_axis("input").reset_index()
 
 
 def show_appendix(deal: Deal, sections: list[Section]) -> None:
@@ -125,7 +136,7 @@ def show_appendix(deal: Deal, sections: list[Section]) -> None:
     display(Markdown("## Appendix: assumptions and methods\n\n### Inputs\n\nEvery input of the "
                      "parties table used by the analysis (stakeholder inputs and the weights of "
                      "the power balance are in the tables above)."))
-    display(HTML(assumptions_table(deal).to_html(index=False)))
+    display(HTML(assumptions_table(deal).to_html(index=False, escape=True)))
     methods = methods_table(shown)
     methods["section"] = methods["section"].map(titles)
     display(Markdown("### Methods\n\nWhat each section computes and where the method comes "
