@@ -221,3 +221,25 @@ def test_appendix_cites_the_methods_of_the_sections_shown():
     assert "constraints" not in without
     assert not any(r.startswith("Heuer") for r in references_used(without))
     assert any(r.startswith("Nash, J. F. (1950)") for r in references_used(without))
+
+
+def test_appendix_inputs_are_the_deal_files_values():
+    """One row per input, one column per party by name; values as in parties.csv (read here
+    with the csv module), money with the deal's currency in the label."""
+    import csv
+
+    from powerkit import load_deal
+    from powerkit.report import assumptions_table
+
+    deal_dir = next(d for d in SAMPLE_DEALS if d.name == "northwind-vendor")
+    with open(deal_dir / "parties.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    t = assumptions_table(load_deal(deal_dir)).set_index("input")
+    assert list(t.columns) == [r["name"] for r in rows]
+    assert len(t) == len(rows[0]) - 2  # every column but the id and the name
+    for r in rows:
+        assert t.loc["deadline", r["name"]] == r["deadline"]  # ISO dates, as written
+        if r["reservation_price"]:
+            assert t.loc["reservation price (EUR)", r["name"]] == f"{int(r['reservation_price']):,}"
+        else:
+            assert t.loc["reservation price (EUR)", r["name"]] == ""
