@@ -1293,6 +1293,7 @@ def report_section(deal, **params):
         "top_posterior": round(float(best["posterior"]), 3),
         "fragile_items": sorted(set(map(str, a.sensitivity["evidence"]))),
         "next_question": None if next_q is None else str(next_q["question"]),
+        "next_question_text": None if next_q is None else str(next_q["text"]),
         "next_question_gain_bits": None if next_q is None
         else round(float(next_q["expected_gain_bits"]), 3),
         "entropy_bits": round(a.entropy_bits, 3),
@@ -1305,8 +1306,9 @@ def report_section(deal, **params):
          f"{len(headline['likely'])} of {headline['n_hypotheses']} hypotheses reach "
          f"{headline['threshold']:.0%} or more.")
     if headline["next_question"] is not None:
-        s += (f" The next best question ({esc(headline['next_question'])}) is expected to "
-              f"gain {headline['next_question_gain_bits']:.2f} bits.")
+        s += (f" The next best question — “{esc(headline['next_question_text'])}” "
+              f"({esc(headline['next_question'])}) — is expected to gain "
+              f"{headline['next_question_gain_bits']:.2f} bits.")
     sec.summary = s
     def named(df, col):  # readers see who, not the deal file's id
         if col in df:
