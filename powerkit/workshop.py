@@ -430,7 +430,7 @@ def position_figure(table: pd.DataFrame, highlight=()):
     """
     import plotly.graph_objects as go
 
-    from .plots.common import THEM_COLOUR, US_COLOUR, base_layout, safe
+    from .plots.common import THEM_COLOUR, US_COLOUR, base_layout, label_places, safe
 
     hl = {str(h) for h in highlight}
     colour = [THEM_COLOUR if str(i) in hl else US_COLOUR for i in table.index]
@@ -438,9 +438,15 @@ def position_figure(table: pd.DataFrame, highlight=()):
     hover = [f"{n}<br>betweenness {b:.3f} (rank {br})<br>wealth {w:,.0f}<br>marriages {m}"
              for n, b, br, w, m in zip(names, table["betweenness"], table["betweenness_rank"],
                                        table["wealth"], table["marriages"], strict=True)]
+    # names where they fit without overlapping, the best-placed families first; axis units per
+    # letter: x spans ~160 thousand lira over ~700 px, names at 12 px are ~6.5 px a letter
+    place = label_places(table["wealth"], table["betweenness"], table["betweenness"],
+                         [1.5 * len(n) for n in table["name"]], height=0.03)
     fig = go.Figure(go.Scatter(
-        x=table["wealth"], y=table["betweenness"], mode="markers+text", text=names,
-        textposition="top center", hovertext=hover, hoverinfo="text", showlegend=False,
+        x=table["wealth"], y=table["betweenness"], mode="markers+text",
+        text=[n if p else "" for n, p in zip(names, place, strict=True)],
+        textposition=[p or "top center" for p in place], cliponaxis=False,
+        hovertext=hover, hoverinfo="text", showlegend=False,
         marker=dict(size=8 + 4 * table["marriages"].to_numpy(), color=colour, opacity=0.8,
                     line=dict(color="white", width=1))))
     return base_layout(fig, "Power from position: brokerage vs wealth (size = marriages)",
