@@ -65,8 +65,10 @@ def voting_power_figure(table: pd.DataFrame, names: dict | None = None) -> go.Fi
                          hovertemplate="%{x}: %{y:.1%} of all swings<extra></extra>"))
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.1))
     fig.update_yaxes(tickformat=".0%")
-    return base_layout(fig, "Voting power vs vote weight", x="voter",
-                       y="share (votes or power, %)")
+    base_layout(fig, "Voting power vs vote weight", x="voter", y="share (votes or power, %)")
+    # names slanted, with room on the right for the last one (it was cut at the plot's edge)
+    fig.update_xaxes(tickangle=-30, automargin=True)
+    return fig.update_layout(margin=dict(r=70))
 
 
 def coalition_explorer_figure(coalitions: pd.DataFrame, weights: pd.Series,
