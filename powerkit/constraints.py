@@ -1347,9 +1347,15 @@ def report_section(deal, **params):
                 "a yes and a no.", top, question_chart(a))
     ap = approach(a)
     if len(ap):
+        plan = named(ap, "holder").round(2)
+        plan.insert(0, "constraint", [f"{r['kind']} — {r['holder']}, {r['posterior']:.0%} "
+                                      f"({r['hypothesis']})" for _, r in plan.iterrows()])
+        # shown as one short block per constraint (three long text columns shrink to a few
+        # words a line on paper); exported as the table it is
+        plan.attrs["cards"] = ("constraint", ["approach", "levers", "watch_for", "power"])
         sec.add("**What follows for our approach.** For each likely constraint: the approach "
                 "it calls for, the levers that answer it, and the signals that would confirm "
-                "it.", named(ap, "holder").round(2))
+                "it.", plan)
     try:
         shift = power_shift(deal, a)
     except (PowerkitError, ValueError, KeyError):  # the power picture is optional here

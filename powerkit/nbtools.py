@@ -90,6 +90,22 @@ def _readable_headers(df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=label)
 
 
+def _cards(df: pd.DataFrame) -> str:
+    """A table of long texts as one block per row: its ``attrs["cards"] = (title column,
+    [field columns])`` says which column heads each block and which follow, every value escaped.
+
+    >>> t = pd.DataFrame({"who": ["<b>A</b>"], "plan": ["ask"], "risk_note": ["low"]})
+    >>> t.attrs["cards"] = ("who", ["plan", "risk_note"])
+    >>> _cards(t).splitlines()
+    ['**&lt;b&gt;A&lt;/b&gt;**  ', '*Plan:* ask  ', '*Risk note:* low']
+    """
+    title, fields = df.attrs["cards"]
+    return "\n\n".join(
+        f"**{esc(r[title])}**  \n" + "  \n".join(
+            f"*{esc(f.replace('_', ' ').capitalize())}:* {esc(r[f])}" for f in fields)
+        for _, r in df.iterrows())
+
+
 def show(section) -> None:
     """Display a :class:`powerkit.section.Section` for a report: title, summary, blocks in order
     (figures as offline HTML, :func:`figure_html`)."""
@@ -105,6 +121,8 @@ def show(section) -> None:
     for block in section.blocks:
         if isinstance(block, go.Figure):
             display(HTML(figure_html(block)))
+        elif isinstance(block, pd.DataFrame) and block.attrs.get("cards"):
+            display(Markdown(_cards(block)))
         elif isinstance(block, pd.DataFrame):  # cell text escaped; a plain 0..n-1 index hidden
             display(HTML(_readable_headers(block).to_html(escape=True, na_rep="", index=False)))
         else:
