@@ -243,3 +243,24 @@ def test_appendix_inputs_are_the_deal_files_values():
             assert t.loc["reservation price (EUR)", r["name"]] == f"{int(r['reservation_price']):,}"
         else:
             assert t.loc["reservation price (EUR)", r["name"]] == ""
+
+
+def test_report_command_as_a_consultant_runs_it(tmp_path):
+    """The console script end to end (spare kernel, exit without teardown): exit 0, the summary
+    printed in full, the report and its JSON written; then a bad deal: exit 2, problems listed."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "powerkit"
+    small = next(d for d in SAMPLE_DEALS if d.name == "small-renewal")
+    proc = subprocess.run([str(exe), "report", str(small), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "small-renewal" in proc.stdout and "ok" in proc.stdout
+    assert (tmp_path / "small-renewal.html").stat().st_size > 1_000_000
+    assert json.loads((tmp_path / "small-renewal.json").read_text())["deal"] == "small-renewal"
+    proc = subprocess.run([str(exe), "report", str(BAD), "--out", str(tmp_path / "bad")],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
+    assert "stance" in proc.stdout + proc.stderr
+    assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
