@@ -1310,13 +1310,7 @@ def report_section(deal, **params):
               f"({esc(headline['next_question'])}) — is expected to gain "
               f"{headline['next_question_gain_bits']:.2f} bits.")
     sec.summary = s
-    def named(df, col):  # readers see who, not the deal file's id
-        if col in df:
-            df = df.copy()
-            df[col] = df[col].map(lambda i: _name_of(deal, i))
-        return df
-
-    table = named(h[["holder", "kind", "statement", "prior", "posterior", "conclusion"]], "holder")
+    table = h[["holder", "kind", "statement", "prior", "posterior", "conclusion"]].copy()
     table[["prior", "posterior"]] = table[["prior", "posterior"]].round(2)
     sec.add(_TEACHING, table.sort_values("posterior", ascending=False),
             posterior_chart(a),
@@ -1347,8 +1341,9 @@ def report_section(deal, **params):
                 "a yes and a no.", top, question_chart(a))
     ap = approach(a)
     if len(ap):
-        plan = named(ap, "holder").round(2)
-        plan.insert(0, "constraint", [f"{r['kind']} — {r['holder']}, {r['posterior']:.0%} "
+        plan = ap.round(2)
+        plan.insert(0, "constraint", [f"{r['kind']} — {_name_of(deal, r['holder'])}, "
+                                      f"{r['posterior']:.0%} "
                                       f"({r['hypothesis']})" for _, r in plan.iterrows()])
         # shown as one short block per constraint (three long text columns shrink to a few
         # words a line on paper); exported as the table it is

@@ -53,22 +53,25 @@ def build_sections(deal: Deal, modules=SECTION_MODULES) -> list[Section]:
         if not hasattr(mod, "report_section"):
             continue
         try:
-            out.append(_parties_by_name(deal, mod.report_section(deal)))
+            out.append(_names_not_ids(deal, mod.report_section(deal)))
         except MissingTableError as exc:
             out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
     return out
 
 
-def _parties_by_name(deal: Deal, sec: Section) -> Section:
-    """Readers see parties by name: a ``party`` column of party ids becomes their names, and a
-    ``U(<party id>)`` header ``U(<name>)``. The walkthroughs' own tables keep the ids."""
-    names = deal.parties["name"]
+def _names_not_ids(deal: Deal, sec: Section) -> Section:
+    """Readers see people and parties by name: a ``party`` column of party ids, or a ``holder``
+    column of stakeholder or party ids, becomes their names, and a ``U(<party id>)`` header
+    ``U(<name>)``. The walkthroughs' own tables keep the ids."""
+    parties = deal.parties["name"]
+    everyone = pd.concat([deal.stakeholders["name"], parties])
     for i, b in enumerate(sec.blocks):
         if not isinstance(b, pd.DataFrame):
             continue
-        b = b.rename(columns={f"U({p})": f"U({n})" for p, n in names.items()})
-        if "party" in b.columns and b["party"].isin(names.index).all():
-            b = b.assign(party=b["party"].map(names))
+        b = b.rename(columns={f"U({p})": f"U({n})" for p, n in parties.items()})
+        for col, names in (("party", parties), ("holder", everyone)):
+            if col in b.columns and b[col].isin(names.index).all():
+                b = b.assign(**{col: b[col].map(names)})
         sec.blocks[i] = b
     return sec
 
