@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["record", "read_records", "esc", "show", "figure_html", "execute", "write_notebook",
-           "RECORD_MIME"]
+           "readable_table", "RECORD_MIME"]
 
 RECORD_MIME = "application/vnd.powerkit.record+json"
 
@@ -75,11 +75,19 @@ def figure_html(fig) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
-def _readable_headers(df: pd.DataFrame) -> pd.DataFrame:
+def readable_table(df: pd.DataFrame) -> pd.DataFrame:
     """A table as readers see it: labels with spaces (``expected_gain_bits`` → ``expected gain
     bits``, so a printed page can wrap them between words) and a meaningful index as ordinary
     first column(s) under one header row; a plain 0..n-1 index, or an index of ids when a
-    ``name`` column says who each row is, is dropped. Data untouched."""
+    ``name`` column says who each row is, is dropped. Data untouched.
+
+    >>> ids = pd.Index(["h1"], name="hypothesis")
+    >>> list(readable_table(pd.DataFrame({"p_yes": [0.5]}, index=ids)).columns)
+    ['hypothesis', 'p yes']
+    >>> people = pd.Index(["bw_ceo"], name="stakeholder")
+    >>> list(readable_table(pd.DataFrame({"name": ["Eleanor Marsh"]}, index=people)).columns)
+    ['name']
+    """
     def label(c):
         return c.replace("_", " ") if isinstance(c, str) else c
 
@@ -124,7 +132,7 @@ def show(section) -> None:
         elif isinstance(block, pd.DataFrame) and block.attrs.get("cards"):
             display(Markdown(_cards(block)))
         elif isinstance(block, pd.DataFrame):  # cell text escaped; a plain 0..n-1 index hidden
-            display(HTML(_readable_headers(block).to_html(escape=True, na_rep="", index=False)))
+            display(HTML(readable_table(block).to_html(escape=True, na_rep="", index=False)))
         else:
             display(Markdown(str(block)))
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .deal import Deal
 from .errors import MissingTableError, PowerkitError
-from .nbtools import RECORD_MIME, esc, execute, read_records
+from .nbtools import RECORD_MIME, esc, execute, read_records, readable_table
 from .section import Section
 
 __all__ = ["SECTION_MODULES", "build_sections", "show_title", "show_summary", "show_appendix",
@@ -131,7 +131,6 @@ def show_appendix(deal: Deal, sections: list[Section]) -> None:
     """Appendix: the inputs used, the methods of the sections shown, and their sources."""
     from IPython.display import HTML, Markdown, display
 
-    from .nbtools import _readable_headers
     from .references import methods_table, references_used
 
     shown = [s.key for s in sections if not s.missing]
@@ -145,7 +144,7 @@ def show_appendix(deal: Deal, sections: list[Section]) -> None:
     display(Markdown("### Methods\n\nWhat each section computes and where the method comes "
                      "from; every formula is written out, with its tests, in powerkit's "
                      "`docs/methods.md`."))
-    display(HTML(_readable_headers(methods).to_html(index=False, escape=True)))
+    display(HTML(readable_table(methods).to_html(index=False, escape=True)))
     display(Markdown("### References\n\n" + "\n".join(f"* {esc(r)}"
                                                        for r in references_used(shown))))
 
