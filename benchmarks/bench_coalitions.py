@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from timing import median_time
 
 from powerkit.coalitions import power_indices, swing_counts
 
@@ -29,13 +30,7 @@ NICE_QUOTA = 255
 
 
 def _median_s(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
+    return median_time(fn, repeats, warmup=True)[0]
 
 
 def _random_game(n: int, seed: int) -> tuple[dict, int]:

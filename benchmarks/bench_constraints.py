@@ -12,11 +12,11 @@ Rows:
 """
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import numpy as np
 import pandas as pd
+from timing import median_time
 
 from powerkit import constraints as C
 from powerkit.deal import Deal, DealMeta
@@ -26,13 +26,7 @@ REPEATS = 15
 
 
 def _median_ms(fn, repeats=REPEATS) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times) * 1e3)
+    return median_time(fn, repeats, warmup=True)[0] * 1e3
 
 
 def synthetic_deal(n_hyp=N_HYP, n_ev=N_EV, n_q=N_Q, seed=0) -> Deal:

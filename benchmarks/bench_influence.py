@@ -15,10 +15,9 @@ Timings are medians of repeats (time.perf_counter).
 from __future__ import annotations
 
 import itertools
-import statistics
-import time
 
 import numpy as np
+from timing import median_time
 
 from powerkit import influence as inf
 from powerkit.synthetic import make_deal
@@ -27,14 +26,7 @@ K_SAMPLE = 128
 
 
 def _time(fn, repeats=3, setup=None):
-    times, out = [], None
-    for _ in range(repeats):
-        if setup is not None:
-            setup()
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+    return median_time(fn, repeats, setup=setup)
 
 
 def _row(name, value, unit, target, ok):
@@ -109,6 +101,20 @@ def _betweenness(rows):
     ]
 
 
+def _fj_stances(W, x0, fixed):
+    """Friedkin–Johnsen equilibrium stances with the people in ``fixed`` held at their value
+    (solved directly, independently of powerkit)."""
+    n = len(x0)
+    lam = 1 - np.diag(W)
+    M = np.eye(n) - lam[:, None] * W
+    b = (1 - lam) * x0
+    for q, y in fixed.items():
+        M[q] = 0
+        M[q, q] = 1
+        b[q] = y
+    return np.linalg.solve(M, b)
+
+
 def _greedy_vs_optimum(rows, cases=30, n=7, k=3):
     """Greedy plan's rise of the forecast as a share of the best possible rise (brute force
     over every sequence of k contacts), on random small groups."""
@@ -127,25 +133,12 @@ def _greedy_vs_optimum(rows, cases=30, n=7, k=3):
         best = plan.final
         base = plan.baseline
         # brute force: evaluate each sequence with the same model (independent solve)
-        lam = 1 - np.diag(W)
         for seq in itertools.product(range(n), repeat=k):
             fixed = {}
             for j in seq:
-                M = np.eye(n) - lam[:, None] * W
-                b = (1 - lam) * x0
-                for q, y in fixed.items():
-                    M[q] = 0
-                    M[q, q] = 1
-                    b[q] = y
-                z = np.linalg.solve(M, b)
+                z = _fj_stances(W, x0, fixed)
                 fixed[j] = z[j] + eff[j] * (1 - z[j])
-            M = np.eye(n) - lam[:, None] * W
-            b = (1 - lam) * x0
-            for q, y in fixed.items():
-                M[q] = 0
-                M[q, q] = 1
-                b[q] = y
-            best = max(best, float((d / d.sum()) @ np.linalg.solve(M, b)))
+            best = max(best, float((d / d.sum()) @ _fj_stances(W, x0, fixed)))
         ratios.append((plan.final - base) / (best - base) if best > base else 1.0)
     rows += [
         _row(f"greedy / optimum rise, {cases} random groups (n={n}, k={k}): mean",

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from timing import median_time
 
 import powerkit
 from powerkit import power as pw
@@ -29,13 +30,7 @@ REPEATS = 9
 
 
 def _median_ms(fn, repeats: int = REPEATS, clock=time.perf_counter) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = clock()
-        fn()
-        times.append(clock() - t)
-    return float(np.median(times) * 1e3)
+    return median_time(fn, repeats, warmup=True, clock=clock)[0] * 1e3
 
 
 def _callbacks(deal) -> dict:

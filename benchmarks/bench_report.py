@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import median_time
+
 from powerkit import kernels
 from powerkit.nbtools import execute, write_notebook
 from powerkit.report import run_report, run_reports
@@ -37,12 +39,7 @@ def _floor_notebook(tmp: Path) -> Path:
 
 
 def _median(fn, n=REPEATS) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return median_time(fn, n)[0]
 
 
 def run() -> list[dict]:

@@ -11,13 +11,13 @@ Timings are medians of repeats (time.perf_counter); negmas runs once (it takes s
 """
 from __future__ import annotations
 
-import statistics
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_time
 
 from powerkit import load_deal
 from powerkit import value as pv
@@ -26,12 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _median(fn, repeats=5):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+    return median_time(fn, repeats)
 
 
 def random_problem(n_issues: int, n_options: int, seed: int = 0):

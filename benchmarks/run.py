@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the benches share benchmarks/timing.py
 
 
 def main(argv: list[str]) -> int:
