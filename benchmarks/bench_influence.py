@@ -1,6 +1,6 @@
 """Benchmarks of powerkit.influence (walkthrough 2).
 
-- Synthetic organisation of 2,000 people (``powerkit.synthetic.make_deal(2000)``, ~20,000 ties):
+- Synthetic organisation of 2,000 people (``powerkit.deal.synthetic.make_deal(2000)``, ~20,000 ties):
   the whole widget analysis (:func:`powerkit.influence.what_if`) cold, and each kind of widget
   callback afterwards (threshold, measure, budget, tie kind) — target < 1 s per callback.
 - 5,000 people / 50,000 ties: exact betweenness (powerkit's batched Brandes,
@@ -20,7 +20,7 @@ import numpy as np
 from timing import median_time
 
 from powerkit import influence as inf
-from powerkit.synthetic import make_deal
+from powerkit.deal.synthetic import make_deal
 
 K_SAMPLE = 128
 

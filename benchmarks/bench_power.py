@@ -74,7 +74,7 @@ def run() -> list[dict]:
     rows = _rows(f"{SAMPLE.name} ({len(powerkit.load_deal(SAMPLE).stakeholders)} people)",
                  powerkit.load_deal(SAMPLE), 50.0)
     try:
-        from powerkit.synthetic import make_deal
+        from powerkit.deal.synthetic import make_deal
     except ImportError:
         rows.append({"name": "what_if synthetic 2000 people", "value": float("nan"),
                      "unit": "ms", "target": "< 1000 ms (powerkit.synthetic absent)",

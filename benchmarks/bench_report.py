@@ -26,7 +26,7 @@ from pathlib import Path
 from timing import median_time
 
 from powerkit import kernels
-from powerkit.nbtools import execute, write_notebook
+from powerkit.kernels import execute, write_notebook
 from powerkit.report import run_report, run_reports
 
 ROOT = Path(__file__).resolve().parents[1]

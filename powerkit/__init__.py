@@ -2,8 +2,8 @@
 
 Flow: deal file → validated :class:`Deal` → pure analysis → tables/figures → notebook/report.
 """
-from .anonymise import anonymise
 from .deal import Deal, DealMeta, load_deal
+from .deal.anonymise import anonymise
 from .errors import DealError, MissingTableError, NoAgreement, PowerkitError, Problem
 
 __version__ = "0.1.0"

@@ -48,6 +48,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .deal import number
 from .errors import NoAgreement, PowerkitError
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -481,14 +482,6 @@ def months_between(start, end) -> float:
 # --------------------------------------------------------------------------------------------
 # deal level
 # --------------------------------------------------------------------------------------------
-def _num(v) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
 def time_pressure(deal, at=None, default_months: float = DEFAULT_HORIZON_MONTHS,
                   min_months: float = MIN_MONTHS, parties: pd.DataFrame | None = None
                   ) -> pd.DataFrame:
@@ -523,7 +516,7 @@ def time_pressure(deal, at=None, default_months: float = DEFAULT_HORIZON_MONTHS,
         dl = r.get("deadline")
         dl = pd.Timestamp(dl) if dl is not None and not pd.isna(dl) else pd.NaT
         months = months_between(at, dl) if not pd.isna(dl) else np.nan
-        given = _num(r.get("discount_rate"))
+        given = number(r.get("discount_rate"))
         parts, src = [], []
         if given is not None:
             parts.append(given)
@@ -573,7 +566,7 @@ def bargaining_weight(deal, at=None, party: str | None = None, against: str | No
 
 
 def _walk_away(row) -> tuple[float | None, str]:
-    rp = _num(row.get("reservation_price"))
+    rp = number(row.get("reservation_price"))
     if rp is not None:
         return rp, "reservation_price"
     return None, "missing"

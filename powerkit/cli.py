@@ -42,7 +42,7 @@ def template(out_file: Annotated[Path, typer.Argument(help="where to write the .
              from_deal: Annotated[Path | None, typer.Option(
                  "--from", help="fill it from an existing deal folder")] = None):
     """Write a blank, documented Excel workbook to fill in (or a copy of a deal folder)."""
-    from .workbook import folder_to_workbook, write_template
+    from .deal.workbook import folder_to_workbook, write_template
 
     if out_file.suffix.lower() != ".xlsx":
         err.print(f"{out_file}: expected a file name ending in .xlsx", markup=False)

@@ -1741,7 +1741,7 @@ def _names(deal, ids) -> list[str]:
 
 
 def _md_list(names: list[str]) -> str:
-    from .nbtools import esc
+    from .text import esc
 
     names = [esc(n) for n in names]
     if not names:
@@ -1770,17 +1770,17 @@ def report_section(deal, threshold: float = 0.25, target: float = 0.6, quota=Non
 
     Returns
     -------
-    powerkit.section.Section
+    powerkit.sections.Section
         key ``"coalitions"``; ``headline`` with plain values (see docs/methods/coalitions.md).
     """
-    from .nbtools import esc
     from .plots.coalitions import (
         coalition_path_figure,
         power_interest_figure,
         salience_figure,
         voting_power_figure,
     )
-    from .section import Section
+    from .sections import Section
+    from .text import esc
 
     title = "Multi-party power: votes, coalitions and the power map"
     sec = Section(key="coalitions", title=title)

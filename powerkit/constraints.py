@@ -1267,8 +1267,8 @@ def report_section(deal, **params):
     Section
         ``missing`` is set when the deal has no hypotheses table.
     """
-    from .nbtools import esc
-    from .section import Section
+    from .sections import Section
+    from .text import esc
 
     title = "Likely hidden constraints"
     sec = Section(key="constraints", title=title)

@@ -1,9 +1,12 @@
-"""The exceptions powerkit raises. One base class; each message says what to do."""
+"""Every exception powerkit raises, and the one argument-check helper (base layer: imports nothing
+of powerkit). One base class; each message says what to do."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PowerkitError", "DealError", "Problem", "MissingTableError", "NoAgreement"]
+__all__ = ["PowerkitError", "DealError", "Problem", "MissingTableError", "NoAgreement", "InputError",
+           "InvalidGameError", "NotStochasticError", "NoConsensusError", "bad_argument",
+           "finite_pair"]
 
 
 class PowerkitError(Exception):
@@ -56,3 +59,53 @@ class MissingTableError(PowerkitError):
 
 class NoAgreement(PowerkitError):
     """No agreement is possible: the disagreement point lies beyond what can be reached."""
+
+
+class InputError(PowerkitError, ValueError):
+    """An argument of a powerkit function is out of its documented range or of the wrong kind.
+
+    Also a ``ValueError``, so callers that catch the built-in keep working."""
+
+
+class InvalidGameError(InputError):
+    """The weights or quota do not describe a valid weighted voting game."""
+
+
+class NotStochasticError(InputError):
+    """A matrix that must be row-stochastic (rows summing to 1) is not."""
+
+
+class NoConsensusError(InputError):
+    """An opinion-dynamics process does not converge to a consensus."""
+
+
+def bad_argument(param: str, func: str, must: str, got, error: type[InputError] = InputError
+                 ) -> InputError:
+    """The one argument-check message of powerkit (scikit-learn's wording): which parameter of
+    which function, what it must be, what it got (shortened past 120 characters).
+
+    >>> str(bad_argument("alpha", "nash", "in [0, 1]", 2))
+    "The 'alpha' parameter of nash must be in [0, 1]. Got 2 instead."
+    """
+    g = repr(got)
+    if len(g) > 120:
+        g = g[:117] + "..."
+    return error(f"The '{param}' parameter of {func} must be {must}. Got {g} instead.")
+
+
+def finite_pair(value, param: str, func: str, names: str = "(us, them)") -> tuple[float, float]:
+    """Two finite numbers, or :func:`bad_argument`'s error.
+
+    >>> finite_pair([1, "2.5"], "d", "f")
+    (1.0, 2.5)
+    """
+    import math
+
+    try:
+        a, b = value
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        raise bad_argument(param, func, f"a pair of finite numbers {names}", value) from None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        raise bad_argument(param, func, f"a pair of finite numbers {names}", value)
+    return a, b

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .deal import Deal
+from .paths import atomic_write
 
 __all__ = ["neutralise", "neutralise_frame", "result_tables", "write_tables"]
 
@@ -46,7 +47,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def result_tables(deal: Deal) -> dict[str, pd.DataFrame]:
     """Every table of every report section, keyed ``<section>-<n>`` (n from 1)."""
-    from .report import build_sections
+    from .sections import build_sections
 
     tables = {}
     for s in build_sections(deal):
@@ -58,7 +59,6 @@ def result_tables(deal: Deal) -> dict[str, pd.DataFrame]:
 def write_tables(deal: Deal, out: str | Path, fmt: str = "xlsx") -> Path:
     """Write the result tables to ``out/<id>-tables.xlsx`` (one sheet a table) or to CSVs in
     ``out/<id>-tables/``. Cells are neutralised; files are complete or absent."""
-    from .report import _atomic_write
 
     out = Path(out)
     tables = {k: neutralise_frame(v) for k, v in result_tables(deal).items()}
@@ -66,7 +66,7 @@ def write_tables(deal: Deal, out: str | Path, fmt: str = "xlsx") -> Path:
         folder = out / f"{deal.id}-tables"
         folder.mkdir(parents=True, exist_ok=True)
         for key, df in tables.items():
-            _atomic_write(folder / f"{key}.csv", df.to_csv())
+            atomic_write(folder / f"{key}.csv", df.to_csv())
         return folder
     if fmt != "xlsx":
         raise ValueError(f"The 'fmt' parameter of write_tables must be 'xlsx' or 'csv'. Got {fmt!r} instead.")
@@ -78,5 +78,5 @@ def write_tables(deal: Deal, out: str | Path, fmt: str = "xlsx") -> Path:
             sheet = re.sub(r"[\[\]:*?/\\]", "_", key)[:31]
             df.to_excel(xw, sheet_name=sheet)
     path = out / f"{deal.id}-tables.xlsx"
-    _atomic_write(path, buf.getvalue())
+    atomic_write(path, buf.getvalue())
     return path

@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .deal.reference import load_reference  # noqa: F401  (doctests, walkthrough 2)
 from .errors import PowerkitError
 
 __all__ = [
@@ -27,8 +28,6 @@ __all__ = [
     "friedkin_johnsen",
     "OpinionForecast",
     "degroot_weights",
-    "load_reference",
-    "REFERENCES",
     "MEASURES",
     "formal_graph",
     "informal_graph",
@@ -208,7 +207,7 @@ def influence_matrix(deal, kinds=None, weight="weight") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> W = influence_matrix(load_reference("krackhardt"), kinds="advice")
     >>> W.shape, bool((W.sum(axis=1).round(12) == 1).all())
     ((21, 21), True)
@@ -482,149 +481,6 @@ def degroot_weights(T) -> pd.Series:
     s /= s.sum()
     return pd.Series(s, index=labels if isinstance(T, pd.DataFrame) else pd.RangeIndex(len(s)),
                      name="degroot_weight")
-
-
-# -- reference cases -----------------------------------------------------------------------------
-REFERENCES = ("krackhardt", "florentine")
-
-
-def _reference_dir():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parents[1] / "data" / "reference"
-
-
-def load_reference(name: str, path=None):
-    """A published network loaded as a :class:`~powerkit.Deal`, to analyse like any deal.
-
-    * ``"krackhardt"`` — Krackhardt's (1987) 21 high-tech managers: ties of kind ``advice``
-      (190) and ``friendship`` (102) from ``data/reference/krackhardt_*.csv`` (``ego → alter`` is
-      our "source listens to target"); ``reports_to`` from the organisation chart; ``department``
-      (``0`` = the CEO) and ``title`` = level (``CEO``, ``vice-president``, ``manager``) as group
-      attributes. The CEO (id ``7``) has ``sign_off``: formal authority on a company decision.
-      Stances are unknown (0).
-    * ``"florentine"`` — Padgett's Florentine families: the 15 families of
-      ``networkx.florentine_families_graph()`` (Pucci, an isolate, is not in it); each marriage
-      tie becomes two ties of kind ``trust`` (an alliance is mutual); ``budget_authority`` =
-      wealth in 1427 (thousands of lira) and ``title`` = seats in the priorates, from
-      ``data/reference/florentine_families_attributes.csv``. No org chart, no sign-off.
-
-    Parameters
-    ----------
-    name : {"krackhardt", "florentine"}
-        The reference case.
-    path : str or Path, optional
-        Folder holding the reference CSVs; default ``data/reference`` of the project.
-
-    Returns
-    -------
-    powerkit.Deal
-        Validated by :func:`powerkit.load_deal` (the tables are written to a temporary folder
-        in the deal format and read back).
-
-    Raises
-    ------
-    ValueError
-        If ``name`` is not a reference case.
-    FileNotFoundError
-        If the reference CSVs are missing.
-
-    Examples
-    --------
-    >>> deal = load_reference("krackhardt")
-    >>> len(deal.stakeholders), deal.ties["kind"].value_counts().to_dict()
-    (21, {'advice': 190, 'friendship': 102})
-
-    References
-    ----------
-    Krackhardt, D. (1987). Cognitive social structures. *Social Networks* 9, 109–134.
-    Padgett, J. F. & Ansell, C. K. (1993). Robust action and the rise of the Medici,
-    1400–1434. *American Journal of Sociology* 98(6), 1259–1319.
-    """
-    import tempfile
-    from pathlib import Path
-
-    from .deal import load_deal
-
-    if name not in REFERENCES:
-        raise ValueError(f"The 'name' parameter of load_reference must be one of "
-                         f"{', '.join(REFERENCES)}. Got {name!r} instead.")
-    ref = Path(path) if path is not None else _reference_dir()
-    if name == "krackhardt":
-        files = {k: ref / f"krackhardt_{k}.csv"
-                 for k in ("attributes", "advice_edges", "friendship_edges", "reports_to_edges")}
-    else:
-        files = {"attributes": ref / "florentine_families_attributes.csv"}
-    for f in files.values():
-        if not f.exists():
-            raise FileNotFoundError(f"load_reference({name!r}) needs {f}; copy the reference "
-                                    f"data sets into {ref} (see data/reference/README.md)")
-    tables, meta = (_krackhardt(files) if name == "krackhardt" else _florentine(files))
-    with tempfile.TemporaryDirectory(prefix=f"powerkit-{name}-") as tmp:
-        folder = Path(tmp)
-        (folder / "deal.yaml").write_text(
-            "".join(f"{k}: {v!r}\n" if isinstance(v, str) else f"{k}: {v}\n"
-                    for k, v in meta.items()), encoding="utf-8")
-        for table, df in tables.items():
-            df.to_csv(folder / f"{table}.csv", index=False)
-        deal = load_deal(folder)
-    return deal.replace(source=f"reference:{name}")
-
-
-def _krackhardt(files):
-    att = pd.read_csv(files["attributes"])
-    boss = pd.read_csv(files["reports_to_edges"]).set_index("ego")["alter"]
-    level = {1: "CEO", 2: "vice-president", 3: "manager"}
-    st = pd.DataFrame({
-        "stakeholder": att["id"].astype(str),
-        "name": [f"Manager {i}" + (" (CEO)" if lv == 1 else " (VP)" if lv == 2 else "")
-                 for i, lv in zip(att["id"], att["level"], strict=True)],
-        "party": "company",
-        "title": att["level"].map(level),
-        "department": att["department"].astype(str),
-        "reports_to": [str(boss[i]) if i in boss.index else "" for i in att["id"]],
-        "sign_off": att["level"] == 1,
-        "stance": 0.0,
-    })
-    ties = []
-    for kind in ("advice", "friendship"):
-        e = pd.read_csv(files[f"{kind}_edges"])
-        ties.append(pd.DataFrame({"source": e["ego"].astype(str), "target": e["alter"].astype(str),
-                                  "kind": kind, "weight": 1.0}))
-    parties = pd.DataFrame({"party": ["us", "company"], "name": ["Our team", "The company"],
-                            "side": ["us", "counterpart"]})
-    meta = {"id": "krackhardt", "title": "Krackhardt's high-tech managers (1987)",
-            "decision": "a company-wide decision the CEO signs off", "us": "us",
-            "counterpart": "company", "as_of": "1987-01-01", "currency": "USD"}
-    return {"parties": parties, "stakeholders": st, "ties": pd.concat(ties)}, meta
-
-
-def _florentine(files):
-    import networkx as nx
-
-    G = nx.florentine_families_graph()
-    att = pd.read_csv(files["attributes"]).set_index("family")
-    fams = sorted(G.nodes)
-    pri = att.loc[fams, "priorates"]
-    st = pd.DataFrame({
-        "stakeholder": fams,
-        "name": fams,
-        "party": "florence",
-        "title": [f"priorates: {p}" if p >= 0 else "priorates: unknown" for p in pri],
-        "budget_authority": att.loc[fams, "wealth_1427_thousand_lira"].astype(float).to_numpy(),
-        "stance": 0.0,
-    })
-    src, dst = [], []
-    for u, v in sorted(G.edges):
-        src += [u, v]
-        dst += [v, u]
-    ties = pd.DataFrame({"source": src, "target": dst, "kind": "trust", "weight": 1.0})
-    parties = pd.DataFrame({"party": ["us", "florence"], "name": ["Our team", "Florentine elite"],
-                            "side": ["us", "counterpart"]})
-    meta = {"id": "florentine", "title": "Padgett's Florentine families (1400–1434)",
-            "decision": "who leads Florence", "us": "us", "counterpart": "florence",
-            "as_of": "1434-01-01", "currency": "EUR"}
-    return {"parties": parties, "stakeholders": st, "ties": ties}, meta
 
 
 # -- graphs of a deal ----------------------------------------------------------------------------
@@ -1976,7 +1832,7 @@ def report_section(deal, kind="all", measure="pagerank", threshold=0.25, budget=
 
     Returns
     -------
-    powerkit.section.Section
+    powerkit.sections.Section
         ``key="influence"``; ``headline`` with ``who_really_decides`` (name),
         ``who_really_decides_share``, ``formal_decider``, ``hidden_influencers``,
         ``engage_order`` (names, in order), ``forecast_decision`` (no engagement),
@@ -1990,8 +1846,8 @@ def report_section(deal, kind="all", measure="pagerank", threshold=0.25, budget=
     ('Manager 7 (CEO)', True)
     """
     from . import plots
-    from .nbtools import esc
-    from .section import Section
+    from .sections import Section
+    from .text import esc
 
     title = "Formal vs informal power: who really decides"
     if not deal.has("ties"):

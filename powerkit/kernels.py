@@ -34,11 +34,13 @@ import signal
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["prestart", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares"]
+__all__ = ["prestart", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
+           "execute", "write_notebook"]
 
 # variables jupyter_client sets per kernel launch; the rest of the environment must match
 _PER_KERNEL_ENV = ("JPY_", "PYDEVD_")
@@ -177,30 +179,28 @@ def _warm_up() -> None:
     the kernel that follows starts with the same state a cold one would have, minus import time.
     """
     import importlib
-    from pathlib import Path
 
     import ipykernel.ipkernel  # noqa: F401
     import ipykernel.kernelapp  # noqa: F401
     import plotly.graph_objects as go
 
     import powerkit
-    from powerkit import report
+    from powerkit import sections
     from powerkit.plots.common import base_layout
 
-    for name in report.SECTION_MODULES:
-        importlib.import_module(f"powerkit.{name}")
+    for name in sections.SECTION_ORDER:
+        importlib.import_module(f"powerkit.sections.{name}")
     for trace in (go.Scatter(x=[0], y=[0], mode="markers+text", text=["a"]), go.Bar(x=[0], y=[0]),
                   go.Heatmap(z=[[0]]), go.Table(header={"values": ["a"]}, cells={"values": [[0]]})):
         fig = base_layout(go.Figure(trace), "warm-up", "x", "y")
         fig.update_layout(shapes=[{"type": "line", "x0": 0, "x1": 1, "y0": 0, "y1": 1}],
                           annotations=[{"text": "a", "x": 0, "y": 0}], legend={"orientation": "h"})
         fig.to_html(full_html=False, include_plotlyjs=False, validate=False)
-    sample = Path(__file__).resolve().parents[1] / "data" / "deals" / "northwind-vendor"
-    if sample.is_dir():
-        from powerkit import influence
+    from powerkit.paths import sample_deal
 
-        report.build_sections(powerkit.load_deal(sample))
-        influence._CACHE.clear()
+    sample = sample_deal()
+    if sample.is_dir():
+        sections.build_sections(powerkit.load_deal(sample))
 
 
 def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
@@ -254,3 +254,70 @@ def _serve(start_env: dict) -> int:
     kernelapp.launch_new_instance()
     return 0
 
+
+# -- running notebooks -----------------------------------------------------------------------
+def write_notebook(path: str | Path, *sources: str, parameters: str | None = None) -> Path:
+    """Write a python3 notebook of code cells (``parameters``: source of a first cell tagged
+    ``parameters``, as papermill expects) — for benchmarks and tests that need a tiny notebook."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    if parameters is not None:
+        p = nbformat.v4.new_code_cell(parameters)
+        p.metadata["tags"] = ["parameters"]
+        cells.insert(0, p)
+    nb.cells = cells
+    nbformat.write(nb, str(path))
+    return Path(path)
+
+
+def execute(notebook: str | Path, output: str | Path, parameters: dict | None = None,
+            cwd: str | Path | None = None, execution_timeout: int = 600,
+            start_timeout: int = 120, env: dict | None = None, **kwargs):
+    """Run a notebook with papermill in the ``python3`` kernel, robustly for parallel runs.
+
+    The kernel talks to papermill over IPC sockets in a private temporary folder, not over
+    localhost TCP ports: with many kernels starting at once (parallel reports, ``pytest -n``),
+    TCP port picking races and a client could wait forever on a port another kernel took.
+    A cell running longer than ``execution_timeout`` seconds fails instead of hanging.
+    ``env`` holds environment variables for the kernel only (e.g. ``PLOTLY_RENDERER``): this
+    process's environment is restored afterwards, so nothing leaks into later work.
+    The kernel is a pre-started spare when :func:`powerkit.kernels.prestart` made a matching
+    one (same interpreter and environment), a normal cold kernel otherwise.
+    """
+    import tempfile
+
+    import papermill as pm
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env or {}):
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
+        return pm.execute_notebook(
+            str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",
+            cwd=None if cwd is None else str(cwd), progress_bar=False, config=config,
+            execution_timeout=execution_timeout, start_timeout=start_timeout,
+            kernel_manager_class=SpareKernelManager, **kwargs)
+
+
+class _environ:
+    """Set environment variables for the duration of a ``with`` block, then restore them."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def __enter__(self):
+        import os
+
+        self.saved = {k: os.environ.get(k) for k in self.values}
+        os.environ.update({k: str(v) for k, v in self.values.items()})
+
+    def __exit__(self, *exc):
+        import os
+
+        for k, v in self.saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -5,21 +5,16 @@ from the executed notebook with :func:`read_records`. Values must be JSON-serial
 """
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["record", "read_records", "esc", "show", "figure_html", "execute", "write_notebook",
-           "readable_table", "RECORD_MIME"]
+from .text import esc
+
+__all__ = ["record", "read_records", "show", "figure_html", "readable_table", "RECORD_MIME"]
 
 RECORD_MIME = "application/vnd.powerkit.record+json"
-
-
-def esc(text: object) -> str:
-    """HTML-escape any text that came from a deal file before it goes into markdown or HTML."""
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 def _plain(value):
@@ -115,7 +110,7 @@ def _cards(df: pd.DataFrame) -> str:
 
 
 def show(section) -> None:
-    """Display a :class:`powerkit.section.Section` for a report: title, summary, blocks in order
+    """Display a :class:`powerkit.sections.Section` for a report: title, summary, blocks in order
     (figures as offline HTML, :func:`figure_html`)."""
     import plotly.graph_objects as go
     from IPython.display import HTML, Markdown, display
@@ -135,72 +130,3 @@ def show(section) -> None:
             display(HTML(readable_table(block).to_html(escape=True, na_rep="", index=False)))
         else:
             display(Markdown(str(block)))
-
-
-def write_notebook(path: str | Path, *sources: str, parameters: str | None = None) -> Path:
-    """Write a python3 notebook of code cells (``parameters``: source of a first cell tagged
-    ``parameters``, as papermill expects) — for benchmarks and tests that need a tiny notebook."""
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    cells = [nbformat.v4.new_code_cell(src) for src in sources]
-    if parameters is not None:
-        p = nbformat.v4.new_code_cell(parameters)
-        p.metadata["tags"] = ["parameters"]
-        cells.insert(0, p)
-    nb.cells = cells
-    nbformat.write(nb, str(path))
-    return Path(path)
-
-
-def execute(notebook: str | Path, output: str | Path, parameters: dict | None = None,
-            cwd: str | Path | None = None, execution_timeout: int = 600,
-            start_timeout: int = 120, env: dict | None = None, **kwargs):
-    """Run a notebook with papermill in the ``python3`` kernel, robustly for parallel runs.
-
-    The kernel talks to papermill over IPC sockets in a private temporary folder, not over
-    localhost TCP ports: with many kernels starting at once (parallel reports, ``pytest -n``),
-    TCP port picking races and a client could wait forever on a port another kernel took.
-    A cell running longer than ``execution_timeout`` seconds fails instead of hanging.
-    ``env`` holds environment variables for the kernel only (e.g. ``PLOTLY_RENDERER``): this
-    process's environment is restored afterwards, so nothing leaks into later work.
-    The kernel is a pre-started spare when :func:`powerkit.kernels.prestart` made a matching
-    one (same interpreter and environment), a normal cold kernel otherwise.
-    """
-    import tempfile
-
-    import papermill as pm
-    from traitlets.config import Config
-
-    from .kernels import SpareKernelManager
-
-    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env or {}):
-        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
-        return pm.execute_notebook(
-            str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",
-            cwd=None if cwd is None else str(cwd), progress_bar=False, config=config,
-            execution_timeout=execution_timeout, start_timeout=start_timeout,
-            kernel_manager_class=SpareKernelManager, **kwargs)
-
-
-class _environ:
-    """Set environment variables for the duration of a ``with`` block, then restore them."""
-
-    def __init__(self, values: dict):
-        self.values = values
-
-    def __enter__(self):
-        import os
-
-        self.saved = {k: os.environ.get(k) for k in self.values}
-        os.environ.update({k: str(v) for k, v in self.values.items()})
-
-    def __exit__(self, *exc):
-        import os
-
-        for k, v in self.saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v

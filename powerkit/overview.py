@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .deal import Deal
-from .nbtools import esc
-from .plots.common import STANCE_SCALE, base_layout, label_places, safe
-from .section import Section
+from .plots.common import STANCE_SCALE, base_layout, label_places
+from .sections import Section
+from .text import esc
 
 __all__ = ["parties_table", "stakeholders_table", "formal_authority", "stance_authority_figure",
            "report_section"]
@@ -71,16 +71,16 @@ def stance_authority_figure(deal: Deal) -> go.Figure:
     fig = go.Figure()
     for party, g in s.groupby("party", sort=False):
         pname = deal.parties.loc[party, "name"]
-        names = [safe(n) for n in g["name"]]
+        names = [esc(n) for n in g["name"]]
         fig.add_trace(go.Scatter(
-            x=g["stance"], y=auth[g.index], mode="markers+text", name=safe(pname),
+            x=g["stance"], y=auth[g.index], mode="markers+text", name=esc(pname),
             text=[n if place[i] else "" for n, i in zip(names, g.index, strict=True)],
             customdata=names, textposition=[place[i] or "top center" for i in g.index],
             cliponaxis=False,
             marker=dict(size=10 + 20 * interest[g.index], color=g["stance"], cmin=-1, cmax=1,
                         colorscale=STANCE_SCALE, line=dict(width=1, color="#333")),
             hovertemplate="%{customdata}<br>stance %{x:.2f}<br>formal authority %{y:.2f}"
-                          "<extra>" + safe(pname) + "</extra>"))
+                          "<extra>" + esc(pname) + "</extra>"))
     fig.add_vline(x=0, line_dash="dot", line_color="#999")
     base_layout(fig, "Stakeholders by stance and formal authority (marker size = interest)",
                 "stance on our proposal (−1 opposed … +1 supports)",

@@ -51,9 +51,10 @@ import numpy as np
 import pandas as pd
 
 from . import bargaining as bg
+from .deal import number
 from .errors import PowerkitError
-from .nbtools import esc
-from .section import Section
+from .sections import Section
+from .text import esc
 
 SOURCES = ("positional", "psychological", "systemic")
 
@@ -631,7 +632,7 @@ def power_profile(deal, at=None, weights: Mapping[str, float] | None = None,
                                _net=net)
     say = people["say"].to_numpy(dtype=float)
     party_of = people["party"].to_numpy(dtype=object)
-    prow = {p: {c: bg._num(v) if c not in ("role", "name", "side") else v
+    prow = {p: {c: number(v) if c not in ("role", "name", "side") else v
                 for c, v in r.items()} for p, r in parties.to_dict("index").items()}
 
     # offers → reciprocity and commitment (us and counterpart only)
@@ -1005,8 +1006,8 @@ def what_if(deal, batna: float | None = None, their_deadline=None, our_deadline=
 
     if batna is not None:
         b = float(batna)
-        old = bg._num(parties.at[d.us, "batna_value"])
-        rp = bg._num(parties.at[d.us, "reservation_price"])
+        old = number(parties.at[d.us, "batna_value"])
+        rp = number(parties.at[d.us, "reservation_price"])
         setv(parties, d.us, "batna_value", b)
         if rp is not None and old is not None:
             role = parties.at[d.us, "role"]

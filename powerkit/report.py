@@ -1,7 +1,7 @@
 """Client reports: deal file → papermill run of ``notebooks/report.ipynb`` → offline HTML.
 
 The report notebook is thin: it loads the deal, asks :func:`build_sections` for every walkthrough's
-:class:`~powerkit.section.Section`, and shows them. This module also runs it: papermill executes the
+:class:`~powerkit.sections.Section`, and shows them. This module also runs it: papermill executes the
 notebook (figures as HTML with plotly.js inlined once, so charts render offline), nbconvert
 turns it into HTML with code hidden and ``interactive`` cells removed, and the result is written
 atomically (temp file + rename: a failed run leaves no partial report). Many deals run in parallel
@@ -9,7 +9,6 @@ processes; one failing deal does not stop the others.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import re
@@ -22,59 +21,18 @@ from pathlib import Path
 import pandas as pd
 
 from .deal import Deal
-from .errors import MissingTableError, PowerkitError
-from .nbtools import RECORD_MIME, esc, execute, read_records, readable_table
-from .section import Section
+from .errors import PowerkitError
+from .kernels import execute
+from .nbtools import RECORD_MIME, read_records, readable_table
+from .paths import atomic_write, notebooks_dir
+from .sections import Section
+from .text import esc
 
-__all__ = ["SECTION_MODULES", "build_sections", "show_title", "show_summary", "show_appendix",
+__all__ = ["show_title", "show_summary", "show_appendix",
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK"]
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+NOTEBOOK = notebooks_dir() / "report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # powerkit_offline: no CDN fetches
-
-# walkthrough modules, in report order; each exposes report_section(deal) -> Section
-SECTION_MODULES = ("overview", "power", "influence", "constraints", "value", "coalitions")
-
-
-def build_sections(deal: Deal, modules=SECTION_MODULES) -> list[Section]:
-    """Every available walkthrough's section, in order.
-
-    A section whose deal table is missing comes back with ``missing`` set (shown as a one-line
-    note); a module not installed in this version of powerkit is skipped.
-    """
-    out = []
-    for name in modules:
-        try:
-            mod = importlib.import_module(f"powerkit.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"powerkit.{name}":
-                continue
-            raise
-        if not hasattr(mod, "report_section"):
-            continue
-        try:
-            out.append(_names_not_ids(deal, mod.report_section(deal)))
-        except MissingTableError as exc:
-            out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
-    return out
-
-
-def _names_not_ids(deal: Deal, sec: Section) -> Section:
-    """Readers see people and parties by name: a ``party`` column of party ids, or a ``holder``
-    column of stakeholder or party ids, becomes their names, and a ``U(<party id>)`` header
-    ``U(<name>)``. The walkthroughs' own tables keep the ids."""
-    parties = deal.parties["name"]
-    everyone = pd.concat([deal.stakeholders["name"], parties])
-    for i, b in enumerate(sec.blocks):
-        if not isinstance(b, pd.DataFrame):
-            continue
-        b = b.rename(columns={f"U({p})": f"U({n})" for p, n in parties.items()})
-        for col, names in (("party", parties), ("holder", everyone)):
-            if col in b.columns and b[col].isin(names.index).all():
-                b = b.assign(**{col: b[col].map(names)})
-        sec.blocks[i] = b
-    return sec
-
 
 def show_title(deal: Deal) -> None:
     """The title page: deal title, decision, date, who it was prepared for."""
@@ -131,7 +89,7 @@ def show_appendix(deal: Deal, sections: list[Section]) -> None:
     """Appendix: the inputs used, the methods of the sections shown, and their sources."""
     from IPython.display import HTML, Markdown, display
 
-    from .references import methods_table, references_used
+    from .sections.references import methods_table, references_used
 
     shown = [s.key for s in sections if not s.missing]
     titles = {s.key: s.title for s in sections}
@@ -167,19 +125,6 @@ class ReportResult:
     error: str | None = None
     seconds: float = 0.0
     headline: dict = field(default_factory=dict)
-
-
-def _atomic_write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
@@ -267,7 +212,7 @@ def html_to_pdf(html: Path, pdf: Path, timeout: float = 180) -> Path:
         if proc.returncode != 0 or not tmp_pdf.exists() or tmp_pdf.stat().st_size == 0:
             raise PowerkitError(f"Chromium could not print {html.name} to PDF "
                                 f"(exit {proc.returncode}): {proc.stderr.strip()[-300:]}")
-        _atomic_write(pdf, tmp_pdf.read_bytes())
+        atomic_write(pdf, tmp_pdf.read_bytes())
     return pdf
 
 
@@ -318,8 +263,8 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                 tmp_html.write_text(html, encoding="utf-8")
                 html_to_pdf(tmp_html, out)
             else:
-                _atomic_write(out, html)
-        _atomic_write(out.with_suffix(".json"),
+                atomic_write(out, html)
+        atomic_write(out.with_suffix(".json"),
                       json.dumps({"deal": deal.id, "title": deal.meta.title,
                                   "anonymised": anonymise, "headline": head},
                                  indent=2, default=str))

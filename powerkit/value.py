@@ -37,25 +37,23 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .deal.reference import load_itex_cypress  # noqa: F401  (doctests)
 from .errors import NoAgreement
 
 __all__ = [
-    "score_options", "options_from_deal", "load_itex_cypress", "pareto_frontier",
+    "score_options", "options_from_deal", "pareto_frontier",
     "package_utilities", "sample_packages", "count_packages",
     "nash_package", "kalai_smorodinsky_package", "utilitarian_package", "fair_packages",
     "FairPoint", "zopa_packages", "evaluate_package", "PackageEvaluation", "issue_priorities",
     "logrolling", "monte_carlo", "MonteCarloResult", "concessions_from_offers", "concessions",
     "latest_offer", "default_alpha", "what_if", "ValueAnalysis", "recommended_packages",
-    "report_section", "ITEX_CYPRESS_CSV",
+    "report_section",
 ]
 
-ITEX_CYPRESS_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "itex_cypress_scoring.csv"
 
 _GRID_BITS = 30  # final utilities are compared on a grid of 2**-30 of the largest achievable total
 _MC_ENUMERATE = 200_000  # monte_carlo enumerates the packages up to this many, else merges
@@ -332,63 +330,6 @@ def options_from_deal(deal, us: str | None = None, them: str | None = None,
                 raise _bad("weights", func, f"keyed by issues of the deal ({', '.join(map(str, issues))})", i)
             w[i] = _pair(v, "weights", func)
     return score_options(ratings, w)
-
-
-def load_itex_cypress(path: str | Path | None = None, us: str = "itex"):
-    """The Itex–Cypress reference case (Inspire; GENIUS profiles) as a :class:`~powerkit.Deal`.
-
-    Reads ``data/reference/itex_cypress_scoring.csv`` (columns ``issue, option,
-    itex_evaluation, cypress_evaluation, itex_issue_weight, cypress_issue_weight``) into a deal
-    with two parties, ``itex`` (the seller) and ``cypress`` (the buyer), no stakeholders, and an
-    ``issues`` table in the deal format. Four issues, 5·4·3·3 = 180 packages.
-
-    Parameters
-    ----------
-    path : path, optional
-        The CSV; default the copy shipped in ``data/reference``.
-    us : {"itex", "cypress"}
-        Which side is "us".
-
-    Returns
-    -------
-    Deal
-
-    Examples
-    --------
-    >>> d = load_itex_cypress()
-    >>> d.us, d.counterpart, len(d.issues)
-    ('itex', 'cypress', 30)
-
-    References
-    ----------
-    Kersten, G. E. & Noronha, S. J. (1999). WWW-based negotiation support: design,
-    implementation, and use. *Decision Support Systems* 25(2), 135–154. Ratings: ANAC 2010 /
-    GENIUS profiles ``ItexvsCypress_Itex.xml`` and ``ItexvsCypress_Cypress.xml``.
-    """
-    from .deal import Deal, DealMeta
-    from .schemas import empty_table
-
-    if us not in ("itex", "cypress"):
-        raise _bad("us", "load_itex_cypress", "'itex' or 'cypress'", us)
-    them = "cypress" if us == "itex" else "itex"
-    src = Path(path) if path is not None else ITEX_CYPRESS_CSV
-    raw = pd.read_csv(src)
-    rows = []
-    for p in ("itex", "cypress"):
-        for rec in raw.itertuples(index=False):
-            rows.append({"issue": rec.issue, "option": rec.option, "party": p,
-                         "rating": float(getattr(rec, f"{p}_evaluation")),
-                         "weight": float(getattr(rec, f"{p}_issue_weight"))})
-    issues = pd.DataFrame(rows)
-    parties = empty_table("parties")
-    for p, name, role in (("itex", "Itex Manufacturing", "seller"),
-                          ("cypress", "Cypress Cycles", "buyer")):
-        parties.loc[p, ["name", "side", "role"]] = [name, "us" if p == us else "counterpart", role]
-    meta = DealMeta(id="itex-cypress", title="Itex vs Cypress (Inspire reference case)",
-                    decision="agree price, delivery, payment and returns for bicycle parts",
-                    us=us, counterpart=them, as_of=date(1999, 1, 1), currency="USD")
-    return Deal(meta=meta, parties=parties, stakeholders=empty_table("stakeholders"),
-                issues=issues, source=str(src))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1501,8 +1442,8 @@ def report_section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spr
     ('value', 180, True)
     """
     from . import plots
-    from .nbtools import esc
-    from .section import Section
+    from .sections import Section
+    from .text import esc
 
     title = "Value creation: packages, the frontier and value left on the table"
     key = "value"

@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .paths import notebooks_dir, reference_dir
+
 __all__ = [
     "REFERENCE_DIR", "load_cases",
     "advisers", "check_adviser", "adviser_answer",
@@ -42,9 +44,8 @@ __all__ = [
     "VOILA_TEMPLATE", "VOILA_TEMPLATE_NAME", "voila_template_root", "voila_command", "main",
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE_DIR = ROOT / "data" / "reference"
-NOTEBOOKS_DIR = ROOT / "notebooks"
+REFERENCE_DIR = reference_dir()
+NOTEBOOKS_DIR = notebooks_dir()
 
 
 def _bad(param: str, func: str, must: str, got) -> ValueError:
@@ -66,8 +67,8 @@ def load_cases(reference_dir=None) -> dict:
     Returns
     -------
     dict
-        ``krackhardt`` and ``florentine`` (:func:`powerkit.influence.load_reference`),
-        ``itex_cypress`` (:func:`powerkit.value.load_itex_cypress`).
+        ``krackhardt`` and ``florentine`` (:func:`powerkit.deal.reference.load_reference`),
+        ``itex_cypress`` (:func:`powerkit.deal.reference.load_itex_cypress`).
 
     Raises
     ------
@@ -80,8 +81,7 @@ def load_cases(reference_dir=None) -> dict:
     >>> sorted(cases), len(cases["krackhardt"].stakeholders), len(cases["florentine"].stakeholders)
     (['florentine', 'itex_cypress', 'krackhardt'], 21, 15)
     """
-    from .influence import load_reference
-    from .value import load_itex_cypress
+    from .deal.reference import load_itex_cypress, load_reference
 
     ref = _ref_dir(reference_dir)
     itex = ref / "itex_cypress_scoring.csv"
@@ -128,7 +128,7 @@ def advisers(deal) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> t = advisers(load_reference("krackhardt"))
     >>> t.index[0], int(t.iloc[0]["advice_in_degree"]), int(t.loc["7", "advice_rank"])
     ('2', 18, 4)
@@ -188,12 +188,12 @@ def check_adviser(table: pd.DataFrame, guess=None) -> dict:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> r = check_adviser(advisers(load_reference("krackhardt")), "7")
     >>> r["answer"], r["correct"], r["guess_in_degree"], r["formal_top"]
     (['2'], False, 13, '7')
     """
-    from .nbtools import esc
+    from .text import esc
 
     if guess is not None:
         guess = str(guess)
@@ -249,7 +249,7 @@ def adviser_answer(deal, guess=None, table=None, top: int = 6) -> list:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> blocks = adviser_answer(load_reference("krackhardt"), "7")
     >>> [type(b).__name__ for b in blocks]
     ['str', 'DataFrame', 'Figure', 'str']
@@ -309,7 +309,7 @@ def position_power(deal, reference_dir=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> t = position_power(load_reference("florentine"))
     >>> t.index[0], round(float(t.iloc[0]["betweenness"]), 4), t["wealth"].idxmax()
     ('Medici', 0.522, 'Strozzi')
@@ -365,12 +365,12 @@ def check_broker(table: pd.DataFrame, guess=None) -> dict:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> r = check_broker(position_power(load_reference("florentine")), "Strozzi")
     >>> r["answer"], r["richest"], r["correct"]
     ('Medici', 'Strozzi', False)
     """
-    from .nbtools import esc
+    from .text import esc
 
     if guess is not None:
         guess = str(guess)
@@ -423,18 +423,18 @@ def position_figure(table: pd.DataFrame, highlight=()):
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> fig = position_figure(position_power(load_reference("florentine")))
     >>> fig.layout.xaxis.title.text
     'net wealth in 1427 (thousands of lira)'
     """
     import plotly.graph_objects as go
 
-    from .plots.common import THEM_COLOUR, US_COLOUR, base_layout, label_places, safe
+    from .plots.common import THEM_COLOUR, US_COLOUR, base_layout, esc, label_places
 
     hl = {str(h) for h in highlight}
     colour = [THEM_COLOUR if str(i) in hl else US_COLOUR for i in table.index]
-    names = [safe(n) for n in table["name"]]
+    names = [esc(n) for n in table["name"]]
     hover = [f"{n}<br>betweenness {b:.3f} (rank {br})<br>wealth {w:,.0f}<br>marriages {m}"
              for n, b, br, w, m in zip(names, table["betweenness"], table["betweenness_rank"],
                                        table["wealth"], table["marriages"], strict=True)]
@@ -459,7 +459,7 @@ def position_answer(deal, guess=None, table=None, top: int = 6, reference_dir=No
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> [type(b).__name__ for b in position_answer(load_reference("florentine"), "Medici")]
     ['str', 'DataFrame', 'Figure', 'str']
     """
@@ -499,7 +499,7 @@ def efficient_packages(deal, package=None):
 
     Examples
     --------
-    >>> from powerkit.value import load_itex_cypress
+    >>> from powerkit.deal.reference import load_itex_cypress
     >>> a = efficient_packages(load_itex_cypress())
     >>> a.n_packages, len(a.frontier)
     (180, 18)
@@ -538,14 +538,14 @@ def check_package(analysis, package=None) -> dict:
 
     Examples
     --------
-    >>> from powerkit.value import load_itex_cypress
+    >>> from powerkit.deal.reference import load_itex_cypress
     >>> a = efficient_packages(load_itex_cypress())
     >>> issues = list(pd.unique(a.options["issue"]))
     >>> r = check_package(a, a.frontier.iloc[0][issues].to_dict())  # a frontier package
     >>> r["efficient"], r["n_better"]
     (True, 0)
     """
-    from .nbtools import esc
+    from .text import esc
     from .value import evaluate_package
 
     us_l, them_l = analysis.us_label, analysis.them_label
@@ -579,7 +579,7 @@ def check_frontier_count(analysis, guess=None) -> dict:
 
     Examples
     --------
-    >>> from powerkit.value import load_itex_cypress
+    >>> from powerkit.deal.reference import load_itex_cypress
     >>> r = check_frontier_count(efficient_packages(load_itex_cypress()), 40)
     >>> r["n_efficient"], r["n_packages"], r["off_by"]
     (18, 180, 22)
@@ -601,7 +601,7 @@ def packages_answer(deal, package=None, count_guess=None, analysis=None) -> list
 
     Examples
     --------
-    >>> from powerkit.value import load_itex_cypress
+    >>> from powerkit.deal.reference import load_itex_cypress
     >>> [type(b).__name__ for b in packages_answer(load_itex_cypress(), count_guess=40)]
     ['str', 'str', 'DataFrame', 'Figure', 'str']
     """
@@ -722,7 +722,7 @@ def build_adviser_exercise(deal, table=None, show: bool = False):
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> box = build_adviser_exercise(load_reference("krackhardt"))
     >>> box.controls["guess"].value = "7"
     >>> box.toggle.value = True
@@ -746,7 +746,7 @@ def build_position_exercise(deal, table=None, show: bool = False, reference_dir=
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference
+    >>> from powerkit.deal.reference import load_reference
     >>> box = build_position_exercise(load_reference("florentine"), show=True)
     >>> box.reveal.shown[0].startswith("**Medici**")
     True
@@ -768,7 +768,7 @@ def build_packages_exercise(deal, analysis=None, show: bool = False):
 
     Examples
     --------
-    >>> from powerkit.value import load_itex_cypress
+    >>> from powerkit.deal.reference import load_itex_cypress
     >>> box = build_packages_exercise(load_itex_cypress())
     >>> sorted(box.controls)
     ['Delivery', 'Payment', 'Price', 'Returns', 'count']

@@ -15,7 +15,8 @@ SAMPLE_DEALS = sorted(p for p in DEALS.iterdir() if (p / "deal.yaml").exists()) 
 def execute_notebook(name: str, out_dir: Path, **parameters) -> dict:
     """Run ``notebooks/<name>`` with papermill (kernel python3, cwd notebooks/) and return the
     values it ``record``ed (powerkit.nbtools.read_records)."""
-    from powerkit.nbtools import execute, read_records
+    from powerkit.kernels import execute
+    from powerkit.nbtools import read_records
 
     out = out_dir / f"{Path(name).stem}-out.ipynb"
     execute(NOTEBOOKS / name, out, parameters=parameters, cwd=NOTEBOOKS, execution_timeout=300)

@@ -103,7 +103,7 @@ def test_krackhardt_totals_equal_open_two_paths():
     # the adjacency matrix: Σ_{a≠c} (A²)_{ac}·(1 − A_ac)
     import numpy as np
 
-    from powerkit.influence import load_reference
+    from powerkit.deal.reference import load_reference
 
     deal = load_reference("krackhardt")
     adv = deal.ties[deal.ties.kind == "advice"]

@@ -502,7 +502,7 @@ def test_answered_question_loses_its_gain(basic):
 # ---------------------------------------------------------------------------------------------
 
 def test_catalogue_covers_the_deal_format_kinds():
-    from powerkit.schemas import CONSTRAINT_KINDS
+    from powerkit.deal.schemas import CONSTRAINT_KINDS
     cat = C.catalogue()
     assert set(cat.index) == set(CONSTRAINT_KINDS)
     for k in C.CATALOGUE.values():

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 import powerkit as pk
 from powerkit.cli import app
-from powerkit.schemas import SPEC
-from powerkit.workbook import folder_to_workbook, write_template
+from powerkit.deal.schemas import SPEC
+from powerkit.deal.workbook import folder_to_workbook, write_template
 
 GOOD = ROOT / "tests" / "fixtures" / "good_minimal"
 

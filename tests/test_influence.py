@@ -6,14 +6,15 @@ import pandas as pd
 import pytest
 
 from powerkit import influence as inf
+from powerkit.deal.reference import load_reference
 from powerkit.influence import (
     NoConsensusError,
     NotStochasticError,
     degroot_weights,
     friedkin_johnsen,
     influence_matrix,
-    load_reference,
 )
+from powerkit.paths import reference_dir
 
 
 # -- DeGroot -------------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def test_influence_matrix_krackhardt():
     np.testing.assert_allclose(W.sum(axis=1), 1.0)
     assert (W.to_numpy() >= 0).all()
     # manager 2's advice ties, read independently from the reference CSV
-    adv = pd.read_csv(inf._reference_dir() / "krackhardt_advice_edges.csv")
+    adv = pd.read_csv(reference_dir() / "krackhardt_advice_edges.csv")
     outs = adv[adv.ego == 2].alter.astype(str).tolist()
     d = len(outs)
     # default self-weight rule: one more voice → W[i,i] = 1/(d+1), each listened-to 1/(d+1)
@@ -299,9 +300,9 @@ def test_krackhardt_most_sought_after_is_not_the_ceo():
     # Counted straight from krackhardt_advice_edges.csv (ego → alter: ego asks alter):
     # in-degree = how many managers go to alter for advice. Krackhardt (1987): manager 2, a VP,
     # is the most sought-after adviser; the CEO (7, level 1 in the attributes file) is not.
-    adv = pd.read_csv(inf._reference_dir() / "krackhardt_advice_edges.csv")
+    adv = pd.read_csv(reference_dir() / "krackhardt_advice_edges.csv")
     counts = adv["alter"].value_counts()
-    att = pd.read_csv(inf._reference_dir() / "krackhardt_attributes.csv")
+    att = pd.read_csv(reference_dir() / "krackhardt_attributes.csv")
     ceo = int(att.loc[att.level == 1, "id"].iloc[0])
     assert ceo == 7
     assert counts.idxmax() == 2 and counts.max() == 18 and counts[ceo] < counts.max()
@@ -313,7 +314,7 @@ def test_krackhardt_most_sought_after_is_not_the_ceo():
 def test_krackhardt_formal_graph_and_scores():
     deal = load_reference("krackhardt")
     F = inf.formal_graph(deal)
-    rep = pd.read_csv(inf._reference_dir() / "krackhardt_reports_to_edges.csv")
+    rep = pd.read_csv(reference_dir() / "krackhardt_reports_to_edges.csv")
     assert F.number_of_edges() == len(rep) == 20
     f = inf.formal_scores(deal)
     # the CEO: sign-off 1 + span 20/20 = 2 (hand: everyone else is in the CEO's line)

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from powerkit import kernels
-from powerkit.nbtools import execute, write_notebook
+from powerkit.kernels import execute, write_notebook
 
 pytestmark = pytest.mark.skipif(not kernels.spares_enabled(), reason="spare kernels are POSIX-only")
 

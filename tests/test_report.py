@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from powerkit.cli import app
-from powerkit.nbtools import write_notebook
+from powerkit.kernels import write_notebook
 from powerkit.plots.common import LABEL_PLACES, _label_box, label_places
 from powerkit.report import run_report, run_reports
 
@@ -161,7 +161,7 @@ def test_report_tables_name_parties_and_holders_not_ids():
     import pandas as pd
 
     from powerkit import load_deal
-    from powerkit.report import build_sections
+    from powerkit.sections import build_sections
 
     deal_dir = next(d for d in SAMPLE_DEALS if d.name == "northwind-vendor")
     with open(deal_dir / "parties.csv", encoding="utf-8") as fh:
@@ -206,8 +206,8 @@ def test_appendix_cites_the_methods_of_the_sections_shown():
     hypotheses table) takes its sources with it. Expected citations are the published ones
     (Shapley & Shubik 1954, APSR 48(3); Heuer 1999, ch. 8), typed from the sources."""
     from powerkit import load_deal
-    from powerkit.references import METHODS, REFERENCES, methods_table, references_used
-    from powerkit.report import build_sections
+    from powerkit.sections import build_sections
+    from powerkit.sections.references import METHODS, REFERENCES, methods_table, references_used
 
     deal = load_deal(next(d for d in SAMPLE_DEALS if d.name == "northwind-vendor"))
     shown = [s.key for s in build_sections(deal) if not s.missing]

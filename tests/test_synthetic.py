@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import powerkit
 from powerkit.deal import TABLES
-from powerkit.synthetic import make_deal, write_deal
+from powerkit.deal.synthetic import make_deal, write_deal
 
 ROOT = Path(__file__).resolve().parents[1]
 DEALS = ROOT / "data" / "deals"

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import powerkit
 from powerkit import value as pv
+from powerkit.deal.reference import load_itex_cypress
 from powerkit.errors import MissingTableError, NoAgreement
 
 
@@ -251,7 +252,7 @@ def all_packages(options):
 
 @pytest.fixture(scope="module")
 def itex():
-    return pv.options_from_deal(pv.load_itex_cypress())
+    return pv.options_from_deal(load_itex_cypress())
 
 
 @pytest.mark.parametrize("d, alpha", [((0.0, 0.0), 0.5), ((0.3, 0.4), 0.5), ((0.2, 0.2), 0.8),
@@ -339,7 +340,7 @@ def test_itex_cypress_frontier_equals_brute_force_over_180_packages(itex):
 
 
 def test_itex_as_us_or_cypress_as_us_mirror(itex):
-    cy = pv.options_from_deal(pv.load_itex_cypress(us="cypress"))
+    cy = pv.options_from_deal(load_itex_cypress(us="cypress"))
     f1, f2 = pv.pareto_frontier(itex), pv.pareto_frontier(cy)
     np.testing.assert_allclose(np.sort(f1["us"]), np.sort(f2["them"]))
 
@@ -473,7 +474,7 @@ def test_options_from_deal_any_two_parties():
 
 
 def test_issue_rated_by_one_party_counts_zero_for_the_other():
-    deal = pv.load_itex_cypress()
+    deal = load_itex_cypress()
     iss = deal.issues[~((deal.issues["party"] == "cypress") & (deal.issues["issue"] == "Returns"))]
     o = pv.options_from_deal(deal.replace(issues=iss))
     assert (o.loc[o["issue"] == "Returns", "them"] == 0).all()
@@ -482,7 +483,7 @@ def test_issue_rated_by_one_party_counts_zero_for_the_other():
 
 
 def test_missing_issues_table():
-    deal = pv.load_itex_cypress().replace(issues=None)
+    deal = load_itex_cypress().replace(issues=None)
     s = pv.report_section(deal)
     assert s.missing and "issues" in s.missing and not s.blocks
     with pytest.raises(MissingTableError):
@@ -501,7 +502,7 @@ def test_what_if_weights_override_and_latest_offer():
 
 
 def test_report_section_on_reference_case():
-    s = pv.report_section(pv.load_itex_cypress(), batna=(0.3, 0.3), n_draws=100,
+    s = pv.report_section(load_itex_cypress(), batna=(0.3, 0.3), n_draws=100,
                           proposed={"Price": "$3.98", "Delivery": "30 days",
                                     "Payment": "Upon delivery", "Returns": "Full price"})
     assert s.missing is None and s.key == "value"
@@ -515,7 +516,7 @@ def test_report_section_on_reference_case():
 
 
 def test_report_section_escapes_names():
-    deal = pv.load_itex_cypress()
+    deal = load_itex_cypress()
     parties = deal.parties.copy()
     parties.loc["itex", "name"] = "<script>alert(1)</script>"
     s = pv.report_section(deal.replace(parties=parties), n_draws=50)
@@ -526,7 +527,7 @@ def test_report_section_escapes_names():
 def test_widgets_call_what_if():
     from powerkit.widgets.value import build_value_widgets
 
-    deal = pv.load_itex_cypress()
+    deal = load_itex_cypress()
     box = build_value_widgets(deal, batna=(0.2, 0.2), n_draws=30)
     assert box.last.n_packages == 180
     ctl = box.controls

@@ -12,8 +12,8 @@ from .common import (
     THIRD_COLOUR,
     US_COLOUR,
     base_layout,
+    esc,
     label_places,
-    safe,
 )
 
 __all__ = ["voting_power_figure", "coalition_explorer_figure", "power_interest_figure",
@@ -24,7 +24,7 @@ _QUADRANT_COLOUR = {"manage closely": "#c0392b", "keep satisfied": "#e67e22",
 
 
 def _label(names, i) -> str:
-    return safe(names.get(i, i) if names else i)
+    return esc(names.get(i, i) if names else i)
 
 
 def voting_power_figure(table: pd.DataFrame, names: dict | None = None) -> go.Figure:
@@ -163,8 +163,8 @@ def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
                       fillcolor=_QUADRANT_COLOUR[label], opacity=0.08, layer="below")
         fig.add_annotation(x=(x0 + x1) / 2, y=y1 - 0.035, text=label, showarrow=False,
                            font=dict(color=_QUADRANT_COLOUR[label], size=13))
-    hover = [f"{safe(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
-             f"<br>stance {r['stance']:+.2f}<br>{safe(r['quadrant'])} · {safe(r['salience'])}"
+    hover = [f"{esc(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
+             f"<br>stance {r['stance']:+.2f}<br>{esc(r['quadrant'])} · {esc(r['salience'])}"
              for _, r in pmap.iterrows()]
     # names where they fit without overlapping (most powerful, then most interested, first)
     # axis units per character: x spans 1.1 over ~520 px, names at 10 px are ~5.5 px a letter
@@ -172,7 +172,7 @@ def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
                          [0.012 * len(str(n)) for n in pmap["name"]], height=0.05)
     fig.add_trace(go.Scatter(
         x=pmap["interest"], y=pmap["power"], mode="markers+text",
-        text=[safe(n) if p else "" for n, p in zip(pmap["name"], place, strict=True)],
+        text=[esc(n) if p else "" for n, p in zip(pmap["name"], place, strict=True)],
         textposition=[p or "top center" for p in place], cliponaxis=False,
         textfont=dict(size=10), hovertext=hover, hoverinfo="text", name="stakeholders",
         marker=dict(size=12, color=pmap["stance"], cmin=-1, cmax=1, colorscale=STANCE_SCALE,
@@ -219,7 +219,7 @@ def salience_figure(pmap: pd.DataFrame) -> go.Figure:
               "definitive": (0.325, 0.38), "non-stakeholder": (1.25, -0.55)}
     xs, ys, texts, hover = [], [], [], []
     for t, (x, y) in region.items():
-        who = [safe(n) for n in pmap.loc[pmap["salience"] == t, "name"]]
+        who = [esc(n) for n in pmap.loc[pmap["salience"] == t, "name"]]
         xs.append(x)
         ys.append(y)
         shown = who[:4] + ([f"+{len(who) - 4} more"] if len(who) > 4 else [])

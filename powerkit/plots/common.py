@@ -1,11 +1,12 @@
-"""Shared figure style: template, colours, escaping of names from deal files."""
+"""Shared figure style: template, colours, label placement. Names from deal files go through
+:func:`powerkit.text.esc` (re-exported here) before a plotly label: plotly renders some HTML."""
 from __future__ import annotations
-
-import html
 
 import plotly.graph_objects as go
 
-__all__ = ["TEMPLATE", "US_COLOUR", "THEM_COLOUR", "THIRD_COLOUR", "STANCE_SCALE", "safe",
+from ..text import esc
+
+__all__ = ["TEMPLATE", "US_COLOUR", "THEM_COLOUR", "THIRD_COLOUR", "STANCE_SCALE", "esc",
            "base_layout", "label_places", "LABEL_PLACES"]
 
 TEMPLATE = "plotly_white"
@@ -14,11 +15,6 @@ THEM_COLOUR = "#d62728"
 THIRD_COLOUR = "#7f7f7f"
 # stance −1 (opposed, red) … 0 (neutral, grey) … +1 (supports, green)
 STANCE_SCALE = [[0.0, "#c0392b"], [0.5, "#bdc3c7"], [1.0, "#27ae60"]]
-
-
-def safe(text: object) -> str:
-    """Escape a name from a deal file for use in a plotly label (plotly renders some HTML)."""
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 def base_layout(fig: go.Figure, title: str, x: str | None = None, y: str | None = None,

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import STANCE_SCALE, THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout, safe
+from ..text import esc
+from .common import STANCE_SCALE, THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
 __all__ = ["org_chart_layout", "network_figure", "rank_scatter_figure", "forecast_path_figure",
            "forecast_shift_figure", "brokerage_figure"]
@@ -93,7 +94,8 @@ def network_figure(formal, informal, size=None, stance=None, names=None, title=N
 
     Examples
     --------
-    >>> from powerkit.influence import formal_graph, informal_graph, load_reference
+    >>> from powerkit.deal.reference import load_reference
+    >>> from powerkit.influence import formal_graph, informal_graph
     >>> deal = load_reference("krackhardt")
     >>> fig = network_figure(formal_graph(deal), informal_graph(deal, "advice"))
     >>> len(fig.data)
@@ -117,7 +119,7 @@ def network_figure(formal, informal, size=None, stance=None, names=None, title=N
     px = (10 + 30 * size / smax).to_numpy()
     hl = set(highlight)
     line_w = [3 if v in hl else 0.5 for v in nodes]
-    labels = [safe(names.get(v, v)) for v in nodes]
+    labels = [esc(names.get(v, v)) for v in nodes]
     hover = [f"{lab}<br>influence {s:.3g}<br>stance {x:+.2f}"
              for lab, s, x in zip(labels, size, stance, strict=True)]
     pos_f = org_chart_layout(formal.subgraph(nodes))
@@ -167,7 +169,8 @@ def rank_scatter_figure(table: pd.DataFrame, title: str | None = None) -> go.Fig
 
     Examples
     --------
-    >>> from powerkit.influence import formal_vs_informal, load_reference
+    >>> from powerkit.deal.reference import load_reference
+    >>> from powerkit.influence import formal_vs_informal
     >>> t = formal_vs_informal(load_reference("krackhardt"), "advice", "in_degree")
     >>> fig = rank_scatter_figure(t)
     >>> fig.layout.xaxis.title.text
@@ -181,8 +184,8 @@ def rank_scatter_figure(table: pd.DataFrame, title: str | None = None) -> go.Fig
         fig.add_trace(go.Scatter(
             x=grp["formal_pct"], y=grp["informal_pct"], name=label,
             mode="markers+text" if flag else "markers",
-            text=[safe(n) for n in grp["name"]] if flag else None, textposition="top center",
-            hovertext=[f"{safe(n)}<br>formal rank {fr:g}, informal rank {ir:g}"
+            text=[esc(n) for n in grp["name"]] if flag else None, textposition="top center",
+            hovertext=[f"{esc(n)}<br>formal rank {fr:g}, informal rank {ir:g}"
                        for n, fr, ir in zip(grp["name"], grp["formal_rank"],
                                             grp["informal_rank"], strict=True)],
             hoverinfo="text", marker=dict(size=11 if flag else 8,
@@ -208,7 +211,8 @@ def forecast_path_figure(plan) -> go.Figure:
 
     Examples
     --------
-    >>> from powerkit.influence import engagement_plan, load_reference
+    >>> from powerkit.deal.reference import load_reference
+    >>> from powerkit.influence import engagement_plan
     >>> fig = forecast_path_figure(engagement_plan(load_reference("krackhardt"), k=2))
     >>> [t.name for t in fig.data]
     ['one after another', 'same people at once']
@@ -216,7 +220,7 @@ def forecast_path_figure(plan) -> go.Figure:
     steps = plan.steps
     x = [0, *steps["step"].tolist()]
     names = steps["name"] if "name" in steps else steps["stakeholder"].astype(str)
-    text = ["no contact", *[safe(n) for n in names]]
+    text = ["no contact", *[esc(n) for n in names]]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=[plan.baseline, *steps["forecast"].tolist()],
                              mode="lines+markers", name="one after another",
@@ -249,7 +253,8 @@ def forecast_shift_figure(plan, names=None, top: int = 20) -> go.Figure:
 
     Examples
     --------
-    >>> from powerkit.influence import engagement_plan, load_reference
+    >>> from powerkit.deal.reference import load_reference
+    >>> from powerkit.influence import engagement_plan
     >>> fig = forecast_shift_figure(engagement_plan(load_reference("krackhardt"), k=2), top=5)
     >>> len(fig.data[1].y)
     5
@@ -259,7 +264,7 @@ def forecast_shift_figure(plan, names=None, top: int = 20) -> go.Figure:
     st["shift"] = st["after"] - st["before"]
     st = st.sort_values(["weight", "shift"], ascending=False).head(top).iloc[::-1]
     names = dict(names or {})
-    y = [safe(names.get(i, i)) for i in st.index]
+    y = [esc(names.get(i, i)) for i in st.index]
     fig = go.Figure()
     xs, ys = [], []
     for yi, a, b in zip(y, st["before"], st["after"], strict=True):
@@ -295,7 +300,8 @@ def brokerage_figure(measures: pd.DataFrame, top: int = 12) -> go.Figure:
 
     Examples
     --------
-    >>> from powerkit.influence import load_reference, measures
+    >>> from powerkit.deal.reference import load_reference
+    >>> from powerkit.influence import measures
     >>> fig = brokerage_figure(measures(load_reference("krackhardt"), "advice"), top=3)
     >>> len(fig.data[0].cells.values[0])
     3
@@ -308,7 +314,7 @@ def brokerage_figure(measures: pd.DataFrame, top: int = 12) -> go.Figure:
                          "columns instead.")
     t = measures.sort_values("brokerage_total", ascending=False).head(top)
     header = ["person", *ROLES, "total"]
-    cells = [[safe(n) for n in t["name"]], *[t[r].astype(int).tolist() for r in ROLES],
+    cells = [[esc(n) for n in t["name"]], *[t[r].astype(int).tolist() for r in ROLES],
              t["brokerage_total"].astype(int).tolist()]
     fig = go.Figure(go.Table(header=dict(values=header, fill_color="#eeeeee", align="left"),
                              cells=dict(values=cells, align="left")))

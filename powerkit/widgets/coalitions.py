@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from .. import coalitions as pc
-from ..nbtools import esc
+from ..text import esc
 from . import show_in
 
 __all__ = ["build_coalitions_widgets"]

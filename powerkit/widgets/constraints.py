@@ -10,7 +10,7 @@ import ipywidgets as w
 import numpy as np
 
 from .. import constraints as pc
-from ..nbtools import esc
+from ..text import esc
 from . import show_in
 
 __all__ = ["build_constraints_widgets"]

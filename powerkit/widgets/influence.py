@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from .. import influence as inf
-from ..nbtools import esc
+from ..text import esc
 from . import show_in, wire
 
 __all__ = ["build_influence_widgets"]
@@ -27,7 +27,7 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
     ----------
     deal : Deal
         A deal with a ``ties`` table (or a reference case from
-        :func:`powerkit.influence.load_reference`).
+        :func:`powerkit.deal.reference.load_reference`).
     kind, measure, threshold, budget, effect, group
         Starting values (see :func:`powerkit.influence.what_if`).
 

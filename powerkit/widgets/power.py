@@ -12,7 +12,8 @@ import pandas as pd
 
 from .. import bargaining as bg
 from .. import power as pw
-from ..nbtools import esc
+from ..deal import number
+from ..text import esc
 from . import show_in, wire
 
 __all__ = ["build_power_widgets"]
@@ -20,7 +21,7 @@ __all__ = ["build_power_widgets"]
 
 def _money_range(deal) -> tuple[float, float, float]:
     p = deal.parties
-    vals = [bg._num(p.at[deal.us, c]) for c in ("batna_value", "reservation_price")]
+    vals = [number(p.at[deal.us, c]) for c in ("batna_value", "reservation_price")]
     top = max([v for v in vals if v is not None] + [1.0])
     hi = float(2 * top)
     step = float(10 ** np.floor(np.log10(hi / 200))) if hi > 0 else 1.0
@@ -71,7 +72,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
     The callback, called the way the controls call it:
 
     >>> from powerkit.power import what_if
-    >>> from powerkit.synthetic import make_deal
+    >>> from powerkit.deal.synthetic import make_deal
     >>> r = what_if(make_deal(30), weights={"systemic": 0}, their_deadline=2.0)
     >>> float(r.profile.by_source["systemic"]), list(r.changes["field"])
     (0.0, ['deadline'])
@@ -121,7 +122,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
         """Put the BATNA and deadline sliders at the deal's values on the chosen date."""
         at = ctl["at"].value
         d = pw.apply_events(deal, at)
-        b = bg._num(d.parties.at[d.us, "batna_value"])
+        b = number(d.parties.at[d.us, "batna_value"])
         dl = d.parties.at[d.counterpart, "deadline"]
         state["resetting"] = True
         try:

@@ -9,7 +9,7 @@ import ipywidgets as w
 import pandas as pd
 
 from .. import value as pv
-from ..nbtools import esc
+from ..text import esc
 from . import show_in, wire
 
 __all__ = ["build_value_widgets"]

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .deal import TABLES, Deal, DealMeta
+from .model import TABLES, Deal, DealMeta
 from .schemas import ACH_RATINGS, CONSTRAINT_KINDS, INDEX, SPEC, TIE_KINDS, TRUST_BASES
 
 __all__ = ["make_deal", "write_deal"]
@@ -199,7 +199,7 @@ def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int =
 
     Examples
     --------
-    >>> from powerkit.synthetic import make_deal
+    >>> from powerkit.deal.synthetic import make_deal
     >>> deal = make_deal(50, seed=1)
     >>> len(deal.stakeholders), len(deal.ties), deal.meta.us
     (50, 500, 'us')
@@ -392,7 +392,7 @@ def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int =
                     as_of=_AS_OF, currency="EUR", prepared_for="", quota=quota)
     return Deal(meta=meta, parties=parties, stakeholders=stakeholders, ties=ties,
                 issues=issues_df, hypotheses=hypotheses, evidence=evidence, questions=questions,
-                events=events, offers=offers, source=f"powerkit.synthetic.make_deal(seed={seed})")
+                events=events, offers=offers, source=f"powerkit.deal.synthetic.make_deal(seed={seed})")
 
 
 def _cell(v) -> str:
@@ -441,7 +441,7 @@ def write_deal(deal: Deal, folder: str | Path) -> Path:
     Examples
     --------
     >>> import tempfile, powerkit
-    >>> from powerkit.synthetic import make_deal, write_deal
+    >>> from powerkit.deal.synthetic import make_deal, write_deal
     >>> deal = make_deal(20, seed=3)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     back = powerkit.load_deal(write_deal(deal, tmp))

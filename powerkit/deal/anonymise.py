@@ -13,7 +13,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .deal import Deal
+from .model import Deal
 
 __all__ = ["anonymise", "role_labels"]
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from .deal import TABLES
+from .model import TABLES
 from .schemas import META_KEYS, SPEC
 
 __all__ = ["write_template", "folder_to_workbook"]

@@ -1,20 +1,20 @@
 """The deal: one validated data model that every analysis reads.
 
 A deal is a folder of CSVs plus ``deal.yaml``, or one ``.xlsx`` workbook with the same sheets
-(docs/deal-format.md). :func:`load_deal` reads and validates it once; analysis code then trusts
+(docs/deal-format.md). :func:`powerkit.deal.load_deal` reads and validates it once; analysis code then trusts
 its input.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
-from .errors import MissingTableError
+from ..errors import InputError, MissingTableError
 
-__all__ = ["Deal", "DealMeta", "load_deal", "TABLES"]
+__all__ = ["Deal", "DealMeta", "TABLES", "number"]
 
 TABLES = ("parties", "stakeholders", "ties", "issues", "hypotheses", "evidence", "questions",
           "events", "offers")
@@ -76,7 +76,7 @@ class Deal:
     def table(self, table: str, analysis: str = "this analysis") -> pd.DataFrame:
         """The table, or a :class:`MissingTableError` naming it and the analysis that needs it."""
         if table not in TABLES:
-            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+            raise InputError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
         if not self.has(table):
             raise MissingTableError(table, analysis)
         return getattr(self, table)
@@ -96,11 +96,14 @@ class Deal:
         return replace(self, **changes)
 
 
-def load_deal(path: str | Path) -> Deal:
-    """Read and validate a deal folder or ``.xlsx`` workbook.
+def number(value) -> float | None:
+    """A deal cell as a finite float, or ``None`` for a blank, text or a non-finite value.
 
-    Raises :class:`powerkit.DealError` listing every problem (file, row, column, value, fix).
+    >>> number("1.5"), number(None), number(float("nan")), number("n/a")
+    (1.5, None, None, None)
     """
-    from .schemas import read_and_validate
-
-    return read_and_validate(Path(path))
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None

@@ -25,8 +25,8 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from .deal import TABLES, Deal, DealMeta
-from .errors import DealError, Problem
+from ..errors import DealError, Problem
+from .model import TABLES, Deal, DealMeta
 
 __all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS"]
 

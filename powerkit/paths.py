@@ -1,0 +1,86 @@
+"""Where powerkit's own files are, and how it writes files (base layer: imports nothing of
+powerkit).
+
+powerkit ships the sample deals (``data/deals``), the published reference data
+(``data/reference``) and the notebooks (``notebooks/``). In a checkout (``pip install -e .``) they
+are the folders at the top of the repository; in a wheel they are copied into the package as
+``powerkit/_shipped/{data,notebooks}`` (``setup.py``'s ``build_py``). :func:`shipped` is the one
+place that knows which: every other module asks it.
+
+:func:`atomic_write` writes a file whole or not at all (temporary file in the same folder, then
+``os.replace``): a failed run never leaves a half-written report.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+__all__ = ["shipped", "data_dir", "deals_dir", "reference_dir", "notebooks_dir", "sample_deal",
+           "SAMPLE_DEAL", "atomic_write"]
+
+SAMPLE_DEAL = "northwind-vendor"  # the deal `make report` and the walkthroughs default to
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def shipped() -> Path:
+    """The folder that holds ``data/`` and ``notebooks/``: the package's ``_shipped`` copy in an
+    installed wheel, else the checkout's top folder."""
+    inside = _PACKAGE / "_shipped"
+    if (inside / "notebooks").is_dir():
+        return inside
+    top = _PACKAGE.parent
+    if (top / "notebooks").is_dir() and (top / "data").is_dir():
+        return top
+    raise FileNotFoundError(
+        f"powerkit's data and notebooks are neither in {inside} nor in {top}: reinstall powerkit "
+        "(pip install powerkit, or pip install -e . in a checkout)")
+
+
+def data_dir() -> Path:
+    """``data/``: sample deals and reference data."""
+    return shipped() / "data"
+
+
+def deals_dir() -> Path:
+    """``data/deals/``: the fictional sample deals."""
+    return data_dir() / "deals"
+
+
+def reference_dir() -> Path:
+    """``data/reference/``: published data sets with their provenance."""
+    return data_dir() / "reference"
+
+
+def notebooks_dir() -> Path:
+    """``notebooks/``: the walkthroughs, the report and the workshop notebooks."""
+    return shipped() / "notebooks"
+
+
+def sample_deal(name: str = SAMPLE_DEAL) -> Path:
+    """The folder of a bundled sample deal."""
+    return deals_dir() / name
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (text as UTF-8; folders created; mode 644).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a" / "b.txt"
+    >>> atomic_write(p, "é"); p.read_text(encoding="utf-8")
+    'é'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

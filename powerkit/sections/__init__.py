@@ -1,0 +1,80 @@
+"""The sections layer: what each walkthrough contributes to the client report, in words.
+
+One module per walkthrough (``powerkit.sections.power``, ``.influence``, ``.constraints``,
+``.value``, ``.coalitions``, plus ``.overview``), each exposing ``section(deal, **params) ->
+Section``: the report's prose, tables and figures, built from analysis results (it calls the
+analysis and the plots layers; it never computes a number itself). :func:`build_sections` runs
+them in report order. ``headline`` feeds the executive summary and the JSON written beside the
+report. Every number in ``headline`` comes from analysis, never typed by hand.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import MissingTableError
+
+__all__ = ["Section", "SECTION_ORDER", "build_sections", "names_not_ids"]
+
+# walkthrough sections, in report order; each module exposes section(deal) -> Section
+SECTION_ORDER = ("overview", "power", "influence", "constraints", "value", "coalitions")
+
+
+@dataclass
+class Section:
+    """Title, teaching text and results of one walkthrough, ready to display.
+
+    ``blocks`` is an ordered list of markdown strings, DataFrames (shown as tables) and plotly
+    figures. ``headline`` maps short keys to plain values (numbers, names, short strings) and
+    ``summary`` is one or two templated sentences built from those values.
+    ``missing`` is set (and blocks left empty) when the deal lacks a table the section needs.
+    """
+
+    key: str
+    title: str
+    blocks: list = field(default_factory=list)
+    headline: dict = field(default_factory=dict)
+    summary: str = ""
+    missing: str | None = None
+
+    def add(self, *blocks) -> Section:
+        self.blocks.extend(blocks)
+        return self
+
+    def tables(self) -> list[pd.DataFrame]:
+        return [b for b in self.blocks if isinstance(b, pd.DataFrame)]
+
+
+def build_sections(deal, order=SECTION_ORDER) -> list[Section]:
+    """Every walkthrough's section for ``deal``, in report order, people and parties by name.
+
+    A section whose deal table is missing comes back with ``missing`` set (shown as a one-line
+    note).
+    """
+    out = []
+    for name in order:
+        mod = importlib.import_module(f"powerkit.sections.{name}")
+        try:
+            out.append(names_not_ids(deal, mod.section(deal)))
+        except MissingTableError as exc:
+            out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
+    return out
+
+
+def names_not_ids(deal, sec: Section) -> Section:
+    """Readers see people and parties by name: a ``party`` column of party ids, or a ``holder``
+    column of stakeholder or party ids, becomes their names, and a ``U(<party id>)`` header
+    ``U(<name>)``. The walkthroughs' own tables keep the ids."""
+    parties = deal.parties["name"]
+    everyone = pd.concat([deal.stakeholders["name"], parties])
+    for i, b in enumerate(sec.blocks):
+        if not isinstance(b, pd.DataFrame):
+            continue
+        b = b.rename(columns={f"U({p})": f"U({n})" for p, n in parties.items()})
+        for col, names in (("party", parties), ("holder", everyone)):
+            if col in b.columns and b[col].isin(names.index).all():
+                b = b.assign(**{col: b[col].map(names)})
+        sec.blocks[i] = b
+    return sec
