@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import PowerkitError
+from ..errors import PowerkitError
 
 __all__ = [
     "CATALOGUE", "ConstraintKind", "RATING_LR", "RATING_MEANING", "POSITIONAL_INPUTS", "EPS",
@@ -1201,7 +1201,7 @@ def power_shift(deal, analysis=None, *, likely_only: bool = False, **profile_kwa
     -------
     PowerShift
     """
-    from . import power
+    from .. import power
 
     a = analysis if analysis is not None else analyse(deal)
     before = power.power_profile(deal, **profile_kwargs)
@@ -1267,15 +1267,15 @@ def report_section(deal, **params):
     Section
         ``missing`` is set when the deal has no hypotheses table.
     """
-    from .sections import Section
-    from .text import esc
+    from ..sections import Section
+    from ..text import esc
 
     title = "Likely hidden constraints"
     sec = Section(key="constraints", title=title)
     if not deal.has("hypotheses"):
         sec.missing = "No hypotheses table in this deal: hidden constraints left out."
         return sec
-    from .plots.constraints import ach_heatmap, posterior_chart, question_chart
+    from ..plots.constraints import ach_heatmap, posterior_chart, question_chart
 
     a = analyse(deal, **params)
     h = a.hypotheses
