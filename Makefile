@@ -22,7 +22,8 @@ report: $(STAMP)  ## the sample deal's client report -> reports/<deal-id>.html
 reports: $(STAMP)  ## a report for every sample deal, in parallel
 	$(BIN)/powerkit report data/deals/* --out reports
 
-test: $(STAMP)  ## the whole suite: unit, doctests, notebooks (papermill + nbval), browser
+test: $(STAMP)  ## the layers contract, then the whole suite: unit, doctests, notebooks (papermill + nbval), browser
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider tests powerkit notebooks --nbval-lax --nbval-kernel-name python3 --nbval-cell-timeout 300
 
 lab: $(STAMP)  ## JupyterLab on the walkthrough notebooks

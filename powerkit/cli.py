@@ -90,7 +90,9 @@ def _parse_params(pairs: list[str], notebook: Path) -> dict:
 
 
 @app.command()
-def report(deals: Annotated[list[Path], typer.Argument(help="deal folders or .xlsx workbooks")],
+def report(deals: Annotated[list[Path], typer.Argument(
+               help="deal folders or .xlsx workbooks (or the name of a bundled sample deal: "
+                    "northwind-vendor, harbour-council, small-renewal)")],
            out_dir: Annotated[Path, typer.Option("--out", help="folder for the reports")] = Path("reports"),
            fmt: Annotated[str, typer.Option("--format", help="html or pdf (pdf: headless Chromium)")] = "html",
            anonymise: Annotated[bool, typer.Option(
@@ -100,7 +102,9 @@ def report(deals: Annotated[list[Path], typer.Argument(help="deal folders or .xl
            jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one more than cores)")] = 0):
     """Produce a client report for each deal (+ a JSON of headline results); a summary at the end."""
     from . import kernels
+    from .paths import find_deal
 
+    deals = [find_deal(d) for d in deals]
     if len(deals) == 1:  # its kernel imports the analysis stack while this process starts up
         kernels.prestart()  # (a batch runs in worker processes, one cold kernel per report)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -147,6 +151,32 @@ def tables(deal_path: Annotated[Path, typer.Argument(help="deal folder or .xlsx 
         raise typer.Exit(2) from None
     path = write_tables(deal, out_dir, "csv" if csv else "xlsx")
     out.print(f"wrote {path}", markup=False)
+
+
+@app.command("workshop")
+def workshop_command(
+        target: Annotated[Path | None, typer.Argument(
+            help="notebooks folder (default: the project's notebooks/) or one notebook")] = None,
+        port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 8866,
+        pool_size: Annotated[int, typer.Option(
+            "--pool-size", help="pre-executed kernels kept ready per notebook (raise it for a "
+                                "large room)")] = 1,
+        no_preheat: Annotated[bool, typer.Option(
+            "--no-preheat", help="execute each notebook when it is opened instead of ahead of "
+                                 "time")] = False,
+        print_only: Annotated[bool, typer.Option(
+            "--print", help="print the command and exit")] = False):
+    """Serve the walkthroughs and the workshop exercises as Voila dashboards on 127.0.0.1 (code hidden, widgets live)."""
+    from .errors import InputError
+    from .workshop import serve
+
+    try:
+        code = serve(target, port=port, preheat=not no_preheat, pool_size=pool_size,
+                     print_only=print_only)
+    except InputError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
 
 
 def _exit_now(code) -> None:

@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 
 __all__ = ["shipped", "data_dir", "deals_dir", "reference_dir", "notebooks_dir", "sample_deal",
-           "SAMPLE_DEAL", "atomic_write"]
+           "SAMPLE_DEAL", "atomic_write",
+           "find_deal"]
 
 SAMPLE_DEAL = "northwind-vendor"  # the deal `make report` and the walkthroughs default to
 
@@ -84,3 +85,17 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def find_deal(arg: str | Path) -> Path:
+    """A deal argument as a path: the path itself when it exists, else the bundled sample deal of
+    that name (so ``powerkit report northwind-vendor`` works from any folder of an installed
+    powerkit), else the path unchanged (loading then says it does not exist).
+
+    >>> find_deal("northwind-vendor") == sample_deal("northwind-vendor")
+    True
+    """
+    path = Path(arg)
+    if not path.exists() and len(path.parts) == 1 and (deals_dir() / path.name).is_dir():
+        return deals_dir() / path.name
+    return path

@@ -143,7 +143,7 @@ def _exporter():
 
         c = Config()
         c.TagRemovePreprocessor.remove_cell_tags = ("interactive", "notebook-only", "parameters",
-                                                    "injected-parameters")
+                                                    "injected-parameters", "record")
         c.TagRemovePreprocessor.enabled = True
         c.HTMLExporter.exclude_input = True
         c.HTMLExporter.exclude_input_prompt = True
