@@ -223,8 +223,25 @@ def test_voila_command_is_local_and_offline(tmp_path):
         workshop.voila_command(port=0)
 
 
-def test_main_prints_the_command(capsys):
-    assert workshop.main(["--print", "--port", "8871", "--no-preheat"]) == 0
-    out = capsys.readouterr().out
-    assert "--port=8871" in out and "--preheat_kernel" not in out
-    assert "JUPYTER_PATH=" in out and str(workshop.NOTEBOOKS_DIR) in out
+def test_cli_prints_the_command():
+    """``powerkit workshop`` (what ``make workshop`` runs) with --print: the command, not Voila."""
+    from typer.testing import CliRunner
+
+    from powerkit.cli import app
+    from powerkit.paths import notebooks_dir
+
+    r = CliRunner().invoke(app, ["workshop", "--print", "--port", "8871", "--no-preheat"])
+    assert r.exit_code == 0, r.output
+    assert "--port=8871" in r.stdout and "--preheat_kernel" not in r.stdout
+    assert "JUPYTER_PATH=" in r.stdout and str(notebooks_dir()) in r.stdout
+
+
+def test_cli_refuses_a_bad_option_without_a_traceback():
+    from typer.testing import CliRunner
+
+    from powerkit.cli import app
+
+    r = CliRunner().invoke(app, ["workshop", "--print", "--pool-size", "0"])
+    assert r.exit_code == 2
+    assert "'pool_size' parameter of voila_command" in r.output
+    assert "Traceback" not in r.output

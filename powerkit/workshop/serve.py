@@ -1,0 +1,151 @@
+"""Serving the dashboards: Voila on 127.0.0.1 over the walkthroughs and the workshop, code
+hidden, widgets live, each notebook executed ahead of the visitor in a pre-heated kernel, with a
+page template that loads nothing from the internet (:mod:`powerkit.workshop.voila_page`).
+
+:func:`serve` is what ``powerkit workshop`` (and so ``make workshop``) runs;
+:func:`voila_command` builds its command line and environment.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..errors import bad_argument
+from ..paths import notebooks_dir
+from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME
+
+__all__ = ["voila_template_root", "HIDDEN_NOTEBOOKS", "HIDDEN_GLOBS", "voila_command", "serve"]
+
+
+def voila_template_root(base=None) -> Path:
+    """Write :data:`VOILA_TEMPLATE` under ``<root>/voila/templates/`` and return ``<root>``.
+
+    The root goes on ``JUPYTER_PATH`` so Voila finds the template by name. The default root is
+    a folder of the system's temporary directory named after the template's content hash, so
+    it is written once and reused.
+
+    Examples
+    --------
+    >>> root = voila_template_root()
+    >>> (root / "voila" / "templates" / VOILA_TEMPLATE_NAME / "conf.json").exists()
+    True
+    """
+    import tempfile
+
+    digest = hashlib.sha256(json.dumps(VOILA_TEMPLATE, sort_keys=True).encode()).hexdigest()[:12]
+    root = Path(base) if base is not None else Path(tempfile.gettempdir()) / f"powerkit-voila-{digest}"
+    folder = root / "voila" / "templates" / VOILA_TEMPLATE_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in VOILA_TEMPLATE.items():
+        f = folder / name
+        if not f.exists() or f.read_text(encoding="utf-8") != text:
+            tmp = f.with_suffix(f.suffix + f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(f)
+    return root
+
+
+#: Notebooks served but not listed or pre-heated: the client report is not a dashboard.
+HIDDEN_NOTEBOOKS = ("report.ipynb",)
+#: What the dashboards' file list leaves out (jupyter_server's defaults, checkpoints, executed
+#: copies, and :data:`HIDDEN_NOTEBOOKS`).
+HIDDEN_GLOBS = ("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", ".ipynb_checkpoints",
+                "*-out.ipynb", *HIDDEN_NOTEBOOKS)
+
+
+def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size: int = 1,
+                  template_root=None) -> tuple[list, dict]:
+    """The Voila command line and environment that serve the workshop dashboards.
+
+    Parameters
+    ----------
+    target : str or Path, optional
+        A notebooks folder (tree mode: trainees pick a walkthrough) or one notebook; default
+        the project's ``notebooks/`` (:func:`powerkit.paths.notebooks_dir`).
+    port : int
+        Port on 127.0.0.1.
+    preheat : bool
+        Execute every notebook ahead of the visitor in a pool of kernels (``--preheat_kernel``;
+        a fresh kernel is pre-executed after each visit), so pages open at once. (A notebook
+        whose widgets capture output while it is executed can stall, pre-heated or not: see
+        :func:`powerkit.widgets.to_outputs`.)
+    pool_size : int
+        Pre-executed kernels kept ready per notebook.
+    template_root : Path, optional
+        Where the page template is (default :func:`voila_template_root`).
+
+    Returns
+    -------
+    (list of str, dict)
+        The argv (the ``voila`` next to this Python) and the environment: ``JUPYTER_PATH``
+        with the template, ``PATH`` starting with this Python's ``bin`` folder so the
+        ``python3`` kernel runs in the same environment.
+
+    Raises
+    ------
+    powerkit.errors.InputError
+        (a ValueError) When ``port`` or ``pool_size`` is out of range, or the target does not
+        exist.
+
+    Examples
+    --------
+    >>> argv, env = voila_command(port=8866)
+    >>> argv[2:6]
+    ['--no-browser', '--port=8866', '--Voila.ip=127.0.0.1', '--template=powerkit_workshop']
+    """
+    if not (isinstance(port, int) and 0 < port < 65536):
+        raise bad_argument("port", "voila_command", "an int in 1..65535", port)
+    if not (isinstance(pool_size, int) and pool_size >= 1):
+        raise bad_argument("pool_size", "voila_command", "an int ≥ 1", pool_size)
+    target = Path(notebooks_dir() if target is None else target).resolve()
+    if not target.exists():
+        raise bad_argument("target", "voila_command", "an existing notebooks folder or notebook",
+                           str(target))
+    root = voila_template_root() if template_root is None else Path(template_root)
+    bindir = Path(sys.executable).parent
+    voila = bindir / "voila"
+    argv = [str(voila) if voila.exists() else "voila", str(target), "--no-browser",
+            f"--port={port}", "--Voila.ip=127.0.0.1", f"--template={VOILA_TEMPLATE_NAME}",
+            "--strip_sources=True", "--show_tracebacks=False"]
+    argv += [f"--ContentsManager.hide_globs={g}" for g in HIDDEN_GLOBS]
+    if preheat:
+        argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        argv += [f"--VoilaKernelManager.preheat_denylist={n}" for n in HIDDEN_NOTEBOOKS]
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join([str(root)] + ([env["JUPYTER_PATH"]]
+                                                          if env.get("JUPYTER_PATH") else []))
+    env["PATH"] = os.pathsep.join([str(bindir), env.get("PATH", "")])
+    # the report's renderer embeds plotly.js and a MathJax <script> from a CDN in every figure;
+    # dashboards use plotly's own mime type (drawn by Voila's plotly extension, offline)
+    env.pop("PLOTLY_RENDERER", None)
+    return argv, env
+
+
+def serve(target=None, port: int = 8866, preheat: bool = True, pool_size: int = 1,
+          print_only: bool = False) -> int:
+    """Serve the workshop dashboards: ``powerkit workshop`` (replaces this process with Voila).
+
+    Parameters are :func:`voila_command`'s; ``print_only`` prints the command (with its
+    ``JUPYTER_PATH``) and returns 0 instead of starting Voila.
+
+    Raises
+    ------
+    powerkit.errors.InputError
+        As :func:`voila_command`.
+
+    Examples
+    --------
+    >>> serve(port=8866, print_only=True)  # doctest: +ELLIPSIS
+    JUPYTER_PATH=... --port=8866 ...
+    0
+    """
+    cmd, env = voila_command(target, port=port, preheat=preheat, pool_size=pool_size)
+    if print_only:
+        print(f"JUPYTER_PATH={env['JUPYTER_PATH']} " + " ".join(cmd))
+        return 0
+    print(f"Workshop dashboards: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # pragma: no cover - exec does not return
