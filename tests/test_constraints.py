@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 import powerkit
 from powerkit import constraints as C
-from powerkit.plots.constraints import ach_heatmap, posterior_chart, question_chart
+from powerkit.plots.constraints import ach_figure, posterior_figure, question_figure
+from powerkit.sections.constraints import section as report_section
 
 BASIC = Path(__file__).parent / "fixtures" / "constraints" / "basic"
 DEALS = Path(__file__).resolve().parents[1] / "data" / "deals"
@@ -566,15 +567,15 @@ def test_power_shift_matches_linear_balance(basic, basic_analysis):
 
 def test_figures(basic_analysis):
     a = basic_analysis
-    fig = ach_heatmap(a)
+    fig = ach_figure(a)
     np.testing.assert_allclose(np.array(fig.data[0].z), a.contributions.to_numpy().T)
     assert list(fig.data[1].y) == pytest.approx(a.diagnosticity["diagnosticity_bits"].tolist())
     assert fig.layout.yaxis2.title.text == "diagnosticity (bits)"
-    fig = posterior_chart(a)
+    fig = posterior_figure(a)
     assert [t.name for t in fig.data] == ["prior", "posterior"]
     assert list(fig.data[1].x) == pytest.approx(a.hypotheses["posterior"].iloc[::-1].tolist())
     assert fig.layout.xaxis.title.text == "probability"
-    fig = question_chart(a)
+    fig = question_figure(a)
     assert list(fig.data[0].x) == pytest.approx(
         a.questions["expected_gain_bits"].iloc[::-1].tolist())
     assert fig.layout.xaxis.title.text == "expected information gain (bits)"
@@ -590,9 +591,9 @@ def test_names_are_escaped(basic):
     ev.loc[0, "description"] = evil
     deal = basic.replace(hypotheses=hyp, stakeholders=st_, evidence=ev)
     a = C.analyse(deal, ratings={"e2": {"hd": "CC"}})  # omar's deadline leads now
-    for fig in (ach_heatmap(a), posterior_chart(a), question_chart(a)):
+    for fig in (ach_figure(a), posterior_figure(a), question_figure(a)):
         assert evil not in fig.to_json()
-    sec = C.report_section(deal, ratings={"e2": {"hd": "CC"}, "e7": {"hb": "N"}})
+    sec = report_section(deal, ratings={"e2": {"hd": "CC"}, "e7": {"hb": "N"}})
     assert sec.headline["top_hypothesis"] == "hd"
     assert evil not in sec.summary and "&lt;script&gt;" in sec.summary
     for b in sec.blocks:
@@ -601,7 +602,7 @@ def test_names_are_escaped(basic):
 
 
 def test_report_section(basic):
-    sec = C.report_section(basic)
+    sec = report_section(basic)
     h = sec.headline
     assert h["top_hypothesis"] in ("hd", "gp")  # both 0.75 by hand
     assert h["top_posterior"] == 0.75
@@ -614,10 +615,10 @@ def test_report_section(basic):
     import json
     json.dumps(h)  # plain JSON values only
     assert any(isinstance(b, pd.DataFrame) for b in sec.blocks)
-    bare = C.report_section(basic.replace(evidence=None, questions=None))
+    bare = report_section(basic.replace(evidence=None, questions=None))
     assert bare.missing is None and bare.headline["next_question"] is None
     assert bare.headline["top_posterior"] == 0.6 and bare.headline["fragile_items"] == []
-    missing = C.report_section(basic.replace(hypotheses=None))
+    missing = report_section(basic.replace(hypotheses=None))
     assert missing.missing == "No hypotheses table in this deal: hidden constraints left out."
     assert missing.blocks == []
 

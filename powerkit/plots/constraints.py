@@ -9,13 +9,13 @@ from plotly.subplots import make_subplots
 from ..text import esc
 from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
-__all__ = ["ach_heatmap", "posterior_chart", "question_chart"]
+__all__ = ["ach_figure", "posterior_figure", "question_figure"]
 
 # red (contradicts) … white (neutral) … green (fits)
 _DIVERGING = [[0.0, "#c0392b"], [0.5, "#f7f7f7"], [1.0, "#27ae60"]]
 
 
-def ach_heatmap(analysis, *, title: str = "Evidence against hypotheses (ACH matrix)") -> go.Figure:
+def ach_figure(analysis, *, title: str = "Evidence against hypotheses (ACH matrix)") -> go.Figure:
     """Heat map of weights of evidence (bits): hypotheses × evidence items, with each item's
     diagnosticity as a bar strip underneath.
 
@@ -62,9 +62,14 @@ def ach_heatmap(analysis, *, title: str = "Evidence against hypotheses (ACH matr
     return fig
 
 
-def posterior_chart(analysis, *, title: str = "Hidden constraints: prior and posterior") -> go.Figure:
+def posterior_figure(analysis, *, title: str = "Hidden constraints: prior and posterior") -> go.Figure:
     """Horizontal bars of each hypothesis' posterior with its prior for comparison, and the
     likelihood threshold as a dashed line.
+
+    Parameters
+    ----------
+    analysis : powerkit.constraints.ConstraintAnalysis
+    title : str
 
     Returns
     -------
@@ -93,10 +98,18 @@ def posterior_chart(analysis, *, title: str = "Hidden constraints: prior and pos
     return fig
 
 
-def question_chart(analysis, *, top: int = 10,
+def question_figure(analysis, *, top: int = 10,
                    title: str = "Next best question: expected gain and possible outcomes") -> go.Figure:
     """Question ranking: expected information gain (bits, left) and, for the hypothesis each
-    question moves most, its posterior now, after a "yes" and after a "no" (right).
+    question moves most (:meth:`~powerkit.constraints.ConstraintAnalysis.largest_swings`), its
+    posterior now, after a "yes" and after a "no" (right).
+
+    Parameters
+    ----------
+    analysis : powerkit.constraints.ConstraintAnalysis
+    top : int
+        How many questions of the ranking to show.
+    title : str
 
     Returns
     -------
@@ -105,7 +118,7 @@ def question_chart(analysis, *, top: int = 10,
         the posterior now.
     """
     q = analysis.questions.head(top).iloc[::-1]
-    o = analysis.outcomes
+    swing = analysis.largest_swings()
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.45, 0.55],
                         horizontal_spacing=0.04)
     labels = [f"{esc(r['question'])}: {esc(str(r['text'])[:48])}" for _, r in q.iterrows()]
@@ -114,12 +127,10 @@ def question_chart(analysis, *, top: int = 10,
                          hovertemplate="%{x:.3f} bits<extra>expected gain</extra>"), row=1, col=1)
     xs, ys, yes, no, now, names = [], [], [], [], [], []
     for lab, (_, r) in zip(labels, q.iterrows(), strict=True):
-        oo = o[o["question"] == r["question"]]
-        if not len(oo):
+        if r["question"] not in swing.index:
             yes.append(None), no.append(None), now.append(None), names.append("")
             continue
-        k = (oo["if_yes"] - oo["if_no"]).abs().to_numpy().argmax()
-        row = oo.iloc[k]
+        row = swing.loc[r["question"]]
         xs += [row["if_no"], row["if_yes"], None]
         ys += [lab, lab, None]
         yes.append(row["if_yes"])

@@ -10,6 +10,7 @@ import ipywidgets as w
 import numpy as np
 
 from .. import constraints as pc
+from ..plots.constraints import posterior_figure, question_figure
 from ..text import esc
 from . import show_in
 
@@ -122,8 +123,6 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
     def refresh(*_):
         from IPython.display import HTML
 
-        from ..plots.constraints import posterior_chart, question_chart
-
         ratings_now: dict = {}
         for (e, h), r in state["ratings"].items():
             ratings_now.setdefault(e, {})[h] = r
@@ -136,7 +135,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
             return
         box.last = a
         likely = a.likely()
-        top_q = a.questions.iloc[0] if len(a.questions) else None
+        top_q = a.next_question()
         status.value = (
             f"{len(likely)} of {len(a.hypotheses)} hypotheses at or above {threshold:.0%}; "
             f"uncertainty left {a.entropy_bits:.2f} bits"
@@ -144,7 +143,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
                f"; next best question: <b>{esc(top_q['question'])}</b> "
                f"({top_q['expected_gain_bits']:.2f} bits)"))
         rests = a.sensitivity.round(3)
-        box.figures = (posterior_chart(a), question_chart(a) if len(a.questions) else None,
+        box.figures = (posterior_figure(a), question_figure(a) if len(a.questions) else None,
                        rests)
         show_in(post_out, box.figures[0])
         show_in(q_out, box.figures[1])
