@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .deal import number
-from .errors import NoAgreement, PowerkitError
+from .errors import InputError, NoAgreement, PowerkitError, bad_argument, finite_pair
 
 DAYS_PER_MONTH = 365.25 / 12
 #: A party with neither a discount rate nor a deadline is treated as if its deadline were this
@@ -60,19 +60,15 @@ MIN_MONTHS = 0.25
 
 
 # --------------------------------------------------------------------------------------------
-# argument checks (scikit-learn wording)
+# argument checks (powerkit.errors.bad_argument: scikit-learn wording)
 # --------------------------------------------------------------------------------------------
-def _bad(name: str, caller: str, expected: str, got) -> ValueError:
-    return ValueError(f"The {name!r} parameter of {caller} must be {expected}. Got {got!r} instead.")
-
-
 def _real(x, name: str, caller: str, lo=None, hi=None, lo_open=False, hi_open=False) -> float:
     if isinstance(x, bool) or not isinstance(x, Real | np.floating | np.integer):
-        raise _bad(name, caller, _range_text(lo, hi, lo_open, hi_open), x)
+        raise bad_argument(name, caller, _range_text(lo, hi, lo_open, hi_open), x)
     v = float(x)
     if not math.isfinite(v) or (lo is not None and (v < lo or (lo_open and v == lo))) or (
             hi is not None and (v > hi or (hi_open and v == hi))):
-        raise _bad(name, caller, _range_text(lo, hi, lo_open, hi_open), x)
+        raise bad_argument(name, caller, _range_text(lo, hi, lo_open, hi_open), x)
     return v
 
 
@@ -155,8 +151,8 @@ def zopa(seller_reservation: float, buyer_reservation: float, seller: str | None
 
     Raises
     ------
-    ValueError
-        When a price is not a finite number.
+    powerkit.errors.InputError
+        (a ValueError) When a price is not a finite number.
 
     Examples
     --------
@@ -223,7 +219,7 @@ def rubinstein_split(delta_1: float, delta_2: float, pie: float = 1.0) -> tuple[
     d2 = _real(delta_2, "delta_2", "rubinstein_split", 0.0, 1.0)
     p = _real(pie, "pie", "rubinstein_split", 0.0)
     if d1 == 1.0 and d2 == 1.0:
-        raise ValueError(
+        raise InputError(
             "The 'delta_1' and 'delta_2' parameters of rubinstein_split cannot both be 1: with "
             "no cost of delay every split is a subgame-perfect equilibrium (no unique "
             "prediction). Give at least one factor below 1. Got (1.0, 1.0) instead.")
@@ -288,7 +284,7 @@ def nash_bargaining(a: float, b: float, c: float, disagreement, alpha: float = 0
     b = _real(b, "b", caller, 0.0, lo_open=True)
     c = _real(c, "c", caller)
     al = _real(alpha, "alpha", caller, 0.0, 1.0)
-    d1, d2 = _pair(disagreement, "disagreement", caller)
+    d1, d2 = finite_pair(disagreement, "disagreement", caller, names="(d1, d2)")
     s = c - a * d1 - b * d2
     tol = 1e-12 * max(1.0, abs(c), abs(a * d1), abs(b * d2))
     if s < -tol:
@@ -297,16 +293,6 @@ def nash_bargaining(a: float, b: float, c: float, disagreement, alpha: float = 0
             f"{a}·u1 + {b}·u2 = {c} (a·d1 + b·d2 = {a * d1 + b * d2} > c)")
     s = max(s, 0.0)
     return d1 + al * s / a, d2 + (1.0 - al) * s / b
-
-
-def _pair(x, name: str, caller: str) -> tuple[float, float]:
-    try:
-        vals = [float(v) for v in x]
-    except (TypeError, ValueError):
-        raise _bad(name, caller, "a pair of finite numbers (d1, d2)", x) from None
-    if len(vals) != 2 or not all(math.isfinite(v) for v in vals):
-        raise _bad(name, caller, "a pair of finite numbers (d1, d2)", x)
-    return vals[0], vals[1]
 
 
 class NashPoint(NamedTuple):
@@ -361,14 +347,15 @@ def nash_bargaining_discrete(points, disagreement, alpha: float = 0.5) -> NashPo
     """
     caller = "nash_bargaining_discrete"
     al = _real(alpha, "alpha", caller, 0.0, 1.0)
-    d1, d2 = _pair(disagreement, "disagreement", caller)
+    d1, d2 = finite_pair(disagreement, "disagreement", caller, names="(d1, d2)")
     try:
         P = np.asarray(points.to_numpy() if hasattr(points, "to_numpy") else points, dtype=float)
     except (TypeError, ValueError):
-        raise _bad("points", caller, "an array of shape (n, 2) of finite numbers", points) from None
+        raise bad_argument("points", caller, "an array of shape (n, 2) of finite numbers",
+                           points) from None
     if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] == 0 or not np.isfinite(P).all():
-        raise _bad("points", caller, "a non-empty array of shape (n, 2) of finite numbers",
-                   f"array of shape {P.shape}")
+        raise bad_argument("points", caller, "a non-empty array of shape (n, 2) of finite numbers",
+                           f"array of shape {P.shape}")
     g1, g2 = P[:, 0] - d1, P[:, 1] - d2
     ok = (g1 >= 0) & (g2 >= 0)
     if not ok.any():
@@ -443,7 +430,7 @@ def brw_weights(rate_1: float, rate_2: float) -> tuple[float, float]:
     r1 = _real(rate_1, "rate_1", "brw_weights", 0.0)
     r2 = _real(rate_2, "rate_2", "brw_weights", 0.0)
     if r1 + r2 == 0:
-        raise ValueError("The 'rate_1' and 'rate_2' parameters of brw_weights cannot both be 0: "
+        raise InputError("The 'rate_1' and 'rate_2' parameters of brw_weights cannot both be 0: "
                          "two infinitely patient parties have no determinate split. Got (0.0, "
                          "0.0) instead.")
     return r2 / (r1 + r2), r1 / (r1 + r2)
@@ -636,8 +623,8 @@ class Split:
                 "surplus_us": self.surplus_us, "surplus_them": self.surplus_them}
 
 
-def expected_split(deal, at=None, parties: pd.DataFrame | None = None, _tp=None,
-                   **kwargs) -> Split:
+def expected_split(deal, at=None, parties: pd.DataFrame | None = None,
+                   pressure: pd.DataFrame | None = None, **kwargs) -> Split:
     """Expected split of the surplus between us and the counterpart, given BATNAs and time.
 
     The disagreement point is each side's walk-away price (set by its BATNA); the surplus is the
@@ -653,6 +640,9 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None, _tp=None,
         Read deadlines at this date (default ``as_of``).
     parties : DataFrame, optional
         A modified parties table (what-if); default ``deal.parties``.
+    pressure : DataFrame, optional
+        :func:`time_pressure` of the deal at ``at`` when the caller has it already (the power
+        profile does); default: computed here.
     **kwargs
         Passed to :func:`time_pressure`.
 
@@ -668,7 +658,7 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None, _tp=None,
     """
     d = deal if parties is None else deal.replace(parties=parties)
     z = deal_zopa(d)
-    tp = time_pressure(d, at=at, **kwargs) if _tp is None else _tp
+    tp = time_pressure(d, at=at, **kwargs) if pressure is None else pressure
     us, them = d.us, d.counterpart
     r_us, r_them = float(tp.at[us, "rate"]), float(tp.at[them, "rate"])
     w_us = 0.5 if r_us + r_them == 0 else brw_weights(r_us, r_them)[0]

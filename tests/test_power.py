@@ -1,4 +1,4 @@
-"""Tests of powerkit.power on a hand-built deal whose every number is derived by hand in the
+"""Tests of powerkit.power (and its report section, powerkit.sections.power) on a hand-built deal whose every number is derived by hand in the
 comments, on the Itex–Cypress reference ratings, and on invariants (hypothesis)."""
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import powerkit
 from powerkit import power as pw
 from powerkit.deal import Deal, DealMeta
-from powerkit.section import Section
+from powerkit.sections import Section
+from powerkit.sections.power import section as power_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "data" / "deals").iterdir() if (p / "deal.yaml").exists())
@@ -415,7 +416,7 @@ def test_trust_profile():
 # ---------------------------------------------------------------------------------- report
 class TestReport:
     def test_hand_deal(self):
-        sec = pw.report_section(hand_deal())
+        sec = power_section(hand_deal())
         assert isinstance(sec, Section) and sec.missing is None and sec.key == "power"
         h = sec.headline
         prof = pw.power_profile(hand_deal())
@@ -433,7 +434,7 @@ class TestReport:
         d = hand_deal()
         parties = d.parties.copy()
         parties["role"] = "other"
-        sec = pw.report_section(d.replace(parties=parties))
+        sec = power_section(d.replace(parties=parties))
         assert sec.missing is None and "predicted_price" not in sec.headline
 
     @pytest.mark.parametrize("path", SAMPLES + [ROOT / "tests" / "fixtures" / "deals"
@@ -442,7 +443,7 @@ class TestReport:
         if not (path / "deal.yaml").exists():
             pytest.skip("fixture absent")
         d = powerkit.load_deal(path)
-        sec = pw.report_section(d)
+        sec = power_section(d)
         assert sec.missing is None
         for b in sec.blocks:
             if isinstance(b, str):
