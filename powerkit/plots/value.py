@@ -19,22 +19,20 @@ def _hover(df: pd.DataFrame, issues: list) -> list[str]:
             + f"<br>us {r['us']:.3f} · them {r['them']:.3f}" for _, r in df.iterrows()]
 
 
-def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None,
-                         max_points: int = 3000, seed: int = 0) -> go.Figure:
+def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None) -> go.Figure:
     """Packages in utility space: the cloud, the exact frontier, BATNAs and the ZOPA, the
-    proposal, the fair points and (optionally) the Monte Carlo band and the offers path.
+    proposal, the fair points and (when computed) the Monte Carlo band and the offers path.
 
     Parameters
     ----------
     analysis : powerkit.value.ValueAnalysis
-        From :func:`powerkit.value.what_if`.
+        From :func:`powerkit.value.what_if`; its ``package_sample`` is the cloud of packages.
     mc : powerkit.value.MonteCarloResult, optional
-        Adds the band of their best utility (5–95 % of draws) given ours.
+        Adds the band of their best utility (5–95 % of draws) given ours; default
+        ``analysis.monte_carlo`` (no band when that is None).
     offers : DataFrame, optional
-        :func:`powerkit.value.concessions` output: the offers drawn as a path per party.
-    max_points : int
-        At most this many packages in the cloud (all when there are fewer; else a seeded sample).
-    seed : int
+        The offers history (``analysis.offers``, :func:`powerkit.value.concessions_from_offers`
+        output): the offers drawn as a path per party.
 
     Returns
     -------
@@ -44,22 +42,24 @@ def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None,
     --------
     >>> from powerkit.deal.reference import load_itex_cypress
     >>> from powerkit.value import what_if
-    >>> fig = utility_space_figure(what_if(load_itex_cypress(), batna=(0.3, 0.3)))
+    >>> fig = utility_space_figure(what_if(load_itex_cypress(), batna=(0.3, 0.3), n_draws=20))
     >>> [t.name for t in fig.data][:2]
     ['all packages (180)', 'efficient frontier']
+    >>> any((t.name or "").startswith("frontier if their weights vary") for t in fig.data)
+    True
     """
-    from ..value import sample_packages
-
     a = analysis
+    mc = a.monte_carlo if mc is None else mc
     issues = list(pd.unique(a.options["issue"]))
     fig = go.Figure()
-    cloud = sample_packages(a.options, max_points, seed)
-    label = (f"all packages ({a.n_packages})" if len(cloud) >= a.n_packages
-             else f"sample of {len(cloud)} of {a.n_packages} packages")
-    fig.add_trace(go.Scatter(x=cloud["us"], y=cloud["them"], mode="markers", name=label,
-                             marker=dict(size=5, color=THIRD_COLOUR, opacity=0.35),
-                             hovertext=_hover(cloud, issues) if len(cloud) <= 1000 else None,
-                             hoverinfo="text" if len(cloud) <= 1000 else "x+y"))
+    cloud = a.frontier if a.package_sample is None else a.package_sample
+    if a.package_sample is not None:
+        label = (f"all packages ({a.n_packages})" if len(cloud) >= a.n_packages
+                 else f"sample of {len(cloud)} of {a.n_packages} packages")
+        fig.add_trace(go.Scatter(x=cloud["us"], y=cloud["them"], mode="markers", name=label,
+                                 marker=dict(size=5, color=THIRD_COLOUR, opacity=0.35),
+                                 hovertext=_hover(cloud, issues) if len(cloud) <= 1000 else None,
+                                 hoverinfo="text" if len(cloud) <= 1000 else "x+y"))
     f = a.frontier.sort_values("us")
     fig.add_trace(go.Scatter(x=f["us"], y=f["them"], mode="lines+markers", name="efficient frontier",
                              line=dict(color="black", width=2), marker=dict(size=7),
