@@ -37,6 +37,7 @@ from powerkit.coalitions import (
     swing_counts,
     veto_players,
 )
+from powerkit.sections.coalitions import section as coalitions_section
 
 PERMANENT = ["CN", "FR", "RU", "UK", "US"]
 UNSC = {**{p: 7 for p in PERMANENT}, **{f"E{i}": 1 for i in range(10)}}   # [39; 7×5, 1×10]
@@ -559,7 +560,7 @@ def test_what_if_callback_and_widget():
 @pytest.mark.parametrize("path", SAMPLE_DEALS, ids=[p.name for p in SAMPLE_DEALS])
 def test_report_section_on_sample_deals(path):
     deal = pk.load_deal(path)
-    sec = pc.report_section(deal)
+    sec = coalitions_section(deal)
     assert sec.key == "coalitions" and sec.missing is None
     json.dumps(sec.headline)                      # plain JSON values only
     game = pc.voting_game(deal)
@@ -574,7 +575,7 @@ def test_report_section_on_sample_deals(path):
 
 
 def test_report_section_without_issues():
-    sec = pc.report_section(toy_deal(issues=False))
+    sec = coalitions_section(toy_deal(issues=False))
     assert "packages_passing" not in sec.headline and sec.missing is None
 
 

@@ -1,11 +1,16 @@
 """Figures of walkthrough 5 (multi-party power): voting power vs weight, coalition explorer,
-power–interest grid, salience types, coalition path."""
+power–interest grid, salience types, coalition path.
+
+Each function takes the analysis frame it draws (or the plan), or the whole what-if result
+(:class:`powerkit.coalitions.CoalitionWhatIf`, which also brings the names), and returns a
+``go.Figure``; none computes an analysis result."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..coalitions import CoalitionWhatIf
 from .common import (
     STANCE_SCALE,
     THEM_COLOUR,
@@ -27,7 +32,8 @@ def _label(names, i) -> str:
     return esc(names.get(i, i) if names else i)
 
 
-def voting_power_figure(table: pd.DataFrame, names: dict | None = None) -> go.Figure:
+def voting_power_figure(table: pd.DataFrame | CoalitionWhatIf,
+                        names: dict | None = None) -> go.Figure:
     """Vote share beside Shapley–Shubik and Banzhaf power, one group of bars per voter.
 
     Bars that differ from the vote share show where the surface misleads: dummies (power 0)
@@ -35,8 +41,9 @@ def voting_power_figure(table: pd.DataFrame, names: dict | None = None) -> go.Fi
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        :func:`powerkit.coalitions.voting_power_table` output.
+    table : pandas.DataFrame or CoalitionWhatIf
+        :func:`powerkit.coalitions.voting_power_table` output, or a what-if result (its
+        ``power`` table and ``names``).
     names : dict, optional
         Player id → display name.
 
@@ -51,6 +58,8 @@ def voting_power_figure(table: pd.DataFrame, names: dict | None = None) -> go.Fi
     >>> [t.name for t in fig.data]
     ['share of votes', 'Shapley–Shubik', 'Banzhaf (normalised)']
     """
+    if isinstance(table, CoalitionWhatIf):
+        table, names = table.power, table.names
     x = [_label(names, i) for i in table.index]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=x, y=table["weight_share"].astype(float), name="share of votes",
@@ -71,9 +80,9 @@ def voting_power_figure(table: pd.DataFrame, names: dict | None = None) -> go.Fi
     return fig.update_layout(margin=dict(r=70))
 
 
-def coalition_explorer_figure(coalitions: pd.DataFrame, weights: pd.Series,
-                              supporters=(), names: dict | None = None,
-                              max_rows: int = 40) -> go.Figure:
+def coalition_explorer_figure(coalitions: pd.DataFrame | CoalitionWhatIf,
+                              weights: pd.Series | None = None, supporters=(),
+                              names: dict | None = None, max_rows: int = 40) -> go.Figure:
     """Minimal winning coalitions as a membership grid: rows are coalitions, columns voters.
 
     A filled cell is a member; green when that member supports us today, grey otherwise. Rows
@@ -82,10 +91,12 @@ def coalition_explorer_figure(coalitions: pd.DataFrame, weights: pd.Series,
 
     Parameters
     ----------
-    coalitions : pandas.DataFrame
-        :func:`powerkit.coalitions.minimal_winning_coalitions` output (``members`` column).
+    coalitions : pandas.DataFrame or CoalitionWhatIf
+        :func:`powerkit.coalitions.minimal_winning_coalitions` output (``members`` column), or
+        a what-if result (its ``coalitions``, the game's weights, today's ``supporters`` and
+        ``names``).
     weights : pandas.Series
-        Voter → weight (columns, heaviest first).
+        Voter → weight (columns, heaviest first); required with a frame.
     supporters : iterable
         Voters on side today.
     names : dict, optional
@@ -105,6 +116,10 @@ def coalition_explorer_figure(coalitions: pd.DataFrame, weights: pd.Series,
     >>> fig.data[0].z.shape
     (3, 3)
     """
+    if isinstance(coalitions, CoalitionWhatIf):
+        r = coalitions
+        coalitions, weights, supporters, names = (r.coalitions, r.game.weights, r.supporters,
+                                                  r.names)
     sup = set(supporters)
     cols = list(weights.sort_values(ascending=False, kind="stable").index)
     df = coalitions.copy()
@@ -131,14 +146,14 @@ def coalition_explorer_figure(coalitions: pd.DataFrame, weights: pd.Series,
                        x="voter (votes)", y="coalition", height=max(300, 60 + 22 * n))
 
 
-def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
+def power_interest_figure(pmap: pd.DataFrame | CoalitionWhatIf) -> go.Figure:
     """Mendelow's power–interest grid: each stakeholder placed by power and interest, coloured
     by stance, with the four quadrants and their engagement.
 
     Parameters
     ----------
-    pmap : pandas.DataFrame
-        :func:`powerkit.coalitions.power_map` output.
+    pmap : pandas.DataFrame or CoalitionWhatIf
+        :func:`powerkit.coalitions.power_map` output, or a what-if result (its ``power_map``).
 
     Returns
     -------
@@ -151,6 +166,8 @@ def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
     >>> power_interest_figure(pm).data[0].mode
     'markers+text'
     """
+    if isinstance(pmap, CoalitionWhatIf):
+        pmap = pmap.power_map
     pt = pmap.attrs.get("power_threshold", 0.5)
     it = pmap.attrs.get("interest_threshold", 0.5)
     fig = go.Figure()
@@ -185,14 +202,15 @@ def power_interest_figure(pmap: pd.DataFrame) -> go.Figure:
                        y="power (0–1: votes, authority or influence)", height=550)
 
 
-def salience_figure(pmap: pd.DataFrame) -> go.Figure:
+def salience_figure(pmap: pd.DataFrame | CoalitionWhatIf) -> go.Figure:
     """Mitchell, Agle & Wood's salience Venn: power, legitimacy and urgency circles with each
     stakeholder written in the region of the attributes they hold.
 
     Parameters
     ----------
-    pmap : pandas.DataFrame
-        :func:`powerkit.coalitions.power_map` output (``salience`` column).
+    pmap : pandas.DataFrame or CoalitionWhatIf
+        :func:`powerkit.coalitions.power_map` output (``salience`` column), or a what-if
+        result (its ``power_map``).
 
     Returns
     -------
@@ -204,6 +222,8 @@ def salience_figure(pmap: pd.DataFrame) -> go.Figure:
     >>> len(salience_figure(pm).layout.shapes)
     3
     """
+    if isinstance(pmap, CoalitionWhatIf):
+        pmap = pmap.power_map
     centres = {"power": (0.0, 0.55), "legitimacy": (0.65, 0.55), "urgency": (0.325, 0.0)}
     colours = {"power": THEM_COLOUR, "legitimacy": US_COLOUR, "urgency": "#f1c40f"}
     r = 0.6
@@ -239,7 +259,8 @@ def coalition_path_figure(plan, names: dict | None = None) -> go.Figure:
 
     Parameters
     ----------
-    plan : powerkit.coalitions.CoalitionPlan
+    plan : powerkit.coalitions.CoalitionPlan or CoalitionWhatIf
+        The plan, or a what-if result (its ``plan`` and ``names``).
     names : dict, optional
         Stakeholder id → display name.
 
@@ -247,12 +268,13 @@ def coalition_path_figure(plan, names: dict | None = None) -> go.Figure:
     -------
     go.Figure
     """
+    if isinstance(plan, CoalitionWhatIf):
+        plan, names = plan.plan, plan.names
     fig = go.Figure()
-    inputs = plan.inputs
-    start = plan.game.support(inputs.index[inputs["supporter"]])
+    start = plan.support_now
     for df, label, colour in ((plan.steps, "sequential (momentum)", US_COLOUR),
                               (plan.collective, "collective (today's stances)", "#ff7f0e")):
-        x = [0.0] + list(df["effort"].cumsum()) if len(df) else [0.0]
+        x = [0.0] + list(df["cumulative_effort"]) if len(df) else [0.0]
         y = [start] + list(df["support_after"]) if len(df) else [start]
         txt = ["today"] + [_label(names, p) for p in df["stakeholder"]]
         hover = ["today's supporters"] + [

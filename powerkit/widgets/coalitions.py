@@ -1,15 +1,21 @@
 """Widgets of walkthrough 5 (multi-party power): quota, vote weights and who is on side.
 
 The callback is :func:`powerkit.coalitions.what_if`; the builder only wires the controls to it
-and redraws the figures and tables in ``Output`` widgets.
+and redraws the figures (:mod:`powerkit.plots.coalitions`, from the what-if result) and the
+plan table in ``Output`` widgets.
 """
 from __future__ import annotations
 
 import ipywidgets as w
 
 from .. import coalitions as pc
+from ..plots.coalitions import (
+    coalition_explorer_figure,
+    coalition_path_figure,
+    voting_power_figure,
+)
 from ..text import esc
-from . import show_in
+from . import show_in, wire
 
 __all__ = ["build_coalitions_widgets"]
 
@@ -29,8 +35,8 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
     Returns
     -------
     ipywidgets.VBox
-        With attributes ``controls`` (dict of widgets), ``refresh()`` and ``last`` (the latest
-        :class:`powerkit.coalitions.CoalitionWhatIf`).
+        With attributes ``controls`` (dict of widgets), ``refresh()``, ``last`` (the latest
+        :class:`powerkit.coalitions.CoalitionWhatIf`) and ``figures`` (what is drawn).
 
     Examples
     --------
@@ -40,7 +46,7 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
     >>> callable(pc.what_if)
     True
     """
-    base = pc.what_if(deal, threshold=threshold, target=target)
+    base = pc.what_if(deal, threshold=threshold, target=target, packages=False)
     game = base.game
     st = deal.stakeholders
     style = {"description_width": "initial"}
@@ -57,7 +63,7 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
                                               style=style, layout=w.Layout(width="260px"))
         weight_boxes.append(ctl[("weight", p)])
     options = [(f"{st.loc[p, 'name']} ({st.loc[p, 'party']})", p) for p in st.index]
-    on_side = list(base.plan.inputs.index[base.plan.inputs["supporter"]])
+    on_side = base.supporters
     ctl["supporters"] = w.SelectMultiple(options=options, value=tuple(on_side), rows=8,
                                          description="on side today", style=style,
                                          layout=w.Layout(width="420px"))
@@ -69,16 +75,13 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
                   w.GridBox(weight_boxes, layout=w.Layout(
                       grid_template_columns="repeat(3, 270px)")),
                   ctl["supporters"], status, power_out, path_out, table_out, explorer_out])
-    box.controls = ctl
-    box.last = base
 
     def refresh(*_):
-
         weights = {p: ctl[("weight", p)].value for p in voters}
         try:
             res = pc.what_if(deal, quota=ctl["quota"].value, weights=weights,
                              supporters=list(ctl["supporters"].value), threshold=threshold,
-                             target=target)
+                             target=target, packages=False)
         except ValueError as exc:
             status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
             return
@@ -87,16 +90,16 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
         cmp = plan.comparison
         seq = cmp.iloc[0]
         status.value = (f"{esc(res.game.description)} · on side today: "
-                        f"{res.game.support(ctl['supporters'].value):g} votes · "
+                        f"{res.support_now:g} votes · "
                         f"{len(res.coalitions)} minimal winning coalitions · sequential plan: "
                         f"{int(seq['engaged'])} people, effort {seq['total_effort']:.2f}")
-        show_in(power_out, res.power_figure())
-        show_in(path_out, res.path_figure())
-        show_in(table_out, cmp.drop(columns="who").round(3))
-        show_in(explorer_out, res.explorer_figure())
+        box.figures = (voting_power_figure(res), coalition_path_figure(res),
+                       cmp.drop(columns="who").round(3), coalition_explorer_figure(res))
+        for out, block in zip((power_out, path_out, table_out, explorer_out), box.figures,
+                              strict=True):
+            show_in(out, block)
 
-    for c in ctl.values():
-        c.observe(refresh, names="value")
-    box.refresh = refresh
+    wire(box, ctl, refresh)
+    box.last = base
     refresh()
     return box
