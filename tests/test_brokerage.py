@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from powerkit.brokerage import ROLES, brokerage_roles, role_of
+from powerkit.influence.brokerage import ROLES, brokerage_roles, role_of
 
 
 def brute_force(G, g):

@@ -11,10 +11,12 @@ from powerkit.influence import (
     NoConsensusError,
     NotStochasticError,
     degroot_weights,
+    dynamics,
     friedkin_johnsen,
     influence_matrix,
 )
 from powerkit.paths import reference_dir
+from powerkit.sections.influence import section as influence_section
 
 
 # -- DeGroot -------------------------------------------------------------------------------------
@@ -463,7 +465,7 @@ def test_engagement_sparse_path_matches_dense(monkeypatch):
     # the GMRES path (used above DENSE_MAX people) gives the same plan as the dense LU path
     W, x0, d, eff = _random_case(5, 30)
     dense = inf.plan_engagement(W, x0, d, 4, effect=eff)
-    monkeypatch.setattr(inf, "DENSE_MAX", 10)
+    monkeypatch.setattr(dynamics, "DENSE_MAX", 10)
     sparse = inf.plan_engagement(W, x0, d, 4, effect=eff)
     assert sparse.order == dense.order
     np.testing.assert_allclose(sparse.steps["forecast"], dense.steps["forecast"], atol=1e-8)
@@ -524,7 +526,7 @@ def _deal(name):
 
 # -- the report section and the widget callback --------------------------------------------------
 def test_report_section_missing_ties():
-    s = inf.report_section(load_reference("krackhardt").replace(ties=None))
+    s = influence_section(load_reference("krackhardt").replace(ties=None))
     assert s.missing and "ties" in s.missing and not s.blocks
 
 
@@ -534,7 +536,7 @@ def test_report_section_headline_and_escaping():
     deal = load_reference("krackhardt")
     st = deal.stakeholders.copy()
     st.loc["7", "name"] = "<b>CEO</b> & co"
-    s = inf.report_section(deal.replace(stakeholders=st), kind="advice")
+    s = influence_section(deal.replace(stakeholders=st), kind="advice")
     json.dumps(s.headline)  # plain JSON values only
     assert "<b>" not in s.summary
     assert s.headline["formal_decider"] == "<b>CEO</b> & co"

@@ -6,17 +6,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..influence import ROLES
 from ..text import esc
 from .common import STANCE_SCALE, THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
-__all__ = ["org_chart_layout", "network_figure", "rank_scatter_figure", "forecast_path_figure",
+__all__ = ["network_figure", "rank_scatter_figure", "forecast_path_figure",
            "forecast_shift_figure", "brokerage_figure"]
 
 _FLAG_COLOUR = {"hidden influencer": "#e67e22", "formal-only": "#8e44ad", "": THIRD_COLOUR}
 MAX_NETWORK_NODES = 400
 
 
-def org_chart_layout(G) -> dict:
+def _org_chart_layout(G) -> dict:
     """Positions for an org chart: bosses above their people, teams side by side.
 
     ``G`` is a formal graph (edge ``subordinate → boss``, :func:`powerkit.influence.formal_graph`).
@@ -25,7 +26,7 @@ def org_chart_layout(G) -> dict:
     Examples
     --------
     >>> import networkx as nx
-    >>> pos = org_chart_layout(nx.DiGraph([("a", "boss"), ("b", "boss")]))
+    >>> pos = _org_chart_layout(nx.DiGraph([("a", "boss"), ("b", "boss")]))
     >>> pos["boss"][1] > pos["a"][1], pos["a"][1] == pos["b"][1]
     (True, True)
     """
@@ -122,7 +123,7 @@ def network_figure(formal, informal, size=None, stance=None, names=None, title=N
     labels = [esc(names.get(v, v)) for v in nodes]
     hover = [f"{lab}<br>influence {s:.3g}<br>stance {x:+.2f}"
              for lab, s, x in zip(labels, size, stance, strict=True)]
-    pos_f = org_chart_layout(formal.subgraph(nodes))
+    pos_f = _org_chart_layout(formal.subgraph(nodes))
     und = nx.Graph(informal.subgraph(nodes))
     pos_i = nx.spring_layout(und, seed=seed, weight=None) if len(und) else {}
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.04,
@@ -243,7 +244,8 @@ def forecast_shift_figure(plan, names=None, top: int = 20) -> go.Figure:
     ----------
     plan : powerkit.influence.EngagementPlan
     names : mapping, optional
-        Id → display name.
+        Id → display name; default the ``name`` column of ``plan.stances`` (present in the
+        plans of :func:`powerkit.influence.engagement_plan`), else the ids.
     top : int
         People shown: the largest decision weights, then the largest shifts.
 
@@ -263,7 +265,9 @@ def forecast_shift_figure(plan, names=None, top: int = 20) -> go.Figure:
     st["weight"] = plan.inputs["decision_weight"]
     st["shift"] = st["after"] - st["before"]
     st = st.sort_values(["weight", "shift"], ascending=False).head(top).iloc[::-1]
-    names = dict(names or {})
+    if names is None and "name" in st:
+        names = st["name"]
+    names = dict(names if names is not None else {})
     y = [esc(names.get(i, i)) for i in st.index]
     fig = go.Figure()
     xs, ys = [], []
@@ -290,7 +294,8 @@ def brokerage_figure(measures: pd.DataFrame, top: int = 12) -> go.Figure:
     Parameters
     ----------
     measures : pandas.DataFrame
-        :func:`powerkit.influence.measures` output with a group (role columns present).
+        :func:`powerkit.influence.measures` output. Without a group (no role columns) the
+        figure says that brokerage roles need one.
     top : int
         Rows shown (largest ``brokerage_total`` first).
 
@@ -306,12 +311,14 @@ def brokerage_figure(measures: pd.DataFrame, top: int = 12) -> go.Figure:
     >>> len(fig.data[0].cells.values[0])
     3
     """
-    from ..brokerage import ROLES
-
     if "brokerage_total" not in measures:
-        raise ValueError("The 'measures' parameter of brokerage_figure must hold brokerage "
-                         "roles (call powerkit.influence.measures with a group). Got no role "
-                         "columns instead.")
+        fig = go.Figure()
+        fig.add_annotation(text="No group attribute in this deal: brokerage roles need one "
+                                "(e.g. department).", showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper")
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return base_layout(fig, "Brokerage roles", height=200)
     t = measures.sort_values("brokerage_total", ascending=False).head(top)
     header = ["person", *ROLES, "total"]
     cells = [[esc(n) for n in t["name"]], *[t[r].astype(int).tolist() for r in ROLES],

@@ -1,18 +1,44 @@
 """Widgets of walkthrough 2 (formal vs informal influence): tie kind, measure, threshold and
 engagement budget.
 
-The callback is :func:`powerkit.influence.what_if`; the builder only wires the controls to it
-and redraws the figures and tables in ``Output`` widgets.
+The callback is :func:`powerkit.influence.what_if`, called with the widget's own
+:class:`CallbackCache`, so moving the threshold, the measure or the budget only recomputes what
+depends on it. The builder only wires the controls to it and redraws the figures and tables in
+``Output`` widgets.
 """
 from __future__ import annotations
 
 import ipywidgets as w
 
 from .. import influence as inf
+from ..plots.influence import forecast_path_figure, rank_scatter_figure
 from ..text import esc
 from . import show_in, wire
 
-__all__ = ["build_influence_widgets"]
+__all__ = ["CallbackCache", "build_influence_widgets"]
+
+
+class CallbackCache(dict):
+    """The intermediate results a widget keeps between calls of
+    :func:`powerkit.influence.what_if` (its ``cache=``): at most ``max_entries``, the oldest
+    dropped first. One per widget, owned by it: no cache outlives the widget.
+
+    Examples
+    --------
+    >>> c = CallbackCache(max_entries=2)
+    >>> c["a"], c["b"], c["c"] = 1, 2, 3
+    >>> list(c)
+    ['b', 'c']
+    """
+
+    def __init__(self, max_entries: int = 16):
+        super().__init__()
+        self.max_entries = max_entries
+
+    def __setitem__(self, key, value):
+        if key not in self and len(self) >= self.max_entries:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
 
 
 def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
@@ -20,8 +46,9 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                             group: str | None = "department"):
     """Dropdowns for tie kind and measure, sliders for the flag threshold and the budget.
 
-    Every change calls :func:`powerkit.influence.what_if` and redraws the formal-vs-informal
-    scatter, the flagged people, the engagement plan and its forecast path.
+    Every change calls :func:`powerkit.influence.what_if` (with the widget's
+    :class:`CallbackCache`) and redraws the formal-vs-informal scatter, the flagged people, the
+    engagement plan and its forecast path.
 
     Parameters
     ----------
@@ -35,14 +62,16 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
     -------
     ipywidgets.VBox
         With attributes ``controls`` (dict of the widgets by name), ``refresh()`` (redraw now),
-        ``last`` (the latest :class:`powerkit.influence.InfluenceView`) and ``figures``.
+        ``last`` (the latest :class:`powerkit.influence.InfluenceView`), ``figures`` and
+        ``cache`` (its :class:`CallbackCache`).
 
     Examples
     --------
     The callback, called the way the controls call it:
 
-    >>> v = inf.what_if(inf.load_reference("krackhardt"), kind="advice", measure="in_degree",
-    ...                 threshold=0.25, budget=2)
+    >>> from powerkit.deal.reference import load_reference
+    >>> v = inf.what_if(load_reference("krackhardt"), kind="advice", measure="in_degree",
+    ...                 threshold=0.25, budget=2, cache=CallbackCache())
     >>> v.headline["most_sought_after_id"]
     '2'
     """
@@ -66,15 +95,13 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
     box = w.VBox([w.HBox([ctl["kind"], ctl["measure"]]),
                   w.HBox([ctl["threshold"], ctl["budget"]]), status,
                   scatter_out, flags_out, plan_out, path_out])
+    cache = CallbackCache()
 
     def refresh(*_):
-
-        from .. import plots
-
         try:
             v = inf.what_if(deal, kind=ctl["kind"].value, measure=ctl["measure"].value,
                             threshold=ctl["threshold"].value, budget=ctl["budget"].value,
-                            effect=effect, group=group)
+                            effect=effect, group=group, cache=cache)
         except ValueError as exc:
             status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
             return
@@ -84,7 +111,7 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                         f"({100 * h['who_really_decides_share']:.0f}% of the forecast decision); "
                         f"forecast {h['forecast_decision']:+.2f} → "
                         f"{h['forecast_after_plan']:+.2f} after {v.budget} contacts.")
-        box.figures = (plots.rank_scatter_figure(v.table), plots.forecast_path_figure(v.plan))
+        box.figures = (rank_scatter_figure(v.table), forecast_path_figure(v.plan))
         show_in(scatter_out, box.figures[0])
         show_in(path_out, box.figures[1])
         show_in(flags_out, v.flagged[["name", "flag", "evidence"]])
@@ -92,5 +119,6 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                                         "forecast", "forecast_at_once"]].round(3))
 
     wire(box, ctl, refresh)
+    box.cache = cache
     refresh()
     return box
