@@ -525,3 +525,51 @@ def test_stakeholder_provenance():
                                          .astype(float).to_dict())
     with pytest.raises(ValueError, match="'stakeholder' parameter"):
         pw.stakeholder_provenance(hand_deal(), "zz")
+
+
+# ---------------------------------------------------------------------------------- overview
+def test_formal_authority_and_glance_by_hand():
+    # b1: sign-off and the largest budget → 0.5·1 + 0.5·100/100 = 1; everyone else 0
+    d = hand_deal()
+    assert pw.formal_authority(d).to_dict() == {"a1": 0.0, "b1": 1.0, "b2": 0.0, "b3": 0.0}
+    g = pw.at_a_glance(d)
+    assert (g.parties, g.stakeholders, g.supporters, g.opponents, g.sign_off) == (
+        2, 4, 0, 0, ["Bo"])
+    people = d.stakeholders.copy()
+    people["stance"] = [0.5, 0.2, -0.3, -0.2]  # only > 0.2 supports, only < −0.2 opposes
+    g = pw.at_a_glance(d.replace(stakeholders=people))
+    assert (g.supporters, g.opponents) == (1, 1)
+    assert g.people.loc["b1", "formal_authority"] == 1.0
+
+
+def test_overview_section_by_hand():
+    from powerkit.sections.overview import section
+
+    sec = section(hand_deal())
+    assert sec.key == "overview" and sec.headline == {
+        "parties": 2, "stakeholders": 4, "supporters": 0, "opponents": 0, "sign_off": ["Bo"]}
+    assert sec.summary.startswith("4 people across 2 parties")
+
+
+# ---------------------------------------------------------------------------------- notebook helpers
+def test_notebook_helpers_read_the_profile():
+    from powerkit.sections import power as ps
+
+    prof = pw.power_profile(hand_deal())
+    assert (prof.us_name, prof.counterpart_name) == ("Acme", "BuyCo")
+    assert "Read from the side of **Acme** against **BuyCo**" in ps.reading_note(hand_deal(), prof)
+    t = ps.time_pressure_table(prof)
+    assert list(t.index) == ["acme", "buyco"] and t["rate"].tolist() == [0.1, 0.3]
+    assert ps.zopa_view(prof).layout.title.text.startswith("ZOPA and the predicted price")
+    assert ps.ledger_view(prof)["concession"].iloc[2] == 0.125
+    name, provenance = ps.key_person(hand_deal(), pw.key_stakeholders(hand_deal()))
+    assert name == "**Bo**" and provenance["contribution"].notna().all()
+    # without roles, offers or people on the other side: notes (Markdown strings), no errors
+    d = hand_deal(offers=False)
+    parties = d.parties.copy()
+    parties["role"] = "other"
+    bare = pw.power_profile(d.replace(parties=parties))
+    assert isinstance(ps.zopa_view(bare), ps.Note) and isinstance(ps.ledger_view(bare), ps.Note)
+    assert ps.dance_view(bare) is None
+    assert ps.key_person(d, pw.key_stakeholders(d).iloc[:0])[1] is None
+    assert ps.Note("**x**")._repr_markdown_() == "**x**"

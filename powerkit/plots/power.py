@@ -22,8 +22,11 @@ def power_profile_figure(profile, us_name: str | None = None,
     ----------
     profile : powerkit.power.PowerProfile
     us_name, them_name : str, optional
-        Display names (default: the party ids). Escaped here.
+        Display names (default: the profile's ``us_name`` and ``counterpart_name``). Escaped
+        here.
     """
+    us_name = getattr(profile, "us_name", None) if us_name is None else us_name
+    them_name = getattr(profile, "counterpart_name", None) if them_name is None else them_name
     cats = list(_SOURCES) + ["overall"]
     fig = go.Figure()
     for party, name, colour in ((profile.us, us_name, US_COLOUR),

@@ -64,7 +64,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
         With attributes ``controls`` (dict of widgets: ``at``, ``our_batna``,
         ``their_deadline``, one weight slider per key of
         :data:`powerkit.power.DEFAULT_WEIGHTS`), ``refresh()``, ``last`` (the
-        latest :class:`powerkit.power.WhatIf`) and ``figures`` (profile figure, ZOPA figure or
+        latest :class:`powerkit.power.WhatIf`, the callback's one result type) and ``figures`` (profile figure, ZOPA figure or
         None, drivers table, posture table).
 
     Examples
@@ -159,8 +159,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
             return
         box.last = r
         p = r.profile
-        us_name = deal.parties.at[deal.us, "name"]
-        them_name = deal.parties.at[deal.counterpart, "name"]
+        us_name, them_name = p.us_name, p.counterpart_name
         msg = f"Balance <b>{p.balance:+.3f}</b> (−1 they hold all … +1 we hold all)"
         if r.split is not None:
             msg += f"; our bargaining weight {r.split.weight_us:.2f}"
