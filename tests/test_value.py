@@ -23,6 +23,8 @@ import powerkit
 from powerkit import value as pv
 from powerkit.deal.reference import load_itex_cypress
 from powerkit.errors import MissingTableError, NoAgreement
+from powerkit.sections.value import offers_note, proposal_note
+from powerkit.sections.value import section as value_section
 
 
 # ------------------------------------------------------------------------------------------
@@ -408,10 +410,10 @@ def test_monte_carlo_without_spread_is_the_nominal_frontier(itex):
     np.testing.assert_array_equal(mc.packages["p_beats_batna"], (mc.packages["them"] > 0.5).astype(float))
 
 
-def test_monte_carlo_merge_path_equals_enumeration_path(itex, monkeypatch):
+def test_monte_carlo_merge_path_equals_enumeration_path(itex):
     a = pv.monte_carlo(itex, n_draws=40, weight_spread=0.4, rating_spread=0.3, seed=3)
-    monkeypatch.setattr(pv, "_MC_ENUMERATE", 0)
-    b = pv.monte_carlo(itex, n_draws=40, weight_spread=0.4, rating_spread=0.3, seed=3)
+    b = pv.monte_carlo(itex, n_draws=40, weight_spread=0.4, rating_spread=0.3, seed=3,
+                       enumerate_limit=0)
     pd.testing.assert_frame_equal(a.band, b.band, check_exact=False, atol=1e-12)
 
 
@@ -484,7 +486,7 @@ def test_issue_rated_by_one_party_counts_zero_for_the_other():
 
 def test_missing_issues_table():
     deal = load_itex_cypress().replace(issues=None)
-    s = pv.report_section(deal)
+    s = value_section(deal)
     assert s.missing and "issues" in s.missing and not s.blocks
     with pytest.raises(MissingTableError):
         pv.options_from_deal(deal)
@@ -502,9 +504,9 @@ def test_what_if_weights_override_and_latest_offer():
 
 
 def test_report_section_on_reference_case():
-    s = pv.report_section(load_itex_cypress(), batna=(0.3, 0.3), n_draws=100,
-                          proposed={"Price": "$3.98", "Delivery": "30 days",
-                                    "Payment": "Upon delivery", "Returns": "Full price"})
+    s = value_section(load_itex_cypress(), batna=(0.3, 0.3), n_draws=100,
+                      proposed={"Price": "$3.98", "Delivery": "30 days",
+                                "Payment": "Upon delivery", "Returns": "Full price"})
     assert s.missing is None and s.key == "value"
     h = s.headline
     assert h["packages"] == 180 and h["proposal_dominated"] in (True, False)
@@ -519,7 +521,7 @@ def test_report_section_escapes_names():
     deal = load_itex_cypress()
     parties = deal.parties.copy()
     parties.loc["itex", "name"] = "<script>alert(1)</script>"
-    s = pv.report_section(deal.replace(parties=parties), n_draws=50)
+    s = value_section(deal.replace(parties=parties), n_draws=50)
     text = " ".join(b for b in s.blocks if isinstance(b, str))
     assert "<script>" not in text and "&lt;script&gt;" in text
 
@@ -544,3 +546,40 @@ def test_widgets_call_what_if():
     assert "Nash (weighted by power)" in table["rule"].tolist()
     ctl["batna_us"].value = 1.0  # empty ZOPA: no error, no Nash point
     assert box.last.nash is None and math.isfinite(box.last.alpha)
+
+
+def test_recommended_packages_on_the_monte_carlo_draws_equal_a_new_run():
+    # p_beats_their_batna is read from the draws kept in the MonteCarloResult: the same numbers
+    # as drawing again with the same settings and seed (the draws do not depend on the packages)
+    deal = load_itex_cypress()
+    proposal = {"Price": "$3.98", "Delivery": "30 days", "Payment": "Upon delivery",
+                "Returns": "Full price"}
+    a = pv.what_if(deal, batna=(0.2, 0.3), proposed=proposal, alpha=0.5, n_draws=120,
+                   weight_spread=0.3, rating_spread=0.1, seed=4)
+    mc = a.monte_carlo
+    assert mc.weights["n_draws"] == 120 and mc.weights["batna_them"] == 0.3
+    rec = a.recommended
+    issues = list(pd.unique(a.options["issue"]))
+    again = pv.monte_carlo(a.options, n_draws=120, weight_spread=0.3, rating_spread=0.1,
+                           batna_them=0.3, packages=rec[issues], seed=4)
+    assert rec["p_beats_their_batna"].tolist() == again.packages["p_beats_batna"].tolist()
+    assert rec["rule"].tolist()[:4] == ["Nash (weighted by power)", "Kalai–Smorodinsky",
+                                        "Largest joint value", "On the table now"]
+    # without draws: no probability column, and no Monte Carlo at all
+    b = pv.what_if(deal, batna=(0.2, 0.3), proposed=proposal, alpha=0.5)
+    assert b.monte_carlo is None and "p_beats_their_batna" not in b.recommended.columns
+    pd.testing.assert_frame_equal(b.recommended, rec.drop(columns="p_beats_their_batna"))
+    with pytest.raises(ValueError, match="'mc'"):
+        pv.p_beats_batna(b, a.options, rec[issues])
+
+
+def test_what_if_carries_offers_and_package_sample():
+    deal = powerkit.load_deal(next(p for p in SAMPLE_DEALS if p.name == "small-renewal"))
+    a = pv.what_if(deal, batna=(0.2, 0.2), alpha=0.5)
+    pd.testing.assert_frame_equal(a.offers, pv.concessions(deal))
+    assert a.evaluation.package == pv.latest_offer(deal)
+    assert len(a.package_sample) == a.n_packages  # few packages: all of them
+    assert offers_note(a) == "" and "dominated" in proposal_note(a) or "efficient" in proposal_note(a)
+    c = pv.what_if(load_itex_cypress(), proposed={}, sample_size=50, seed=1)
+    assert len(c.package_sample) == 50 and len(c.offers) == 0 and len(c.improvements) == 0
+    assert "No offers table" in offers_note(c) and "No package on the table" in proposal_note(c)

@@ -16,8 +16,6 @@ from .utilities import OptionSpace, option_space, package_choice, package_utilit
 
 __all__ = ["MonteCarloResult", "monte_carlo", "p_beats_batna"]
 
-_MC_ENUMERATE = 200_000  # monte_carlo enumerates the packages up to this many, else merges
-
 
 @dataclass(frozen=True)
 class MonteCarloResult:
@@ -72,14 +70,15 @@ def _their_model(options: pd.DataFrame, space: OptionSpace):
 
 def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
                 rating_spread=0.0, batna_them: float = 0.0, packages=None, seed: int | None = 0,
-                quantiles=(0.05, 0.5, 0.95), grid: int = 101) -> MonteCarloResult:
+                quantiles=(0.05, 0.5, 0.95), grid: int = 101,
+                enumerate_limit: int = 200_000) -> MonteCarloResult:
     """Frontier band and P(beats their BATNA) when their ratings and weights are uncertain.
 
     Each draw multiplies their issue weight by an independent uniform factor in
     ``[1 − s_w, 1 + s_w]`` (then renormalises the weights to their nominal total), and each of
     their ratings by a factor in ``[1 − s_r, 1 + s_r]`` (then renormalises by the issue's
     maximum), and recomputes their contributions. Our utilities are known. For every draw the
-    exact frontier is computed (by enumeration up to 200,000 packages, else by
+    exact frontier is computed (by enumeration up to ``enumerate_limit`` packages, else by
     :func:`pareto_frontier`'s merge) and read as ``f(u) = max{T : U ≥ u}`` on a grid of ``u``.
 
     Parameters
@@ -99,6 +98,10 @@ def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
     quantiles : sequence of floats in [0, 1]
     grid : int ≥ 2
         Number of points of the ``us`` grid.
+    enumerate_limit : int
+        Up to this many packages, each draw's frontier is read off all packages at once
+        (vectorised over draws); above it, merged issue by issue for each draw. Both give the
+        same band.
 
     Returns
     -------
@@ -150,7 +153,7 @@ def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
     fvals = np.empty((grid, n_draws))
     sizes = space.sizes
     total = int(np.prod(sizes, dtype=object))
-    if total <= _MC_ENUMERATE:
+    if total <= enumerate_limit:
         choice = np.stack(np.unravel_index(np.arange(total), sizes), axis=1)
         U = sum(space.us[i][choice[:, i]] for i in range(n))
         order = np.argsort(-U, kind="stable")

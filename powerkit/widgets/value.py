@@ -1,13 +1,14 @@
 """Widgets of walkthrough 4 (value creation): issue weights, BATNAs, α and the proposal.
 
-The callback is :func:`powerkit.value.what_if` (plus :func:`powerkit.value.monte_carlo` for the
-band); the builder only wires sliders to it and redraws the figures in ``Output`` widgets.
+The callback is :func:`powerkit.value.what_if` (with its Monte Carlo for the band); the builder
+only wires sliders to it and redraws the figures in ``Output`` widgets.
 """
 from __future__ import annotations
 
 import ipywidgets as w
 import pandas as pd
 
+from .. import plots
 from .. import value as pv
 from ..text import esc
 from . import show_in, wire
@@ -51,8 +52,9 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
     --------
     The callback, called the way the sliders call it:
 
-    >>> a = pv.what_if(pv.load_itex_cypress(), weights={"Price": (30, 50)}, batna=(0.2, 0.2),
-    ...                proposed={}, alpha=0.5)
+    >>> from powerkit.deal.reference import load_itex_cypress
+    >>> a = pv.what_if(load_itex_cypress(), weights={"Price": (30, 50)}, batna=(0.2, 0.2),
+    ...                proposed={}, alpha=0.5, n_draws=30)
     >>> a.n_packages, a.evaluation is None
     (180, True)
     """
@@ -95,20 +97,16 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
                   fig_out, table_out, prio_out])
 
     def refresh(*_):
-
-        from .. import plots
-
         weights = {i: (ctl[("us", i)].value, ctl[("them", i)].value) for i in issues}
         pkg = {i: ctl[("proposal", i)].value for i in issues}
         pkg = None if any(v == _NONE for v in pkg.values()) else pkg
         try:
             a = pv.what_if(deal, weights=weights, batna=(ctl["batna_us"].value, ctl["batna_them"].value),
-                           proposed=pkg or {}, alpha=ctl["alpha"].value)
+                           proposed=pkg or {}, alpha=ctl["alpha"].value, n_draws=n_draws,
+                           weight_spread=weight_spread, seed=seed)
         except ValueError as exc:
             status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
             return
-        mc = pv.monte_carlo(a.options, n_draws=n_draws, weight_spread=weight_spread,
-                            batna_them=a.disagreement[1], seed=seed)
         box.last = a
         if a.nash is None:
             status.value = ("<span style='color:#c0392b'>No package beats both BATNAs: the ZOPA "
@@ -116,8 +114,7 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
         else:
             status.value = (f"{a.n_zopa_frontier} efficient packages beat both BATNAs; Nash "
                             f"package: us {a.nash.us:.2f}, them {a.nash.them:.2f}.")
-        box.figures = (plots.utility_space_figure(a, mc=mc),
-                       pv.recommended_packages(a, mc).round(3),
+        box.figures = (plots.utility_space_figure(a), a.recommended.round(3),
                        plots.issue_priority_figure(a))
         # Replace the outputs' state directly instead of capturing with ``with out:``: the
         # capture makes nbclient (papermill, nbval) send comm messages back to the kernel on
