@@ -95,6 +95,8 @@ def report(deals: Annotated[list[Path], typer.Argument(
                     "northwind-vendor, harbour-council, small-renewal)")],
            out_dir: Annotated[Path, typer.Option("--out", help="folder for the reports")] = Path("reports"),
            fmt: Annotated[str, typer.Option("--format", help="html or pdf (pdf: headless Chromium)")] = "html",
+           paper: Annotated[str | None, typer.Option(
+               "--paper", help="a4 or letter for PDF (default: letter for USD deals, else A4)")] = None,
            anonymise: Annotated[bool, typer.Option(
                "--anonymise", help="replace people by role labels (for sharing outside the client team)")] = False,
            param: Annotated[list[str] | None, typer.Option(
@@ -109,16 +111,19 @@ def report(deals: Annotated[list[Path], typer.Argument(
         kernels.prestart()  # (a batch runs in worker processes, one cold kernel per report)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .report import FORMATS, NOTEBOOK, run_reports
+    from .report import FORMATS, NOTEBOOK, PAPERS, run_reports
 
     if fmt not in FORMATS:
         err.print(f"--format: expected one of {', '.join(FORMATS)}; got {fmt!r}", markup=False)
+        raise typer.Exit(2)
+    if paper is not None and paper not in PAPERS:
+        err.print(f"--paper: expected one of {', '.join(PAPERS)}; got {paper!r}", markup=False)
         raise typer.Exit(2)
     params = _parse_params(param or [], NOTEBOOK)
     with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("reports", total=len(deals))
-        results = run_reports(deals, out_dir, jobs=jobs or None, fmt=fmt, anonymise=anonymise,
+        results = run_reports(deals, out_dir, jobs=jobs or None, fmt=fmt, anonymise=anonymise, paper=paper,
                               params=params, on_done=lambda r: bar.advance(task))
     table = Table(title="powerkit report", show_lines=False)
     for col in ("deal", "status", "seconds", "output or problem"):

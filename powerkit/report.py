@@ -28,7 +28,7 @@ from .paths import atomic_write, notebooks_dir
 from .sections import Section
 from .text import esc
 
-__all__ = ["show_title", "show_summary", "show_appendix",
+__all__ = ["headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK"]
 
 NOTEBOOK = notebooks_dir() / "report.ipynb"
@@ -55,7 +55,7 @@ def show_summary(sections: list[Section]) -> None:
     from IPython.display import Markdown, display
 
     lines = ["## Executive summary", ""]
-    for s in sections:
+    for s in body(sections):
         if s.missing:
             lines.append(f"- **{esc(s.title)}** — {esc(s.missing)}")
         elif s.summary:
@@ -107,13 +107,36 @@ def show_appendix(deal: Deal, sections: list[Section]) -> None:
                                                        for r in references_used(shown))))
 
 
+def headlines(sections: list[Section]) -> dict:
+    """Each section's headline by key (the brief's ``plan`` and ``roles`` at the top)."""
+    head = {}
+    for s in sections:
+        if s.missing:
+            head[s.key] = {"missing": s.missing}
+        elif s.headline_at_top:
+            head.update(s.headline)
+        else:
+            head[s.key] = s.headline
+    return head
+
+
 def record_headlines(sections: list[Section]) -> dict:
     """Record each section's headline (read back into the JSON written beside the report)."""
     from .nbtools import record
 
-    head = {s.key: (s.headline if not s.missing else {"missing": s.missing}) for s in sections}
+    head = headlines(sections)
     record("headline", head)
     return head
+
+
+def opening(sections: list[Section]) -> list[Section]:
+    """The sections that open the report (the brief), shown before the executive summary."""
+    return [s for s in sections if s.key == "brief"]
+
+
+def body(sections: list[Section]) -> list[Section]:
+    """The walkthrough sections, after the executive summary."""
+    return [s for s in sections if s.key != "brief"]
 
 
 # -- running --------------------------------------------------------------------------------
@@ -195,11 +218,26 @@ def chromium() -> str:
     return exe
 
 
-def html_to_pdf(html: Path, pdf: Path, timeout: float = 180) -> Path:
-    """Print an HTML report to PDF with headless Chromium (charts drawn first), atomically."""
+PAPERS = ("a4", "letter")
+
+
+def paper_for(currency: str) -> str:
+    """Letter for deals in US dollars, A4 for every other currency."""
+    return "letter" if currency == "USD" else "a4"
+
+
+def html_to_pdf(html: Path, pdf: Path, timeout: float = 180, paper: str = "a4") -> Path:
+    """Print an HTML report to PDF with headless Chromium (charts drawn first) on ``paper``
+    (``a4`` or ``letter``, set by a CSS ``@page`` rule), atomically."""
     import subprocess
 
+    if paper not in PAPERS:
+        raise PowerkitError(f"The 'paper' option must be one of {', '.join(PAPERS)}. "
+                            f"Got {paper!r} instead.")
     exe = chromium()
+    text = html.read_text(encoding="utf-8")
+    size = "<style>@page { size: " + ("A4" if paper == "a4" else "letter") + "; }</style>"
+    html.write_text(text.replace("</head>", size + "</head>", 1), encoding="utf-8")
     with tempfile.TemporaryDirectory() as profile:
         tmp_pdf = Path(profile) / "out.pdf"
         cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu",
@@ -221,11 +259,13 @@ FORMATS = ("html", "pdf")
 
 def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                notebook: str | Path = NOTEBOOK, params: dict | None = None,
-               fmt: str = "html", anonymise: bool = False) -> ReportResult:
+               fmt: str = "html", anonymise: bool = False,
+               paper: str | None = None) -> ReportResult:
     """Validate one deal, run the report notebook on it and write ``out_dir/<id>.<fmt>``.
 
     A JSON of the headline results (``<id>.json``) is written beside it. ``anonymise`` replaces
-    people by role labels everywhere (:func:`powerkit.anonymise`); ``params`` go to papermill.
+    people by role labels everywhere (:func:`powerkit.anonymise`); ``params`` go to papermill;
+    ``paper`` (PDF only): ``a4`` or ``letter`` (default: letter for USD deals, A4 otherwise).
     Never raises for a bad deal or a failing notebook: the result says what went wrong and no
     report file is written (every file is written to a temp name and renamed when complete).
     """
@@ -261,7 +301,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
             if fmt == "pdf":
                 tmp_html = Path(tmp) / f"{deal.id}.html"
                 tmp_html.write_text(html, encoding="utf-8")
-                html_to_pdf(tmp_html, out)
+                html_to_pdf(tmp_html, out, paper=paper or paper_for(deal.meta.currency))
             else:
                 atomic_write(out, html)
         atomic_write(out.with_suffix(".json"),

@@ -33,6 +33,7 @@ class DealMeta:
     currency: str = "EUR"
     prepared_for: str = ""
     quota: int | None = None
+    decision_rule: str = "sign_off"  # sign_off | quota | quota_and_sign_off
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,7 +28,8 @@ import yaml
 from ..errors import DealError, Problem
 from .model import TABLES, Deal, DealMeta
 
-__all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS"]
+__all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS",
+           "SIDES", "DECISION_RULES"]
 
 CONSTRAINT_KINDS = ("budget_pressure", "political_exposure", "personal_relationship",
                     "career_risk", "hard_deadline", "limited_authority", "competing_priority",
@@ -85,12 +86,15 @@ def _c(name, kind, required=False, help="", **kw) -> Col:
 
 
 U = dict(lo=0.0, hi=1.0)  # a 0..1 rating
+SIDES = ("us", "counterpart", "rival", "third")
+DECISION_RULES = ("sign_off", "quota", "quota_and_sign_off")
 
 SPEC: dict[str, list[Col]] = {
     "parties": [
         _c("party", "id", True, "short id used by the other tables"),
         _c("name", "text", True, "display name"),
-        _c("side", "choice", True, "us, counterpart or third", choices=("us", "counterpart", "third")),
+        _c("side", "choice", True, "us, counterpart, rival (competes with us for the counterpart's "
+           "agreement) or third (advisers, regulators, others)", choices=SIDES),
         _c("role", "choice", help="seller, buyer or other (direction of the price axis)",
            choices=("seller", "buyer", "other"), default="other"),
         _c("reservation_price", "number", help="walk-away price: seller's lowest, buyer's highest acceptable (money)"),
@@ -137,6 +141,8 @@ SPEC: dict[str, list[Col]] = {
         _c("party", "id", True, "whose rating (a party id)"),
         _c("rating", "number", True, "how much the party likes this option (≥ 0)", lo=0),
         _c("weight", "number", True, "the party's weight of the issue (≥ 0)", lo=0),
+        _c("amount", "number", help="money amount of the option in the deal's currency (a money "
+           "issue; blank: read from labels such as 'EUR 1.15m')"),
     ],
     "hypotheses": [
         _c("hypothesis", "id", True, "short id"),
@@ -198,6 +204,8 @@ META_KEYS = {  # key: (required, help)
     "as_of": (True, "date of the analysis, YYYY-MM-DD"),
     "prepared_for": (False, "shown on the title page"),
     "quota": (False, "votes needed to carry the decision (integer ≥ 1)"),
+    "decision_rule": (False, "sign_off, quota or quota_and_sign_off (default: quota when a quota is "
+                             "set, else sign_off)"),
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ID = re.compile(r"^[^\s,;]+$")
@@ -546,6 +554,10 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
                 P("issues", int(g.index[0]) + 2, "option", issue,
                   f"a rating by '{party}' for every option of '{issue}' "
                   f"(missing: {', '.join(sorted(missing))})")
+        from .money import amount_problems
+
+        for row, col, value, expected in amount_problems(iss, (meta or {}).get("currency") or "EUR"):
+            P("issues", row, col, value, expected)
     hy = t.get("hypotheses")
     if hy is not None:
         for grp, g in hy.groupby("group", sort=False, dropna=True):
@@ -680,6 +692,17 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
             ok = False
         else:
             m["quota"] = quota = v
+    rule = m.get("decision_rule")
+    if rule is None:
+        rule = "quota" if quota is not None else "sign_off"
+    elif str(rule) not in DECISION_RULES:
+        P("deal", None, "decision_rule", rule, "one of " + ", ".join(DECISION_RULES))
+        ok = False
+    elif str(rule) != "sign_off" and quota is None:
+        P("deal", None, "decision_rule", rule, "a quota in deal.yaml (the votes needed) for a "
+          "rule that counts votes, or decision_rule: sign_off")
+        ok = False
+    rule = str(rule)
     cur = str(m.get("currency") or "EUR")
     if not re.match(r"^[A-Z]{3}$", cur):
         P("deal", None, "currency", cur, "a three-letter ISO 4217 code such as EUR, USD, GBP")
@@ -689,7 +712,7 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
     return DealMeta(id=did, title=str(m["title"]), decision=str(m["decision"]), us=str(us),
                     counterpart=str(cp), as_of=as_of_d, currency=cur,
                     prepared_for=str(m.get("prepared_for") or ""),
-                    quota=quota)
+                    quota=quota, decision_rule=rule)
 
 
 def read_and_validate(path: Path) -> Deal:

@@ -1,7 +1,7 @@
 """The sections layer: what each walkthrough contributes to the client report, in words.
 
 One module per walkthrough (``powerkit.sections.power``, ``.influence``, ``.constraints``,
-``.value``, ``.coalitions``, plus ``.overview``), each exposing ``section(deal, **params) ->
+``.value``, ``.coalitions``, plus ``.overview`` and ``.brief``, the game plan that opens the report), each exposing ``section(deal, **params) ->
 Section``: the report's prose, tables and figures, built from analysis results (it calls the
 analysis and the plots layers; it never computes a number itself). :func:`build_sections` runs
 them in report order. ``headline`` feeds the executive summary and the JSON written beside the
@@ -19,7 +19,7 @@ from ..errors import MissingTableError
 __all__ = ["Section", "SECTION_ORDER", "build_sections", "names_not_ids"]
 
 # walkthrough sections, in report order; each module exposes section(deal) -> Section
-SECTION_ORDER = ("overview", "power", "influence", "constraints", "value", "coalitions")
+SECTION_ORDER = ("brief", "overview", "power", "influence", "constraints", "value", "coalitions")
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Section:
     figures. ``headline`` maps short keys to plain values (numbers, names, short strings) and
     ``summary`` is one or two templated sentences built from those values.
     ``missing`` is set (and blocks left empty) when the deal lacks a table the section needs.
+    ``headline_at_top``: the section's headline keys go to the top of the report's JSON instead
+    of under the section's key (the brief's ``plan`` and ``roles``).
     """
 
     key: str
@@ -38,6 +40,7 @@ class Section:
     headline: dict = field(default_factory=dict)
     summary: str = ""
     missing: str | None = None
+    headline_at_top: bool = False  # the brief: its headline keys (plan, roles) sit at the top
 
     def add(self, *blocks) -> Section:
         self.blocks.extend(blocks)

@@ -1,0 +1,281 @@
+"""The package to aim for, where to open, where to stop, and the concessions in between.
+
+Built on walkthrough 4 (package utilities, exact frontier, asymmetric Nash package) and the
+reservation prices of the parties table, so that no price the plan recommends lies outside the
+zone of possible agreement:
+
+* **zone** — the prices both sides can accept: from the seller's reservation price (lowest
+  acceptable) to the buyer's (highest acceptable); one bound when only one is known.
+* **admissible options** — the options of the money issue whose amount lies in the zone (an
+  option above the buyer's ceiling or below the seller's floor is never recommended).
+* **target package** — the asymmetric Nash package (Nash 1950; Kalai 1977: weights from
+  bargaining power, walkthrough 4's ``alpha``) among packages of admissible options.
+* **opening package** — the admissible package best for us that still gives them more than their
+  disagreement utility (ambitious, credible: Raiffa 1982, ch. 4 on opening offers).
+* **walk-away price** — our reservation price.
+* **concession ladder** — from opening to target one issue at a time: we give first where giving
+  costs us least per unit of their gain (the trade ratios of walkthrough 4, Froman & Cohen 1970's
+  logrolling) and ask in return for the issue where their move gains us most per unit of their
+  loss.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..deal.money import money_issues
+from ..errors import bad_argument
+
+__all__ = ["Zone", "zone", "PackagePlan", "package_plan", "package_price"]
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The zone of possible agreement on price: ``low`` (seller's floor) to ``high`` (buyer's
+    ceiling); either may be ``None`` (unknown). ``exists`` is False when the floor lies above the
+    ceiling. ``seller`` / ``buyer`` are party ids (``None`` when the roles are not given)."""
+
+    low: float | None
+    high: float | None
+    seller: str | None
+    buyer: str | None
+    us_is_seller: bool | None
+
+    @property
+    def exists(self) -> bool:
+        return self.low is None or self.high is None or self.low <= self.high
+
+    def contains(self, amount: float | None, tol: float = 1e-6) -> bool:
+        """True when ``amount`` lies in the zone (an unknown amount: True)."""
+        if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+            return True
+        if self.low is not None and amount < self.low - tol:
+            return False
+        return not (self.high is not None and amount > self.high + tol)
+
+    def our_walk_away(self) -> float | None:
+        if self.us_is_seller is None:
+            return None
+        return self.low if self.us_is_seller else self.high
+
+
+def _rp(parties: pd.DataFrame, party: str) -> float | None:
+    v = parties.at[party, "reservation_price"] if "reservation_price" in parties else None
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def zone(deal) -> Zone:
+    """The zone of possible agreement between us and the counterpart from their reservation
+    prices and roles (``role`` seller/buyer; without roles: the lower reservation price is read
+    as the seller's floor).
+
+    >>> from powerkit.deal import load_deal
+    >>> from powerkit.paths import sample_deal
+    >>> z = zone(load_deal(sample_deal("small-renewal")))
+    >>> z.low, z.high, z.us_is_seller
+    (170000.0, 205000.0, True)
+    """
+    p = deal.parties
+    us, them = deal.us, deal.counterpart
+    rp_us, rp_them = _rp(p, us), _rp(p, them)
+    role_us = str(p.at[us, "role"]) if "role" in p else "other"
+    role_them = str(p.at[them, "role"]) if "role" in p else "other"
+    if role_us == "seller" or role_them == "buyer":
+        seller_is_us = True
+    elif role_us == "buyer" or role_them == "seller":
+        seller_is_us = False
+    elif rp_us is not None and rp_them is not None:
+        seller_is_us = rp_us <= rp_them
+    else:
+        seller_is_us = None
+    if seller_is_us is None:
+        return Zone(None, None, None, None, None)
+    seller, buyer = (us, them) if seller_is_us else (them, us)
+    return Zone(low=_rp(p, seller), high=_rp(p, buyer), seller=seller, buyer=buyer,
+                us_is_seller=seller_is_us)
+
+
+def package_price(package: dict, amounts: dict[str, pd.Series]) -> float | None:
+    """The money a package moves: the sum of its money options' amounts (``None`` without a money
+    issue)."""
+    if not amounts:
+        return None
+    return float(sum(amounts[i][package[i]] for i in amounts if i in package))
+
+
+@dataclass
+class PackagePlan:
+    """What to aim for and where to stop. Prices are in the deal's currency (``None`` where the
+    deal has no money issue or the bound is unknown). ``ladder`` has one row per step from the
+    opening to the target: ``give_issue, give_option, ask_issue, ask_option, package, price,
+    us, them`` (utilities 0..1 after the step). ``excluded_options`` lists the money options
+    outside the zone (never recommended); ``offers_outside`` the deal's own offers whose price
+    lies outside it; ``inputs`` the numbers the plan was built from."""
+
+    zone: Zone
+    money_issue: str | None
+    target: dict
+    target_price: float | None
+    target_utilities: tuple[float, float]
+    opening: dict
+    opening_price: float | None
+    opening_utilities: tuple[float, float]
+    walk_away_price: float | None
+    ladder: pd.DataFrame
+    excluded_options: pd.DataFrame
+    offers_outside: pd.DataFrame
+    alpha: float
+    disagreement: tuple[float, float]
+    inputs: dict = field(default_factory=dict)
+
+    @property
+    def has_package(self) -> bool:
+        return bool(self.target)
+
+
+def _utilities(options: pd.DataFrame) -> dict:
+    """(issue, option) → (our utility, theirs)."""
+    return {(r.issue, r.option): (float(r.us), float(r.them)) for r in options.itertuples()}
+
+
+def _total(package: dict, util: dict) -> tuple[float, float]:
+    u = [util[(i, o)] for i, o in package.items()]
+    return float(sum(a for a, _ in u)), float(sum(b for _, b in u))
+
+
+def _ladder(opening: dict, target: dict, util: dict, amounts: dict) -> pd.DataFrame:
+    """Steps from ``opening`` to ``target``: gives (issues where the move costs us) ordered by
+    cost to us per unit of their gain, each paired with the ask (a move that gains us) of best
+    gain to us per unit of their loss; gives left over ask for a commitment to close."""
+    gives, asks = [], []
+    for issue in opening:
+        if opening[issue] == target[issue]:
+            continue
+        a0, b0 = util[(issue, opening[issue])]
+        a1, b1 = util[(issue, target[issue])]
+        du, dt = a1 - a0, b1 - b0
+        if du < 0:
+            gives.append((-du / max(dt, 1e-12), issue, du, dt))
+        else:
+            asks.append((du / max(-dt, 1e-12), issue, du, dt))
+    gives.sort(key=lambda g: (g[0], g[1]))
+    asks.sort(key=lambda a: (-a[0], a[1]))
+    rows, pkg = [], dict(opening)
+    for k, (_, issue, du, dt) in enumerate(gives):
+        pkg[issue] = target[issue]
+        ask_issue = ask_option = None
+        if k < len(asks):
+            ask_issue = asks[k][1]
+            ask_option = target[ask_issue]
+            pkg[ask_issue] = target[ask_issue]
+        u, t = _total(pkg, util)
+        rows.append({"step": k + 1, "give_issue": issue, "give_option": target[issue],
+                     "cost_to_us": round(-du, 4), "gain_to_them": round(dt, 4),
+                     "ask_issue": ask_issue, "ask_option": ask_option,
+                     "package": dict(pkg), "price": package_price(pkg, amounts),
+                     "us": round(u, 4), "them": round(t, 4)})
+    for issue, *_ in [(a[1],) for a in asks[len(gives):]]:  # asks no give pays for
+        pkg[issue] = target[issue]
+        u, t = _total(pkg, util)
+        rows.append({"step": len(rows) + 1, "give_issue": None, "give_option": None,
+                     "cost_to_us": 0.0, "gain_to_them": 0.0, "ask_issue": issue,
+                     "ask_option": target[issue], "package": dict(pkg),
+                     "price": package_price(pkg, amounts), "us": round(u, 4), "them": round(t, 4)})
+    cols = ["step", "give_issue", "give_option", "cost_to_us", "gain_to_them", "ask_issue",
+            "ask_option", "package", "price", "us", "them"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _nash(cands: pd.DataFrame, d: tuple[float, float], alpha: float) -> int | None:
+    """Index of the asymmetric Nash package among candidate rows (columns us, them)."""
+    gu, gt = cands["us"].to_numpy() - d[0], cands["them"].to_numpy() - d[1]
+    ok = (gu > 0) & (gt > 0)
+    if not ok.any():
+        return None
+    score = np.full(len(cands), -np.inf)
+    score[ok] = alpha * np.log(gu[ok]) + (1 - alpha) * np.log(gt[ok])
+    best = np.flatnonzero(np.isclose(score, score.max(), rtol=0, atol=1e-12))
+    # ties: the one better for them (a consultant's plan leaves the tie to the other side)
+    return int(best[np.argmax(cands["them"].to_numpy()[best])])
+
+
+def _checked_target(package: dict, restricted: pd.DataFrame, issues: list) -> dict:
+    allowed = restricted.groupby("issue")["option"].apply(list).to_dict()
+    if not isinstance(package, dict) or set(package) != set(issues) or any(
+            package[i] not in allowed.get(i, []) for i in issues):
+        raise bad_argument("target_package", "package_plan", "an option of every issue ("
+                           + "; ".join(f"{i}: {', '.join(map(str, allowed.get(i, [])))}"
+                                       for i in issues)
+                           + "), money options within the zone", package)
+    return {i: package[i] for i in issues}
+
+
+def package_plan(deal, value_analysis, target_package: dict | None = None) -> PackagePlan:
+    """Target, opening, walk-away and concession ladder from walkthrough 4's analysis
+    (``powerkit.value.what_if(deal)``) restricted to the zone of possible agreement.
+    ``target_package`` (issue → option) replaces the computed target; it must name an option of
+    every issue, and its money options must lie in the zone."""
+    from ..value import pareto_frontier  # analysis layer, imported when a plan is built
+
+    z = zone(deal)
+    amounts = money_issues(deal.issues, deal.meta.currency)
+    money = next(iter(amounts), None)
+    options = value_analysis.options
+    d = tuple(float(x) for x in value_analysis.disagreement)
+    alpha = float(value_analysis.nash.weights["alpha"]) if value_analysis.nash is not None \
+        else 0.5
+    excluded = []
+    keep = pd.Series(True, index=options.index)
+    for issue, amt in amounts.items():
+        for opt, a in amt.items():
+            if not z.contains(a):
+                keep &= ~((options["issue"] == issue) & (options["option"] == opt))
+                why = ("below the seller's floor" if z.low is not None and a < z.low
+                       else "above the buyer's ceiling")
+                excluded.append({"issue": issue, "option": opt, "amount": a, "why": why})
+    restricted = options[keep]
+    admissible = (restricted.groupby("issue")["option"].nunique().reindex(
+        options["issue"].unique()).fillna(0) > 0).all()
+    util = _utilities(options)
+    empty = pd.DataFrame(columns=["step", "give_issue", "give_option", "cost_to_us",
+                                  "gain_to_them", "ask_issue", "ask_option", "package", "price",
+                                  "us", "them"])
+    target, opening = {}, {}
+    if admissible and z.exists:
+        front = pareto_frontier(restricted.reset_index(drop=True))
+        issues = list(dict.fromkeys(options["issue"]))
+        i = _nash(front, d, alpha)
+        if target_package is not None:
+            target = _checked_target(target_package, restricted, issues)
+        elif i is not None:
+            target = {k: front.iloc[i][k] for k in issues}
+            credible = front[front["them"] > d[1]]
+            j = credible["us"].to_numpy().argmax()
+            opening = {k: credible.iloc[j][k] for k in issues}
+    ladder = _ladder(opening, target, util, amounts) if target else empty
+    offers_outside = pd.DataFrame(columns=["round", "party", "option", "amount"])
+    if money is not None and deal.has("offers"):
+        o = deal.offers[deal.offers["issue"] == money]
+        rows = [{"round": int(r.round), "party": r.party, "option": r.option,
+                 "amount": float(amounts[money][r.option])}
+                for r in o.itertuples() if r.option in amounts[money].index
+                and not z.contains(float(amounts[money][r.option]))]
+        offers_outside = pd.DataFrame(rows, columns=offers_outside.columns)
+    return PackagePlan(
+        zone=z, money_issue=money, target=target,
+        target_price=package_price(target, amounts) if target else None,
+        target_utilities=_total(target, util) if target else (math.nan, math.nan),
+        opening=opening, opening_price=package_price(opening, amounts) if opening else None,
+        opening_utilities=_total(opening, util) if opening else (math.nan, math.nan),
+        walk_away_price=z.our_walk_away(), ladder=ladder,
+        excluded_options=pd.DataFrame(excluded, columns=["issue", "option", "amount", "why"]),
+        offers_outside=offers_outside, alpha=alpha, disagreement=d,
+        inputs={"zone_low": z.low, "zone_high": z.high, "alpha": alpha, "disagreement": d,
+                "money_issue": money})
