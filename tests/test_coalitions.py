@@ -519,6 +519,7 @@ def test_acceptable_packages_toy():
     assert top["U(them)"].tolist() == pytest.approx([1.0, 0.5, 0.5])
     assert pkgs.attrs["party_votes"] == {"us": 0.0, "them": 5.0}
     assert pkgs["rank"].tolist()[:3] == [1.0, 2.0, 3.0] and pkgs["rank"].isna().sum() == 1
+    assert pc.best_package(pkgs) == {"fee": "low", "term": "high"}
     with pytest.raises(ValueError, match="'reservation'"):
         pc.acceptable_packages(toy_deal(issues=True), reservation={"nobody": 0.5})
 
@@ -544,6 +545,27 @@ def test_what_if_callback_and_widget():
     assert r.game.quota == 4 and len(r.coalitions) == 1
     assert r.power.loc["c", "dummy"] and not r.power.loc["a", "dummy"]
     assert r.plan.steps["stakeholder"].tolist() == ["b"]
+    # the values the section reports, by hand: on side today Uma (ours, no vote) and Ann
+    # (0.5 > 0.25) with 2 of the 4 votes; without Ann or Ben the others hold 3 < 4 (veto);
+    # vote shares 0.4, 0.4, 0.2 against Shapley–Shubik 1/2, 1/2, 0: Cat's gap −0.2 is largest.
+    assert r.supporters == ["u1", "a"] and r.support_now == 2 and not r.winning_now
+    assert r.dummies == ["c"] and r.veto == ["a", "b"] and r.top_power == "a"
+    assert r.largest_gap == "c" and r.largest_gap_value == pytest.approx(-0.2)
+    assert r.named(["a", "zz"]) == ["Ann", "zz"]
+    assert r.packages is None and r.packages_passing is None     # the toy rates no issues
+    assert r.power_map.attrs["quadrant_counts"]["manage closely"] == \
+        int((r.power_map["quadrant"] == "manage closely").sum())
+    # figures read the result as they read its frames
+    from powerkit import plots
+
+    assert plots.coalition_explorer_figure(r).to_json() == plots.coalition_explorer_figure(
+        r.coalitions, r.game.weights, supporters=r.supporters, names=r.names).to_json()
+    assert plots.coalition_path_figure(r).to_json() == \
+        plots.coalition_path_figure(r.plan, names=r.names).to_json()
+    from powerkit.sections import coalitions as views
+
+    assert views.coalitions_table(r)["members"].tolist() == ["Ann, Ben"]
+    assert views.packages_table(r) is None and "No issues table" in views.packages_note(r)
     from powerkit.widgets.coalitions import build_coalitions_widgets
 
     box = build_coalitions_widgets(d)
