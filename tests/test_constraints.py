@@ -647,6 +647,64 @@ def test_sample_deals_invariants(name):
 
 
 # ---------------------------------------------------------------------------------------------
+# what the notebook, the section and the figures read from the one result (ConstraintAnalysis)
+# ---------------------------------------------------------------------------------------------
+
+def test_result_reads_by_hand(basic, basic_analysis):
+    a = basic_analysis
+    # hd and gp tie at 0.75 (by hand above); hb 2/3 trails them
+    assert a.leading().name in ("hd", "gp") and a.leading()["posterior"] == pytest.approx(0.75)
+    assert a.fragile_items() == ["e1", "e4"]
+    assert a.n_active == 7  # e1 … e7, none switched off
+    assert C.analyse(basic, off=["e1", "e2"]).n_active == 5
+    # q1 (hb, 0.9 vs 0.1) is the best question: P(yes) = 2/3·0.9 + 1/3·0.1 = 19/30,
+    # hb → 0.6/(19/30) = 18/19 after a yes, (2/3·0.1)/(11/30) = 2/11 after a no
+    assert a.next_question()["question"] == "q1"
+    o = a.next_outcomes()
+    assert o["hypothesis"].tolist() == ["hb"]
+    assert o[["p_yes", "now", "if_yes", "if_no"]].iloc[0].tolist() == pytest.approx(
+        [19 / 30, 2 / 3, 18 / 19, 2 / 11])
+    # each question's most-moved hypothesis swings by the ranking's largest_swing; q3 (0.5 vs
+    # 0.5 on hd) moves nothing and swings 0
+    sw = a.largest_swings()
+    assert list(sw.index) == [q for q in a.questions["question"] if q in sw.index]
+    assert (sw["if_yes"] - sw["if_no"]).abs().tolist() == pytest.approx(
+        a.questions.set_index("question").loc[sw.index, "largest_swing"].tolist())
+    assert sw.loc["q1", "hypothesis"] == "hb" and sw.loc["q3", "if_yes"] == pytest.approx(0.75)
+    bare = C.analyse(basic.replace(questions=None))
+    assert bare.next_question() is None and len(bare.next_outcomes()) == 0
+    assert len(bare.largest_swings()) == 0
+
+
+def test_constraint_plan_names_the_holder(basic, basic_analysis):
+    plan = C.constraint_plan(basic_analysis, basic)
+    assert list(plan.columns) == ["constraint", *C.approach(basic_analysis).columns]
+    row = plan.set_index("hypothesis").loc["hb"]
+    # hb is held by the party 'buyer' (parties.csv: Buyer Manufacturing), posterior 2/3 → 67 %
+    assert row["constraint"] == "Budget pressure — Buyer Manufacturing, 67% (hb)"
+    assert plan.set_index("hypothesis").loc["hd", "constraint"] == \
+        "Hard deadline — Omar Haddad, 75% (hd)"
+    assert C.holder_name(basic, "nobody") == "nobody"
+
+
+def test_walkthrough_sentences(basic, basic_analysis):
+    from powerkit.sections import constraints as S
+    assert S.rests_on_note(basic_analysis).startswith("**What the view rests on**")
+    bare = C.analyse(basic.replace(evidence=None, questions=None))
+    assert S.rests_on_note(bare).startswith("**No single item flips a conclusion**")
+    assert S.next_question_note(bare) == "No questions in this deal."
+    assert S.next_question_note(basic_analysis) == \
+        "**If we ask q1 next** — what each answer would do:"
+    shift = C.power_shift(basic, basic_analysis)
+    assert f"**{shift.balance_before:+.3f}** before" in S.power_note(shift)
+    evil = "<script>alert(1)</script>"
+    q = basic.questions.copy()
+    q["question"] = q["question"].replace("q1", evil)
+    note = S.next_question_note(C.analyse(basic.replace(questions=q)))
+    assert evil not in note and "&lt;script&gt;" in note
+
+
+# ---------------------------------------------------------------------------------------------
 # widgets: the builder drives what_if; values by hand as above
 # ---------------------------------------------------------------------------------------------
 

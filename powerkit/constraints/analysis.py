@@ -51,6 +51,11 @@ class ConstraintAnalysis:
         Current uncertainty over all hypotheses (sum over groups and independent hypotheses).
     params : dict
         The overrides used (off, ratings, credibility, answers, threshold).
+
+    Its methods read these frames for the notebook, the figures and the report section:
+    :meth:`likely`, :meth:`leading`, :meth:`fragile_items`, :meth:`next_question`,
+    :meth:`next_outcomes`, :meth:`largest_swings`, and the properties :attr:`posterior` and
+    :attr:`n_active`.
     """
 
     hypotheses: pd.DataFrame
@@ -67,6 +72,7 @@ class ConstraintAnalysis:
 
     @property
     def posterior(self) -> pd.Series:
+        """P(H | evidence) per hypothesis."""
         return self.hypotheses["posterior"]
 
     def likely(self) -> pd.DataFrame:
@@ -226,7 +232,22 @@ def analyse(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, an
 
 def what_if(deal, *, off: Iterable[str] = (), ratings=None, credibility=None, answers=None,
             rating_lr=None, threshold: float = 0.5) -> ConstraintAnalysis:
-    """The widget callback: the analysis with evidence switched off, ratings changed,
-    credibilities overridden and questions answered. Same parameters as :func:`analyse`."""
+    """The walkthrough's callback: the analysis with evidence switched off, ratings changed,
+    credibilities overridden and questions answered. Same parameters as :func:`analyse`.
+
+    Returns
+    -------
+    ConstraintAnalysis
+        The one result the notebook, :mod:`powerkit.widgets.constraints`,
+        :mod:`powerkit.plots.constraints` and :mod:`powerkit.sections.constraints` read.
+
+    Examples
+    --------
+    >>> from powerkit import load_deal
+    >>> from powerkit.paths import sample_deal
+    >>> a = what_if(load_deal(sample_deal("small-renewal")), threshold=0.9)
+    >>> a.params["threshold"], bool(a.hypotheses["likely"].eq(a.posterior >= 0.9).all())
+    (0.9, True)
+    """
     return analyse(deal, off=off, ratings=ratings, credibility=credibility, answers=answers,
                    rating_lr=rating_lr, threshold=threshold)
