@@ -394,3 +394,19 @@ class TestDealLevel:
         d = tiny_deal({("acme", "role"): "other", ("buyco", "role"): "other"})
         with pytest.raises(PowerkitError, match="set 'role'"):
             deal_zopa(d)
+
+
+def test_argument_errors_use_the_one_check():
+    # powerkit.errors.bad_argument / finite_pair: InputError (a ValueError), the same wording
+    from powerkit.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        nash_bargaining(1, 1, 10, (1,))
+    assert str(e.value) == ("The 'disagreement' parameter of nash_bargaining must be a pair of "
+                            "finite numbers (d1, d2). Got (1,) instead.")
+    with pytest.raises(InputError) as e:
+        rubinstein_split(1.5, 0.5)
+    assert str(e.value) == ("The 'delta_1' parameter of rubinstein_split must be a real number "
+                            "in [0.0, 1.0]. Got 1.5 instead.")
+    with pytest.raises(InputError, match="cannot both be 0"):
+        brw_weights(0, 0)
