@@ -161,7 +161,7 @@ def _ties(rng: np.random.Generator, n: int, n_ties: int, dept_code: np.ndarray) 
 
 
 def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int = 0,
-              issues: int = 4, options: int = 5) -> Deal:
+              issues: int = 4, options: int = 5, roles: bool = False) -> Deal:
     """Build a valid synthetic deal in memory.
 
     Parties ``us`` (seller, about 5% of the people), ``them`` (buyer, about 85%) and ``rival`` (a
@@ -186,6 +186,13 @@ def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int =
         Number of issues (at least 1).
     options : int, default 5
         Options per issue (at least 2).
+    roles : bool, default False
+        The game plan's features (drawn from a second random stream, so the rest of the deal is
+        the same as without them): the competing seller gets side ``rival`` (else ``third``);
+        issue 1 becomes ``price``, a money issue whose options are amounts (``EUR 950k``…)
+        spread from 80% of the seller's floor to 120% of the buyer's ceiling, so some lie
+        outside the zone; ``decision_rule`` is drawn from sign_off, quota and
+        quota_and_sign_off.
 
     Returns
     -------
@@ -365,6 +372,29 @@ def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int =
                 qs[c].append(v)
     questions = _typed("questions", qs)
 
+    rule = "quota"
+    if roles:
+        extra = np.random.default_rng([seed, 13])
+        parties.loc["rival", "side"] = "rival"
+        amounts = np.round(np.linspace(0.8 * seller_res, 1.2 * buyer_res, n_options), -3)
+        labels = {o: f"EUR {a / 1000:g}k" for o, a in zip(option_names, amounts, strict=True)}
+        price_rows = issues_df["issue"] == issue_names[0]
+        issues_df.loc[price_rows, "option"] = issues_df.loc[price_rows, "option"].map(labels)
+        issues_df.loc[price_rows, "issue"] = "price"
+        # a seller likes a higher price, a buyer a lower one (ratings 0..100 along the amounts)
+        rank = np.linspace(0, 100, n_options)
+        for p, up in (("us", True), ("them", False)):
+            rows_p = price_rows & (issues_df["party"] == p)
+            issues_df.loc[rows_p, "rating"] = rank if up else rank[::-1]
+            ratings[p, "price"] = (rank if up else rank[::-1]).astype(int)
+        option_names_1 = [labels[o] for o in option_names]
+        issue_names = ["price"] + issue_names[1:]
+        rule = str(extra.choice(["sign_off", "quota", "quota_and_sign_off"]))
+        if rule == "sign_off":
+            quota = None
+    else:
+        option_names_1 = option_names
+
     # -- events and offers -----------------------------------------------------------------
     them_deadline = parties.loc["them", "deadline"]
     events = _typed("events", {
@@ -381,7 +411,8 @@ def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int =
         p = "us" if rnd % 2 else "them"
         for iss in issue_names:
             rank = np.argsort(-ratings[p, iss], kind="stable")
-            opt = option_names[rank[min((rnd - 1) // 2, n_options - 1)]]
+            names_i = option_names_1 if iss == "price" else option_names
+            opt = names_i[rank[min((rnd - 1) // 2, n_options - 1)]]
             note = f"round {rnd} offer" if iss == issue_names[0] else None
             for c, v in zip(off, (rnd, _ts(-7 * (5 - rnd)), p, iss, opt, note), strict=True):
                 off[c].append(v)
@@ -389,7 +420,8 @@ def make_deal(n_stakeholders: int = 2000, n_ties: int | None = None, seed: int =
 
     meta = DealMeta(id=f"synthetic-{n}-{seed}", title=f"Synthetic deal ({n} people, seed {seed})",
                     decision="award the synthetic contract", us="us", counterpart="them",
-                    as_of=_AS_OF, currency="EUR", prepared_for="", quota=quota)
+                    as_of=_AS_OF, currency="EUR", prepared_for="", quota=quota,
+                    decision_rule=rule)
     return Deal(meta=meta, parties=parties, stakeholders=stakeholders, ties=ties,
                 issues=issues_df, hypotheses=hypotheses, evidence=evidence, questions=questions,
                 events=events, offers=offers, source=f"powerkit.deal.synthetic.make_deal(seed={seed})")
@@ -461,6 +493,8 @@ def write_deal(deal: Deal, folder: str | Path) -> Path:
         meta["prepared_for"] = m.prepared_for
     if m.quota is not None:
         meta["quota"] = int(m.quota)
+    if m.decision_rule != ("quota" if m.quota is not None else "sign_off"):
+        meta["decision_rule"] = m.decision_rule
     (folder / "deal.yaml").write_text(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10**6), encoding="utf-8")
     for table in TABLES:

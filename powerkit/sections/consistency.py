@@ -1,0 +1,146 @@
+"""The report's invariants: the checks that make it one answer instead of five.
+
+:func:`violations` reads a deal's sections and game plan and lists every broken invariant, one
+sentence each (an empty list: consistent). The test suite runs it on every sample deal and on
+hundreds of random deals (``powerkit.deal.synthetic.make_deal(..., roles=True)``); each check
+also has a deliberately broken input that it must catch.
+
+Invariants
+----------
+1. ``zone`` — no recommended price (the plan's target, opening and every ladder step, the value
+   section's recommended packages, the coalition section's best package) lies outside the zone of
+   the reservation prices.
+2. ``order`` — the brief's engagement order is the plan's, and the JSON's.
+3. ``roles`` — nobody of our party or of a rival party is among the people to meet, to win or
+   flagged (hidden influencer, formal-only).
+4. ``decides`` — nobody is both "formal-only" and "who really decides".
+5. ``count`` — a sentence announcing *k* meetings, contacts or steps is followed by a table of *k*
+   rows.
+6. ``compare`` — no comparison sentence whose two printed sides are equal ("0.50 < 0.50").
+7. ``empty`` — no empty table (an empty result is said in a sentence).
+8. ``money`` — every price in the brief is printed as its section prints it (one formatter).
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..text import money
+
+__all__ = ["violations", "text_blocks", "CHECKS"]
+
+CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money")
+
+_NUM = r"[-+−]?\d[\d,]*(?:\.\d+)?%?"
+_CMP = re.compile(rf"({_NUM})\s*(<=|>=|<|>|≤|≥)\s*({_NUM})(?![\d.])")
+_COUNT = re.compile(r"\((\d+) (?:meetings?|contacts?|steps?)\)")
+
+
+def text_blocks(sections) -> list[tuple[str, str]]:
+    """(section key, text) for every text a reader sees: summaries and markdown blocks."""
+    out = []
+    for s in sections:
+        if s.summary:
+            out.append((s.key, s.summary))
+        out.extend((s.key, b) for b in s.blocks if isinstance(b, str))
+    return out
+
+
+def _side(deal) -> pd.Series:
+    return deal.stakeholders["party"].map(deal.parties["side"])
+
+
+def _names_of(deal, sides) -> set:
+    st = deal.stakeholders
+    return set(st.loc[_side(deal).isin(sides), "name"].astype(str))
+
+
+def violations(deal, sections, plan=None, headline: dict | None = None) -> list[str]:
+    """Every broken invariant of a report, one sentence each (see the module docstring)."""
+    bad = []
+    by_key = {s.key: s for s in sections}
+    # 1. zone
+    if plan is not None and plan.package is not None and plan.package.target:
+        pk = plan.package
+        z = pk.zone
+        for what, price in (("target", pk.target_price), ("opening", pk.opening_price)):
+            if not z.contains(price):
+                bad.append(f"zone: the {what} price {price} lies outside {z.low}–{z.high}")
+        for r in pk.ladder.itertuples():
+            if not z.contains(r.price):
+                bad.append(f"zone: ladder step {r.step} at {r.price} lies outside "
+                           f"{z.low}–{z.high}")
+        amounts = _amounts(deal)
+        for key, path in (("value", ("nash_package",)), ("coalitions", ("best_package",))):
+            sec = by_key.get(key)
+            pkg = None if sec is None or sec.missing else sec.headline.get(path[0])
+            if isinstance(pkg, dict) and amounts:
+                price = sum(amounts[i][pkg[i]] for i in amounts if pkg.get(i) in amounts[i])
+                if not z.contains(price):
+                    bad.append(f"zone: the {key} section recommends {price}, outside "
+                               f"{z.low}–{z.high}")
+    # 2. order
+    if plan is not None:
+        names = list(plan.steps["name"])
+        brief = by_key.get("brief")
+        if brief is not None:
+            shown = [t for t in brief.tables() if "meet" in t.columns]
+            if names and (not shown or list(shown[0]["meet"]) != names):
+                bad.append("order: the brief's table of meetings is not the plan's order")
+        if headline is not None and "plan" in headline:
+            if [s["who"] for s in headline["plan"]["steps"]] != names:
+                bad.append("order: the JSON's plan steps are not the plan's order")
+    # 3. roles
+    ours_or_rival = _names_of(deal, ["us", "rival"])
+    if plan is not None:
+        hit = set(plan.steps["name"]) & ours_or_rival
+        if hit:
+            bad.append(f"roles: the plan courts our own or a rival's people: {sorted(hit)}")
+    inf = by_key.get("influence")
+    if inf is not None and not inf.missing:
+        h = inf.headline
+        for key in ("hidden_influencers", "formal_only", "engage_order"):
+            hit = set(h.get(key) or []) & ours_or_rival
+            if hit:
+                bad.append(f"roles: influence lists our own or a rival's people as {key}: "
+                           f"{sorted(hit)}")
+        # 4. decides
+        if h.get("who_really_decides") in set(h.get("formal_only") or []):
+            bad.append(f"decides: {h['who_really_decides']} is both formal-only and who really "
+                       "decides")
+    coa = by_key.get("coalitions")
+    if coa is not None and not coa.missing:
+        for key in ("plan_order", "coalition"):
+            hit = set(coa.headline.get(key) or []) & ours_or_rival
+            if hit:
+                bad.append(f"roles: the coalition section courts {sorted(hit)} ({key})")
+    # 5.–7. text and tables
+    for s in sections:
+        blocks = s.blocks
+        for i, b in enumerate(blocks):
+            if isinstance(b, str):
+                m = _COUNT.search(b)
+                nxt = next((x for x in blocks[i + 1:] if isinstance(x, pd.DataFrame)), None)
+                if m and nxt is not None and len(nxt) != int(m.group(1)):
+                    bad.append(f"count: {s.key} announces {m.group(1)} and shows {len(nxt)} rows")
+            elif isinstance(b, pd.DataFrame) and len(b) == 0:
+                bad.append(f"empty: {s.key} shows an empty table "
+                           f"({', '.join(map(str, b.columns[:4]))})")
+    for key, text in text_blocks(sections):
+        for m in _CMP.finditer(text):
+            if m.group(1).lstrip("+") == m.group(3).lstrip("+"):
+                bad.append(f"compare: {key} says '{m.group(0)}'")
+    # 8. money
+    if plan is not None and plan.package is not None and plan.package.target_price is not None:
+        brief = by_key.get("brief")
+        said = money(plan.package.target_price, deal.meta.currency)
+        if brief is not None and not any(said in t for k, t in text_blocks([brief])):
+            bad.append(f"money: the brief does not print the target price as {said}")
+    return bad
+
+
+def _amounts(deal) -> dict:
+    from ..deal.money import money_issues
+
+    return money_issues(deal.issues, deal.meta.currency)
