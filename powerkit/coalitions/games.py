@@ -411,21 +411,44 @@ class VotingGame:
     """The deciding body of a deal: who votes with what weight, and the quota to win.
 
     ``rule`` says where it came from (see :func:`voting_game`); ``weights`` holds only the
-    players with a positive weight (stakeholder id → weight).
+    players with a positive weight (stakeholder id → weight). Under the compound rule
+    ``quota_and_sign_off`` (a quota of votes *and* every sign-off holder) the game is still a
+    weighted game: each sign-off holder's weight is raised by M = total votes + 1 and the quota
+    by M × (number of sign-off holders), so a coalition wins exactly when it holds the quota of
+    votes and every sign-off holder (Taylor & Zwicker 1999, weighted representation of a
+    compound game); ``votes`` keeps the votes people hold and ``vetoes`` the sign-off holders.
     """
 
     weights: pd.Series
     quota: float
     rule: str
     description: str
+    votes: pd.Series | None = None  # the votes people hold, when ``weights`` also encode vetoes
+    vetoes: tuple = ()  # players every winning coalition must contain (sign-off holders)
+    vote_quota: float | None = None  # the votes needed, when ``quota`` also encodes vetoes
+
+    @property
+    def votes_needed(self) -> float:
+        """The quota of votes as a reader counts them."""
+        return self.quota if self.vote_quota is None else self.vote_quota
 
     @property
     def total(self) -> float:
-        return float(self.weights.sum())
+        """Total votes (the votes people hold, not the veto-encoding weights)."""
+        return float((self.weights if self.votes is None else self.votes).sum())
+
+    @property
+    def shown_votes(self) -> pd.Series:
+        """Each player's votes as a reader counts them (0 for a sign-off holder without votes)."""
+        return self.weights if self.votes is None else self.votes.reindex(self.weights.index)
 
     def support(self, supporters) -> float:
         """Total weight of the given supporters."""
         return float(self.weights.reindex(list(supporters)).fillna(0).sum())
+
+    def votes_of(self, supporters) -> float:
+        """Votes the given supporters hold, as a reader counts them."""
+        return float(self.shown_votes.reindex(list(supporters)).fillna(0).sum())
 
     def wins(self, supporters) -> bool:
         return self.support(supporters) >= self.quota - 1e-9
@@ -438,6 +461,8 @@ def voting_game(deal, weights=None, quota=None) -> VotingGame:
 
     1. stakeholders with a ``vote_weight`` > 0 vote with that weight; the quota is
        ``deal.meta.quota``, or a simple majority ⌊W/2⌋ + 1 when the deal gives none;
+       with ``decision_rule: quota_and_sign_off`` every sign-off holder must agree as well
+       (a veto player of the compound game, see :class:`VotingGame`);
     2. otherwise, when some stakeholders have ``sign_off``, every sign-off holder must agree
        (weight 1 each, quota = their number: unanimity of the approvers);
     3. otherwise, the counterpart's people decide by simple majority, one person one vote.
@@ -493,12 +518,30 @@ def voting_game(deal, weights=None, quota=None) -> VotingGame:
             w = pd.Series(1.0, index=st.index)
         q = math.floor(w.sum() / 2) + 1 if quota is None else quota
         desc = f"simple majority of the counterpart's {int(w.sum())} people, one person one vote"
+    votes = vetoes = vote_quota = None
+    if deal.meta.decision_rule == "quota_and_sign_off" and rule.startswith("votes"):
+        so = st.index[st["sign_off"].fillna(False).astype(bool)]
+        if len(so):
+            votes = w.copy()
+            big = float(votes.sum()) + 1.0
+            w = votes.copy()
+            w.loc[so] = w.loc[so] + big
+            vote_quota = float(q)
+            q = float(q) + big * len(so)
+            vetoes = tuple(so)
+            rule = "votes and sign-off"
+            desc += (f", and every sign-off holder must agree ({len(so)}: "
+                     f"{', '.join(map(str, st.loc[so, 'name']))})")
     w = w[w > 0].astype(float)
     w.index.name = "stakeholder"
     w.name = "weight"
     if len(w) == 0:
         raise InvalidGameError(f"{func}: no stakeholder has a positive vote weight.")
     q = as_quota(q, float(w.sum()), func)
-    return VotingGame(weights=w, quota=q, rule=rule, description=desc)
+    if votes is not None:
+        votes = votes.reindex(w.index).fillna(0.0)
+        votes.name = "votes"
+    return VotingGame(weights=w, quota=q, rule=rule, description=desc, votes=votes,
+                      vetoes=vetoes or (), vote_quota=vote_quota)
 
 

@@ -98,7 +98,7 @@ def _scaled(s: pd.Series) -> pd.Series:
 
 def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.5,
               attribute_threshold: float = 0.5, include_us: bool = False,
-              game: VotingGame | None = None) -> pd.DataFrame:
+              game: VotingGame | None = None, pivotal=()) -> pd.DataFrame:
     """Every stakeholder on Mendelow's grid and in Mitchell, Agle & Wood's salience types.
 
     Power (0..1) is the largest of three sources, each scaled by its maximum in the deal
@@ -124,6 +124,10 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
         Map our own people too.
     game : VotingGame, optional
         The voting game (default :func:`voting_game`).
+    pivotal : iterable of stakeholder ids, optional
+        Voters whose votes complete the coalition plan's winning coalition: pivotal in the
+        coalition we are building, so their power is at least ``power_threshold`` (the map
+        never says "keep informed" of a vote the plan needs; column ``closes_vote``).
 
     Returns
     -------
@@ -166,6 +170,8 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
             informal = _scaled(pd.Series(Vm.sum(axis=0), index=V.index).reindex(st.index)
                                .fillna(0.0))
     power = pd.concat([voting, formal, informal], axis=1).max(axis=1)
+    closes = st.index.isin(list(pivotal))
+    power = power.where(~closes, power.clip(lower=power_threshold))
     interest_raw = pd.to_numeric(st["interest"], errors="coerce")
     interest = interest_raw.fillna(x0.abs()).clip(0, 1)
     legit = pd.to_numeric(st["legitimacy"], errors="coerce")
@@ -175,7 +181,7 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
                         "informal": informal, "interest": interest,
                         "interest_source": np.where(interest_raw.isna(), "|stance|",
                                                     "interest"),
-                        "legitimacy": legit, "urgency": urg})
+                        "legitimacy": legit, "urgency": urg, "closes_vote": closes})
     out["quadrant"] = [mendelow_quadrant(p, i, power_threshold, interest_threshold)
                        for p, i in zip(out["power"], out["interest"], strict=True)]
     out["mendelow_engagement"] = out["quadrant"].map(MENDELOW_ENGAGEMENT)

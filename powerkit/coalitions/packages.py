@@ -16,6 +16,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from ..deal import number
+from ..deal.money import money_issues
 from ..errors import InputError, bad_argument
 from .games import voting_game
 
@@ -93,8 +95,9 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
     it, the neutral "no worse than a typical outcome" line; override it per party with
     ``reservation`` (a utility 0..1, e.g. a BATNA you have scored). A package **passes** when we
     accept it and the accepting parties' votes (sum of their stakeholders' weights in the
-    voting game) reach the quota. Competitors (third parties in our own role) are shown but not
-    asked to accept. Ranking (METHOD.md §6, "meet every stakeholder's core interests rather
+    voting game) reach the quota. A party never accepts a package whose price (the amounts of
+    the money issues, ``powerkit.deal.money``) lies beyond its reservation price. Competitors
+    (rivals, and third parties in our own role) are shown but not asked to accept. Ranking (METHOD.md §6, "meet every stakeholder's core interests rather
     than optimising for one"): passing first, then the number of parties that accept
     (breadth), then the smallest surplus over reservation among them, then our utility.
 
@@ -129,13 +132,14 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
     issue_names = list(pd.unique(issues["issue"]))
     game = voting_game(deal, weights=weights, quota=quota)
     st = deal.stakeholders
-    votes = game.weights.groupby(st["party"].reindex(game.weights.index)).sum()
+    votes = game.shown_votes.groupby(st["party"].reindex(game.weights.index)).sum()
     party_votes = {p: float(votes.get(p, 0.0)) for p in parties}
     pt = deal.parties
     our_role = pt.loc[deal.us, "role"] if deal.us in pt.index else None
     competitors = [p for p in parties if p != deal.us and p in pt.index
-                   and pt.loc[p, "side"] == "third" and our_role in ("buyer", "seller")
-                   and pt.loc[p, "role"] == our_role]
+                   and (pt.loc[p, "side"] == "rival"
+                        or (pt.loc[p, "side"] == "third" and our_role in ("buyer", "seller")
+                            and pt.loc[p, "role"] == our_role))]
     res = {p: float(pk[f"U({p})"].median()) for p in parties}
     if reservation is not None:
         for p, v in dict(reservation).items():
@@ -147,11 +151,27 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
             res[p] = float(v)
     judges = [p for p in parties if p not in competitors]
     acc = pd.DataFrame({p: pk[f"U({p})"] >= res[p] - 1e-12 for p in judges})
+    # money: no party accepts a price beyond its reservation price (a seller's floor, a buyer's
+    # ceiling), whatever the rest of the package gives it
+    amounts = money_issues(issues, deal.meta.currency)
+    if amounts:
+        price = sum(pk[i].map(a).astype(float) for i, a in amounts.items())
+        for p in judges:
+            rp = number(pt.at[p, "reservation_price"]) if p in pt.index else None
+            role = pt.at[p, "role"] if p in pt.index and "role" in pt else None
+            if rp is not None and role == "seller":
+                acc[p] &= price >= rp - 1e-6
+            elif rp is not None and role == "buyer":
+                acc[p] &= price <= rp + 1e-6
     pk["accepted_by"] = [tuple(p for p in judges if row[p]) for row in acc.to_dict("records")]
     pk["breadth"] = acc.sum(axis=1)
     pk["votes_for"] = acc.mul(pd.Series(party_votes).reindex(judges)).sum(axis=1)
     us_ok = acc[deal.us] if deal.us in acc else True
-    pk["passes"] = (pk["votes_for"] >= game.quota - 1e-9) & us_ok
+    pk["passes"] = (pk["votes_for"] >= game.votes_needed - 1e-9) & us_ok
+    for v in game.vetoes:  # the compound rule: every sign-off holder's party must accept too
+        vp = st.at[v, "party"]
+        if vp in acc:
+            pk["passes"] &= acc[vp]
     surplus = pd.DataFrame({p: pk[f"U({p})"] - res[p] for p in judges})
     pk["min_surplus"] = surplus.where(acc).min(axis=1)
     us_u = pk[f"U({deal.us})"] if f"U({deal.us})" in pk else pd.Series(0.0, index=pk.index)
@@ -161,7 +181,7 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
     pk = pk.loc[order.index].reset_index(drop=True)
     npass = int(pk["passes"].sum())
     pk["rank"] = pd.Series(np.arange(1, len(pk) + 1), dtype=float).where(pk["passes"])
-    pk.attrs.update(reservation=res, party_votes=party_votes, quota=game.quota,
+    pk.attrs.update(reservation=res, party_votes=party_votes, quota=game.votes_needed,
                     competitors=competitors, n_passing=npass, issues=issue_names,
                     reservation_rule="median package utility" if reservation is None
                     else "given (others: median package utility)")

@@ -167,7 +167,7 @@ class CoalitionPlan:
     @property
     def support_now(self) -> float:
         """Votes the supporters hold today."""
-        return self.game.support(self.supporters)
+        return self.game.votes_of(self.supporters)
 
     @property
     def winning_now(self) -> bool:
@@ -368,23 +368,23 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
         direct_ok = True
     except InvalidGameError:
         direct, direct_cost, direct_ok = [], math.nan, False
-    support_now = game.support(sup_set)
+    support_now = game.votes_of(sup_set)
     comp = pd.DataFrame([
         {"approach": "sequential (one by one, momentum)", "engaged": len(seq),
          "total_effort": float(seq["effort"].sum()), "rounds": len(seq),
-         "support": game.support(sup_seq), "winning": game.wins(sup_seq),
+         "support": game.votes_of(sup_seq), "winning": game.wins(sup_seq),
          "who": tuple(seq["stakeholder"])},
         {"approach": "collective (together, one round)", "engaged": len(col),
          "total_effort": float(col["effort"].sum()), "rounds": 1 if len(col) else 0,
-         "support": game.support(sup_col), "winning": game.wins(sup_col),
+         "support": game.votes_of(sup_col), "winning": game.wins(sup_col),
          "who": tuple(col["stakeholder"])},
         {"approach": "direct optimum (no network)", "engaged": len(direct),
          "total_effort": direct_cost, "rounds": len(direct),
-         "support": game.support(sup_set | set(direct)) if direct_ok else support_now,
+         "support": game.votes_of(sup_set | set(direct)) if direct_ok else support_now,
          "winning": direct_ok, "who": tuple(direct)},
     ]).set_index("approach")
     inputs = pd.DataFrame({"name": st["name"], "party": st["party"], "stance": x0s,
-                           "trust": trust, "vote_weight": game.weights.reindex(names).fillna(0),
+                           "trust": trust, "vote_weight": game.shown_votes.reindex(names).fillna(0),
                            "effort_today": effort0, "supporter": [p in sup_set for p in names],
                            "candidate": [p in candidates for p in names]})
     params = {"threshold": threshold, "target": target, "quota": game.quota, "rule": game.rule,

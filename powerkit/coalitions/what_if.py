@@ -142,6 +142,10 @@ def what_if(deal, quota=None, weights=None, supporters=None, threshold: float = 
                           quota=quota, supporters=supporters)
     game = plan.game
     power = voting_power_table(game.weights, game.quota)
+    if game.votes is not None:  # a compound game: shares of the votes people hold
+        power["weight"] = game.shown_votes
+        power["weight_share"] = power["weight"] / game.total
+        power["power_vs_weight"] = power["shapley_shubik"].astype(float) - power["weight_share"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mwc = minimal_winning_coalitions(game.weights, game.quota, limit=limit)
@@ -150,7 +154,8 @@ def what_if(deal, quota=None, weights=None, supporters=None, threshold: float = 
     gap = power["power_vs_weight"].astype(float)
     gap_id = gap.abs().idxmax()
     pmap = power_map(deal, power_threshold=power_threshold,
-                     interest_threshold=interest_threshold, game=game)
+                     interest_threshold=interest_threshold, game=game,
+                     pivotal=[p for p in plan.steps["stakeholder"] if p in game.weights.index])
     pk = passing = best = None
     if packages and deal.has("issues"):
         pk = acceptable_packages(deal, reservation=reservation, weights=weights, quota=quota)

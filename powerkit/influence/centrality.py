@@ -363,8 +363,14 @@ def formal_scores(deal) -> pd.DataFrame:
 
 
 def formal_vs_informal(deal, kinds=None, measure="pagerank", threshold=0.25, weight="weight",
-                       betweenness_k="auto", seed=0, *, measures_table=None) -> pd.DataFrame:
+                       betweenness_k="auto", seed=0, *, measures_table=None,
+                       decision_share=None) -> pd.DataFrame:
     """Formal rank vs informal rank per person, with flags and the evidence for each flag.
+
+    Roles: our own people are never flagged (a flag of theirs reads ``our reach``), nor are a
+    rival's. With ``decision_share`` (:func:`who_decides`), a person who carries at least their
+    formal share of the forecast decision — or the largest share, who really decides — is not
+    formal-only: the network backs their authority.
 
     * **hidden influencer**: in the informal top band (informal percentile ≥ 1 − ``threshold``)
       but not in the formal top band;
@@ -386,13 +392,16 @@ def formal_vs_informal(deal, kinds=None, measure="pagerank", threshold=0.25, wei
     measures_table : pandas.DataFrame, optional
         :func:`measures` of the same deal and kinds, when already computed (with a
         ``decision_influence`` column if ``measure`` is that).
+    decision_share : pandas.DataFrame, optional
+        :func:`who_decides` of the same deal (columns ``real_weight``, ``formal_weight``).
 
     Returns
     -------
     pandas.DataFrame
         ``name``, ``title``, ``formal_score``, ``formal_rank``, ``formal_pct``, ``informal``
         (the measure), ``informal_rank``, ``informal_pct``, ``gap`` (informal − formal
-        percentile), ``flag`` (``hidden influencer`` / ``formal-only`` / ""), ``evidence``.
+        percentile), ``flag`` (``hidden influencer`` / ``formal-only`` / ``our reach`` / ""),
+        ``evidence``.
 
     Examples
     --------
@@ -415,30 +424,51 @@ def formal_vs_informal(deal, kinds=None, measure="pagerank", threshold=0.25, wei
         informal = wd["real_weight"].reindex(f.index)
     else:
         informal = m[measure].reindex(f.index).fillna(0.0)
-    ir = informal.rank(ascending=False, method="average")
+    # roles: flags compare the people we may court with each other; our own team and rivals
+    # are ranked apart (a reference case of one organisation: everyone is compared)
+    side = deal.stakeholders["party"].map(deal.parties["side"]).reindex(f.index)
+    elig = ~side.isin(["us", "rival"])
+    if elig.sum() < 2:
+        elig = pd.Series(True, index=f.index)
+    ne = int(elig.sum())
+    fr = f["formal_score"].where(elig).rank(ascending=False, method="average")
+    ir = informal.where(elig).rank(ascending=False, method="average")
     out = pd.DataFrame({"name": m["name"].reindex(f.index), "title": m["title"].reindex(f.index),
-                        "formal_score": f["formal_score"], "formal_rank": f["formal_rank"],
-                        "formal_pct": f["formal_pct"], "informal": informal,
-                        "informal_rank": ir, "informal_pct": (n - ir) / max(n - 1, 1)})
+                        "formal_score": f["formal_score"], "formal_rank": fr,
+                        "formal_pct": (ne - fr) / max(ne - 1, 1), "informal": informal,
+                        "informal_rank": ir, "informal_pct": (ne - ir) / max(ne - 1, 1)})
     out["gap"] = out["informal_pct"] - out["formal_pct"]
     top = 1.0 - threshold
     in_top_i = out["informal_pct"] >= top - 1e-12
     in_top_f = out["formal_pct"] >= top - 1e-12
     hidden = in_top_i & ~in_top_f
     formal_only = in_top_f & ~in_top_i
-    out["flag"] = np.where(hidden, "hidden influencer", np.where(formal_only, "formal-only", ""))
+    if decision_share is not None:  # carries at least their formal share of the decision:
+        ds = decision_share.reindex(f.index)  # the network backs them, not formal-only
+        fw = ds["formal_weight"].fillna(0)
+        formal_only &= ~((fw > 0) & (ds["real_weight"].fillna(0) >= fw - 1e-12))
+        formal_only &= ds["real_weight"].fillna(0) < ds["real_weight"].max() - 1e-12
+    flag = np.where(hidden, "hidden influencer", np.where(formal_only, "formal-only", ""))
+    top_ours = (side == "us") & (informal.rank(ascending=False, method="average")
+                                 <= max(1, round(threshold * n)))
+    flag = np.where(side == "us", np.where(top_ours, "our reach", ""), flag)
+    out["flag"] = np.where(side == "rival", "", flag)
     indeg = m["in_degree"].reindex(f.index).fillna(0).to_numpy()
     ev = []
-    for fr, ir, val, so, sub, vs, bs, dg in zip(
-            out["formal_rank"], out["informal_rank"], out["informal"], f["sign_off"],
+    for who_side, fr_, ir_, val, so, sub, vs, bs, dg in zip(
+            side, out["formal_rank"], out["informal_rank"], out["informal"], f["sign_off"],
             f["subordinates"], f["vote_share"], f["budget_share"], indeg, strict=True):
+        if who_side in ("us", "rival") and ne < n:
+            ev.append(f"{'our team' if who_side == 'us' else 'a rival'}: {measure} {val:.3g}; "
+                      f"listened to by {dg:.0f} of {n - 1}")
+            continue
         parts = ["sign-off" if so else "no sign-off", f"{sub:.0f} in their reporting line"]
         if vs > 0:
             parts.append(f"{100 * vs:.0f}% of votes")
         if bs > 0:
             parts.append(f"{100 * bs:.0f}% of budget")
-        ev.append(f"informal rank {ir:g} of {n} by {measure} ({val:.3g}); listened to by "
-                  f"{dg:.0f} of {n - 1}; formal rank {fr:g} of {n} ({', '.join(parts)})")
+        ev.append(f"informal rank {ir_:g} of {ne} by {measure} ({val:.3g}); listened to by "
+                  f"{dg:.0f} of {n - 1}; formal rank {fr_:g} of {ne} ({', '.join(parts)})")
     out["evidence"] = ev
     out.attrs.update(measure=measure, threshold=threshold,
                      kinds=list(tie_kinds(kinds, "formal_vs_informal")))

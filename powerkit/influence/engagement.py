@@ -288,20 +288,22 @@ def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
 
 
 def _competitors(deal) -> set:
-    """Third parties with the same role as us (e.g. a rival seller): not engagement targets."""
+    """Rival parties (side ``rival``), and third parties with the same role as us (e.g. a second
+    seller not marked as a rival): not engagement targets."""
     p = deal.parties
+    rivals = set(p.index[p["side"] == "rival"].astype(str))
     if "role" not in p.columns or deal.us not in p.index:
-        return set()
+        return rivals
     role = p.loc[deal.us, "role"]
     if role not in ("seller", "buyer"):
-        return set()
-    return set(p.index[(p["side"] == "third") & (p["role"] == role)].astype(str))
+        return rivals
+    return rivals | set(p.index[(p["side"] == "third") & (p["role"] == role)].astype(str))
 
 
 def engagement_candidates(deal) -> list:
     """Stakeholders we could approach: everyone except our own people and competitors."""
     st = deal.stakeholders
-    skip = {str(deal.us)} | _competitors(deal)
+    skip = set(deal.parties.index[deal.parties["side"] == "us"].astype(str)) | _competitors(deal)
     return [str(i) for i, p in zip(st.index, st["party"].astype(str), strict=True)
             if p not in skip]
 

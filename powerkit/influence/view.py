@@ -159,7 +159,8 @@ def what_if(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
     who = _memo(cache, ("w", *key), deal, lambda: who_decides(deal, kinds, weight, forecast=fc))
     if measure == "decision_influence":
         m = m.assign(decision_influence=who["real_weight"].reindex(m.index))
-    table = formal_vs_informal(deal, kinds, measure, threshold, weight, measures_table=m)
+    table = formal_vs_informal(deal, kinds, measure, threshold, weight, measures_table=m,
+                               decision_share=who)
     plan = _memo(cache, ("p", *key, int(budget), float(effect)), deal,
                  lambda: engagement_plan(deal, int(budget), kinds, weight, effect=effect, W=W))
     return InfluenceView(

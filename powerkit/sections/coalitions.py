@@ -142,7 +142,7 @@ def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weig
     col = plan.comparison.loc[COLLECTIVE]
     hl = {
         "rule": game.rule,
-        "quota": float(game.quota),
+        "quota": float(game.votes_needed),
         "total_votes": float(game.total),
         "voters": int(len(game.weights)),
         "top_power": wi.named([top])[0],
@@ -201,9 +201,9 @@ def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weig
              "starts from today's stance."]
     if wi.winning_now:
         build.append(f"Today's supporters already hold {wi.support_now:g} of the "
-                     f"{game.quota:g} votes needed: the task is to keep them on side.")
+                     f"{game.votes_needed:g} votes needed: the task is to keep them on side.")
     elif len(plan.steps):
-        build.append(f"Today's supporters hold {wi.support_now:g} of the {game.quota:g} votes "
+        build.append(f"Today's supporters hold {wi.support_now:g} of the {game.votes_needed:g} votes "
                      f"needed. Win over, in this order: {_md_list(hl['plan_order'])}.")
     sec.add("\n\n".join(build))
     if len(plan.steps):

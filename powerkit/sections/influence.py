@@ -98,7 +98,11 @@ def section(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
         blocks.append(flagged)
     blocks += [
         "### Engage in this order",
-        f"Greedy plan (lazy evaluation, CELF) for {v.budget} contacts: each contact closes "
+        f"Greedy plan (lazy evaluation, CELF) for {v.budget} contacts"
+        + ("" if len(v.plan.steps) >= v.budget else
+           f" ({len(v.plan.steps)} shown: no further contact raises the forecast decision — "
+           "the others cannot be reached or already hold their view)")
+        + f": each contact closes "
         f"{100 * effect:.0f}% of the gap to full support (scaled by how well our offer fits "
         f"the problems they recognise), and the person then holds that view. A later contact "
         f"starts from the stance the earlier ones have already produced: that is the momentum "
