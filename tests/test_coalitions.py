@@ -587,7 +587,7 @@ def test_report_section_on_sample_deals(path):
     json.dumps(sec.headline)                      # plain JSON values only
     game = pc.voting_game(deal)
     # independent check of the headline against the pure functions
-    assert sec.headline["quota"] == game.quota
+    assert sec.headline["quota"] == game.votes_needed  # votes (a compound game also encodes vetoes in game.quota)
     dummies = dummy_players(game.weights.round().astype(int), game.quota)
     assert sec.headline["dummies"] == [deal.stakeholders.loc[i, "name"] for i in
                                        pc.voting_power_table(game.weights, game.quota).index

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not kernels.spares_enabled(), reason="spare kern
 
 PROBE = r"""
 import json, os, sys
-import powerkit.influence, powerkit.nbtools as _nbt
+import powerkit.influence as _inf, powerkit.nbtools as _nbt
 print(json.dumps({
     "warm": was_warm,  # measured in the first cell, before this one imported anything
     "cwd": os.getcwd(),

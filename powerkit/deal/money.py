@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["parse_amount", "money_issues", "amount_problems", "SYMBOLS"]
+__all__ = ["parse_amount", "money_issues", "amount_problems", "SYMBOLS", "Zone", "zone",
+           "admissible_options"]
 
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
 _MULT = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
@@ -100,3 +102,91 @@ def amount_problems(issues: pd.DataFrame, currency: str) -> list[tuple]:
     for _, g in issues.groupby("issue", sort=False):
         out.extend(_issue_amounts(g, currency)[1])
     return out
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The zone of possible agreement on price: ``low`` (seller's floor) to ``high`` (buyer's
+    ceiling); either may be ``None`` (unknown). ``exists`` is False when the floor lies above the
+    ceiling. ``seller`` / ``buyer`` are party ids (``None`` when the roles are not given)."""
+
+    low: float | None
+    high: float | None
+    seller: str | None
+    buyer: str | None
+    us_is_seller: bool | None
+
+    @property
+    def exists(self) -> bool:
+        return self.low is None or self.high is None or self.low <= self.high
+
+    def contains(self, amount: float | None, tol: float = 1e-6) -> bool:
+        """True when ``amount`` lies in the zone (an unknown amount: True)."""
+        if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+            return True
+        if self.low is not None and amount < self.low - tol:
+            return False
+        return not (self.high is not None and amount > self.high + tol)
+
+    def our_walk_away(self) -> float | None:
+        if self.us_is_seller is None:
+            return None
+        return self.low if self.us_is_seller else self.high
+
+
+def _rp(parties: pd.DataFrame, party: str) -> float | None:
+    v = parties.at[party, "reservation_price"] if "reservation_price" in parties else None
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def zone(deal) -> Zone:
+    """The zone of possible agreement between us and the counterpart from their reservation
+    prices and roles (``role`` seller/buyer; without roles: the lower reservation price is read
+    as the seller's floor).
+
+    >>> from powerkit.deal import load_deal
+    >>> from powerkit.paths import sample_deal
+    >>> z = zone(load_deal(sample_deal("small-renewal")))
+    >>> z.low, z.high, z.us_is_seller
+    (170000.0, 205000.0, True)
+    """
+    p = deal.parties
+    us, them = deal.us, deal.counterpart
+    rp_us, rp_them = _rp(p, us), _rp(p, them)
+    role_us = str(p.at[us, "role"]) if "role" in p else "other"
+    role_them = str(p.at[them, "role"]) if "role" in p else "other"
+    if role_us == "seller" or role_them == "buyer":
+        seller_is_us = True
+    elif role_us == "buyer" or role_them == "seller":
+        seller_is_us = False
+    elif rp_us is not None and rp_them is not None:
+        seller_is_us = rp_us <= rp_them
+    else:
+        seller_is_us = None
+    if seller_is_us is None:
+        return Zone(None, None, None, None, None)
+    seller, buyer = (us, them) if seller_is_us else (them, us)
+    return Zone(low=_rp(p, seller), high=_rp(p, buyer), seller=seller, buyer=buyer,
+                us_is_seller=seller_is_us)
+
+
+def admissible_options(deal, options: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The options (rows ``issue, option, …``) whose money amount lies in the zone of
+    :func:`zone`, and the excluded ones (``issue, option, amount, why``). Options of issues that
+    are not money always stay."""
+    z = zone(deal)
+    amounts = money_issues(deal.issues, deal.meta.currency)
+    keep = pd.Series(True, index=options.index)
+    excluded = []
+    for issue, amt in amounts.items():
+        for opt, a in amt.items():
+            if not z.contains(a):
+                keep &= ~((options["issue"] == issue) & (options["option"] == opt))
+                why = ("below the seller's floor" if z.low is not None and a < z.low
+                       else "above the buyer's ceiling")
+                excluded.append({"issue": issue, "option": opt, "amount": a, "why": why})
+    return options[keep], pd.DataFrame(excluded, columns=["issue", "option", "amount", "why"])

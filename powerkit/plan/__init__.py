@@ -52,6 +52,19 @@ class GamePlan:
     inputs: dict = field(default_factory=dict)
 
     @property
+    def ladder_table(self) -> pd.DataFrame:
+        """The concession ladder without the package column (empty without a package)."""
+        if self.package is None:
+            return pd.DataFrame(columns=["step", "give_issue", "give_option", "ask_issue",
+                                         "ask_option", "price", "us", "them"])
+        return self.package.ladder.drop(columns=["package"])
+
+    @property
+    def zone_bounds(self) -> list | None:
+        """``[low, high]`` of the zone of possible agreement on price (None without issues)."""
+        return None if self.package is None else [self.package.zone.low, self.package.zone.high]
+
+    @property
     def target_package(self) -> dict:
         return {} if self.package is None else dict(self.package.target)
 
@@ -90,7 +103,8 @@ def _analyse(fn, *args, **kwargs):
         return None
 
 
-def game_plan(deal, budget: int = 3, target_package: dict | None = None) -> GamePlan:
+def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
+              results: dict | None = None) -> GamePlan:
     """Build the game plan of ``deal``.
 
     Parameters
@@ -101,6 +115,11 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None) -> Game
     target_package : dict, optional
         Issue → option to aim for instead of the computed target (the ladder and prices follow);
         it must be an admissible package (every money option within the zone).
+    results : dict, optional
+        Analyses already computed with default settings (keys ``influence``, ``coalitions``,
+        ``constraints``, ``value``), reused instead of run again (the report computes them once
+        for all its sections). The influence result is reused only for ``budget`` 3, its
+        default.
 
     Examples
     --------
@@ -118,11 +137,16 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None) -> Game
     pw = power.what_if(deal)
     first = pw.posture.iloc[0]
     predicted = getattr(pw.split, "price", None) if pw.split is not None else None
-    va = _analyse(value.what_if, deal) if deal.has("issues") else None
+    got = results or {}
+    va = got["value"] if "value" in got else (
+        _analyse(value.what_if, deal) if deal.has("issues") else None)
     pk = package_plan(deal, va, target_package) if va is not None else None
-    iv = influence.what_if(deal, budget=max(budget, 1))
-    cw = _analyse(coalitions.what_if, deal)
-    ca = _analyse(constraints.analyse, deal) if deal.has("hypotheses") else None
+    iv = got["influence"] if got.get("influence") is not None and budget == 3 else (
+        influence.what_if(deal, budget=max(budget, 1)) if deal.has("ties") else None)
+    cw = got["coalitions"] if "coalitions" in got else _analyse(coalitions.what_if, deal,
+                                                                  packages=False)
+    ca = got["constraints"] if "constraints" in got else (
+        _analyse(constraints.analyse, deal) if deal.has("hypotheses") else None)
     question = None
     if ca is not None and len(ca.questions):
         q = ca.questions.iloc[0]
@@ -139,7 +163,7 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None) -> Game
         g = pk.ladder.dropna(subset=["give_issue"]).iloc[0]
         first_give = f"{g['give_issue']}: {g['give_option']}"
     steps, notes = engagement_sequence(
-        deal, influence_steps=iv.plan.steps if budget > 0 else None,
+        deal, influence_steps=iv.plan.steps if budget > 0 and iv is not None else None,
         vote_steps=None if cw is None else cw.plan.steps, sign_off=required_sign_offs(deal),
         question=question, close_by=close_by, first_give=first_give, budget=budget)
     if pk is not None and pk.target_price is not None and predicted is not None:

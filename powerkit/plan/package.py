@@ -8,8 +8,8 @@ zone of possible agreement:
   acceptable) to the buyer's (highest acceptable); one bound when only one is known.
 * **admissible options** — the options of the money issue whose amount lies in the zone (an
   option above the buyer's ceiling or below the seller's floor is never recommended).
-* **target package** — the asymmetric Nash package (Nash 1950; Kalai 1977: weights from
-  bargaining power, walkthrough 4's ``alpha``) among packages of admissible options.
+* **target package** — walkthrough 4's asymmetric Nash package (Nash 1950; Kalai 1977: weights
+  from bargaining power, ``alpha``), which it computes among packages of admissible options.
 * **opening package** — the admissible package best for us that still gives them more than their
   disagreement utility (ambitious, credible: Raiffa 1982, ch. 4 on opening offers).
 * **walk-away price** — our reservation price.
@@ -23,83 +23,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from ..deal.money import money_issues
+from ..deal.money import Zone, admissible_options, money_issues, zone
 from ..errors import bad_argument
 
 __all__ = ["Zone", "zone", "PackagePlan", "package_plan", "package_price"]
-
-
-@dataclass(frozen=True)
-class Zone:
-    """The zone of possible agreement on price: ``low`` (seller's floor) to ``high`` (buyer's
-    ceiling); either may be ``None`` (unknown). ``exists`` is False when the floor lies above the
-    ceiling. ``seller`` / ``buyer`` are party ids (``None`` when the roles are not given)."""
-
-    low: float | None
-    high: float | None
-    seller: str | None
-    buyer: str | None
-    us_is_seller: bool | None
-
-    @property
-    def exists(self) -> bool:
-        return self.low is None or self.high is None or self.low <= self.high
-
-    def contains(self, amount: float | None, tol: float = 1e-6) -> bool:
-        """True when ``amount`` lies in the zone (an unknown amount: True)."""
-        if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-            return True
-        if self.low is not None and amount < self.low - tol:
-            return False
-        return not (self.high is not None and amount > self.high + tol)
-
-    def our_walk_away(self) -> float | None:
-        if self.us_is_seller is None:
-            return None
-        return self.low if self.us_is_seller else self.high
-
-
-def _rp(parties: pd.DataFrame, party: str) -> float | None:
-    v = parties.at[party, "reservation_price"] if "reservation_price" in parties else None
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def zone(deal) -> Zone:
-    """The zone of possible agreement between us and the counterpart from their reservation
-    prices and roles (``role`` seller/buyer; without roles: the lower reservation price is read
-    as the seller's floor).
-
-    >>> from powerkit.deal import load_deal
-    >>> from powerkit.paths import sample_deal
-    >>> z = zone(load_deal(sample_deal("small-renewal")))
-    >>> z.low, z.high, z.us_is_seller
-    (170000.0, 205000.0, True)
-    """
-    p = deal.parties
-    us, them = deal.us, deal.counterpart
-    rp_us, rp_them = _rp(p, us), _rp(p, them)
-    role_us = str(p.at[us, "role"]) if "role" in p else "other"
-    role_them = str(p.at[them, "role"]) if "role" in p else "other"
-    if role_us == "seller" or role_them == "buyer":
-        seller_is_us = True
-    elif role_us == "buyer" or role_them == "seller":
-        seller_is_us = False
-    elif rp_us is not None and rp_them is not None:
-        seller_is_us = rp_us <= rp_them
-    else:
-        seller_is_us = None
-    if seller_is_us is None:
-        return Zone(None, None, None, None, None)
-    seller, buyer = (us, them) if seller_is_us else (them, us)
-    return Zone(low=_rp(p, seller), high=_rp(p, buyer), seller=seller, buyer=buyer,
-                us_is_seller=seller_is_us)
 
 
 def package_price(package: dict, amounts: dict[str, pd.Series]) -> float | None:
@@ -193,19 +122,6 @@ def _ladder(opening: dict, target: dict, util: dict, amounts: dict) -> pd.DataFr
     return pd.DataFrame(rows, columns=cols)
 
 
-def _nash(cands: pd.DataFrame, d: tuple[float, float], alpha: float) -> int | None:
-    """Index of the asymmetric Nash package among candidate rows (columns us, them)."""
-    gu, gt = cands["us"].to_numpy() - d[0], cands["them"].to_numpy() - d[1]
-    ok = (gu > 0) & (gt > 0)
-    if not ok.any():
-        return None
-    score = np.full(len(cands), -np.inf)
-    score[ok] = alpha * np.log(gu[ok]) + (1 - alpha) * np.log(gt[ok])
-    best = np.flatnonzero(np.isclose(score, score.max(), rtol=0, atol=1e-12))
-    # ties: the one better for them (a consultant's plan leaves the tie to the other side)
-    return int(best[np.argmax(cands["them"].to_numpy()[best])])
-
-
 def _checked_target(package: dict, restricted: pd.DataFrame, issues: list) -> dict:
     allowed = restricted.groupby("issue")["option"].apply(list).to_dict()
     if not isinstance(package, dict) or set(package) != set(issues) or any(
@@ -231,16 +147,7 @@ def package_plan(deal, value_analysis, target_package: dict | None = None) -> Pa
     d = tuple(float(x) for x in value_analysis.disagreement)
     alpha = float(value_analysis.nash.weights["alpha"]) if value_analysis.nash is not None \
         else 0.5
-    excluded = []
-    keep = pd.Series(True, index=options.index)
-    for issue, amt in amounts.items():
-        for opt, a in amt.items():
-            if not z.contains(a):
-                keep &= ~((options["issue"] == issue) & (options["option"] == opt))
-                why = ("below the seller's floor" if z.low is not None and a < z.low
-                       else "above the buyer's ceiling")
-                excluded.append({"issue": issue, "option": opt, "amount": a, "why": why})
-    restricted = options[keep]
+    restricted, excluded = admissible_options(deal, options)
     admissible = (restricted.groupby("issue")["option"].nunique().reindex(
         options["issue"].unique()).fillna(0) > 0).all()
     util = _utilities(options)
@@ -251,14 +158,16 @@ def package_plan(deal, value_analysis, target_package: dict | None = None) -> Pa
     if admissible and z.exists:
         front = pareto_frontier(restricted.reset_index(drop=True))
         issues = list(dict.fromkeys(options["issue"]))
-        i = _nash(front, d, alpha)
         if target_package is not None:
             target = _checked_target(target_package, restricted, issues)
-        elif i is not None:
-            target = {k: front.iloc[i][k] for k in issues}
-            credible = front[front["them"] > d[1]]
+        elif value_analysis.nash is not None:  # walkthrough 4's Nash package, in the zone
+            target = {k: value_analysis.nash.package[k] for k in issues}
+        credible = front[front["them"] > d[1]]
+        if target and len(credible):
             j = credible["us"].to_numpy().argmax()
             opening = {k: credible.iloc[j][k] for k in issues}
+        elif target:
+            opening = dict(target)
     ladder = _ladder(opening, target, util, amounts) if target else empty
     offers_outside = pd.DataFrame(columns=["round", "party", "option", "amount"])
     if money is not None and deal.has("offers"):
@@ -275,7 +184,7 @@ def package_plan(deal, value_analysis, target_package: dict | None = None) -> Pa
         opening=opening, opening_price=package_price(opening, amounts) if opening else None,
         opening_utilities=_total(opening, util) if opening else (math.nan, math.nan),
         walk_away_price=z.our_walk_away(), ladder=ladder,
-        excluded_options=pd.DataFrame(excluded, columns=["issue", "option", "amount", "why"]),
+        excluded_options=excluded,
         offers_outside=offers_outside, alpha=alpha, disagreement=d,
         inputs={"zone_low": z.low, "zone_high": z.high, "alpha": alpha, "disagreement": d,
                 "money_issue": money})

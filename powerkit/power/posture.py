@@ -6,7 +6,21 @@ import pandas as pd
 
 from .balance import PowerProfile
 
-__all__ = ["posture"]
+__all__ = ["posture", "compared"]
+
+
+def compared(name: str, value: float, op: str, threshold: float) -> str:
+    """A comparison as text, with as many decimals as it takes for the two sides to read
+    differently (never "0.50 < 0.50"; at most 6).
+
+    >>> compared("frame fit", 0.4987, "<", 0.5), compared("access", 0.31, "<", 0.5)
+    ('frame fit 0.499 < 0.500', 'access 0.31 < 0.50')
+    """
+    for d in range(2, 7):
+        a, b = f"{value:.{d}f}", f"{threshold:.{d}f}"
+        if a != b:
+            return f"{name} {a} {op} {b}"
+    return f"{name} {value:.6g} {op} {threshold:.6g}"
 
 
 def posture(profile: PowerProfile, strong: float = 0.05, very: float = 0.15,
@@ -85,20 +99,20 @@ def posture(profile: PowerProfile, strong: float = 0.05, very: float = 0.15,
         rule("low trust: build it where it is weakest",
              f"Trust in us is below {low_trust:.2f}; work first on {weakest}, using what builds "
              "trust for each person (see the trust profile).",
-             f"mean trust {mean_trust:.2f} < {low_trust:.2f}",
+             compared("mean trust", mean_trust, "<", low_trust),
              ", ".join(f"{k.replace('trust_', '')} {v:.2f}" for k, v in trust.items()), "§3")
     fit = val["frame_fit"]
     if not assumed["frame_fit"] and fit < low_fit:
         rule("weak frame fit: reframe",
              "Connect the proposal to problems they already recognise, so it reads as the "
              "obvious answer rather than a pitch.",
-             f"frame fit {fit:.2f} < {low_fit:.2f}", f"frame fit {fit:.2f}", "§3 frame control")
+             compared("frame fit", fit, "<", low_fit), f"frame fit {fit:.2f}", "§3 frame control")
     acc = val["access"]
     if not assumed["access"] and acc < low_access:
         rule("little access to decision-makers",
              "Too few of the people who matter on their side can be reached directly: build "
              "those relationships (the influence walkthrough ranks whom to approach).",
-             f"access {acc:.2f} < {low_access:.2f}", f"access {acc:.2f}", "§2, §7")
+             compared("access", acc, "<", low_access), f"access {acc:.2f}", "§2, §7")
     if split is not None:
         w = split.weight_us
         if w >= 0.55:

@@ -43,24 +43,54 @@ class Section:
     headline_at_top: bool = False  # the brief: its headline keys (plan, roles) sit at the top
 
     def add(self, *blocks) -> Section:
-        self.blocks.extend(blocks)
+        """Append blocks; an empty table becomes the sentence in its ``attrs["empty"]`` (a
+        reader never sees a table of headers without rows)."""
+        for b in blocks:
+            if isinstance(b, pd.DataFrame) and len(b) == 0:
+                b = b.attrs.get("empty") or "*Nothing to show here for this deal.*"
+            self.blocks.append(b)
         return self
 
     def tables(self) -> list[pd.DataFrame]:
         return [b for b in self.blocks if isinstance(b, pd.DataFrame)]
 
 
+def shared_analyses(deal) -> dict:
+    """The analyses several parts of the report read, computed once with the report's settings:
+    ``influence``, ``coalitions``, ``constraints``, ``value`` (each ``None`` when the deal lacks
+    its table). The brief's game plan and the walkthrough sections all read these same results,
+    so a number the brief quotes is the number its section shows."""
+    from .. import coalitions, constraints, influence, value
+
+    runs = {"influence": lambda: influence.what_if(deal) if deal.has("ties") else None,
+            "coalitions": lambda: coalitions.what_if(deal),
+            "constraints": lambda: constraints.analyse(deal) if deal.has("hypotheses") else None,
+            "value": lambda: value.what_if(deal, n_draws=1000, seed=0)
+            if deal.has("issues") else None}
+    out = {}
+    for key, run in runs.items():
+        try:
+            out[key] = run()
+        except MissingTableError:
+            out[key] = None
+    return out
+
+
 def build_sections(deal, order=SECTION_ORDER) -> list[Section]:
     """Every walkthrough's section for ``deal``, in report order, people and parties by name.
 
-    A section whose deal table is missing comes back with ``missing`` set (shown as a one-line
-    note).
+    The analyses are run once (:func:`shared_analyses`) and handed to every section that reads
+    them. A section whose deal table is missing comes back with ``missing`` set (shown as a
+    one-line note).
     """
+    shared = shared_analyses(deal)
     out = []
     for name in order:
         mod = importlib.import_module(f"powerkit.sections.{name}")
+        kw = ({"result": shared} if name == "brief" else
+              {"result": shared[name]} if shared.get(name) is not None else {})
         try:
-            out.append(names_not_ids(deal, mod.section(deal)))
+            out.append(names_not_ids(deal, mod.section(deal, **kw)))
         except MissingTableError as exc:
             out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
     return out

@@ -129,6 +129,7 @@ def brief_from_plan(deal, plan: GamePlan) -> Section:
     return sec
 
 
-def section(deal, budget: int = 3) -> Section:
-    """The brief of ``deal``: the game plan in plain language."""
-    return brief_from_plan(deal, game_plan(deal, budget=budget))
+def section(deal, budget: int = 3, result=None) -> Section:
+    """The brief of ``deal``: the game plan in plain language. ``result``: the analyses the
+    report already computed (:func:`powerkit.sections.shared_analyses`), reused by the plan."""
+    return brief_from_plan(deal, game_plan(deal, budget=budget, results=result))

@@ -105,7 +105,7 @@ def packages_table(result: CoalitionWhatIf, top: int = 10) -> pd.DataFrame | Non
 
 def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weights=None,
             supporters=None, power_threshold: float = 0.5, interest_threshold: float = 0.5,
-            top_packages: int = 5) -> Section:
+            top_packages: int = 5, result=None) -> Section:
     """The multi-party power section of the client report.
 
     Voting power against vote weight, the coalition to build and its order (sequential vs
@@ -132,9 +132,9 @@ def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weig
     if not deal.has("stakeholders"):
         sec.missing = "No stakeholders table in this deal: multi-party power left out."
         return sec
-    wi = what_if(deal, quota=quota, weights=weights, supporters=supporters,
-                 threshold=threshold, target=target, power_threshold=power_threshold,
-                 interest_threshold=interest_threshold)
+    wi = result if result is not None else what_if(
+        deal, quota=quota, weights=weights, supporters=supporters, threshold=threshold,
+        target=target, power_threshold=power_threshold, interest_threshold=interest_threshold)
     game, power, plan, pmap = wi.game, wi.power, wi.plan, wi.power_map
     names = wi.names
     top = wi.top_power

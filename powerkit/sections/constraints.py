@@ -28,7 +28,7 @@ TEACHING = (
     "we rank the question bank by how much each answer is expected to reduce our uncertainty.")
 
 
-def section(deal, **params) -> Section:
+def section(deal, result=None, **params) -> Section:
     """The report's "likely hidden constraints" section: the constraints, the evidence they
     rest on, and what to ask next.
 
@@ -50,7 +50,7 @@ def section(deal, **params) -> Section:
         sec.missing = "No hypotheses table in this deal: hidden constraints left out."
         return sec
 
-    a = pc.analyse(deal, **params)
+    a = result if result is not None else pc.analyse(deal, **params)
     h = a.hypotheses
     best = a.leading()
     next_q = a.next_question()

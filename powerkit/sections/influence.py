@@ -26,7 +26,7 @@ back to each person's own view — through the people who listen to them."""
 
 
 def section(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effect=0.5,
-            group="department", **_) -> Section:
+            group="department", result=None, **_) -> Section:
     """Walkthrough 2's part of the client report: who really decides, and whom to engage in
     which order.
 
@@ -54,8 +54,9 @@ def section(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
         return Section(key="influence", title=title,
                        missing="No ties table in this deal: the informal influence analysis "
                                "(who really decides, whom to engage first) is left out.")
-    v = what_if(deal, kind=kind, measure=measure, threshold=threshold, budget=budget,
-                effect=effect, group=group)
+    v = result if result is not None else what_if(
+        deal, kind=kind, measure=measure, threshold=threshold, budget=budget, effect=effect,
+        group=group)  # ``result``: the same analysis, already computed for the whole report
     h = dict(v.headline)
     h["build_relationship_with"] = v.build_relationship_with
     share = h["who_really_decides_share"]

@@ -59,7 +59,7 @@ def offers_note(analysis: value.ValueAnalysis) -> str:
 
 
 def section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spread: float = 0.25,
-            n_draws: int = 1000, seed: int = 0) -> Section:
+            n_draws: int = 1000, seed: int = 0, result=None) -> Section:
     """The report's value-creation section: recommended packages, value left on the table.
 
     Parameters
@@ -95,8 +95,9 @@ def section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spread: fl
     if deal.us not in raters or deal.counterpart not in raters:
         return Section(key, TITLE, missing="No issue ratings for both us and the counterpart in "
                        "this deal: value creation left out.")
-    a = value.what_if(deal, batna=batna, proposed=proposed, alpha=alpha, n_draws=n_draws,
-                      weight_spread=weight_spread, seed=seed)
+    a = result if result is not None else value.what_if(
+        deal, batna=batna, proposed=proposed, alpha=alpha, n_draws=n_draws,
+        weight_spread=weight_spread, seed=seed)
     # P(beats their BATNA) only means something once their BATNA is set
     rec = a.recommended if a.disagreement[1] > 0 else value.recommended_packages(a)
     ev = a.evaluation
@@ -104,7 +105,8 @@ def section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spread: fl
          "zopa_frontier_packages": a.n_zopa_frontier, "alpha": round(a.alpha, 3),
          "batna_us": round(a.disagreement[0], 3), "batna_them": round(a.disagreement[1], 3)}
     if a.nash is not None:
-        h.update({"nash_us": round(a.nash.us, 3), "nash_them": round(a.nash.them, 3)})
+        h.update({"nash_us": round(a.nash.us, 3), "nash_them": round(a.nash.them, 3),
+                  "nash_package": {str(k): str(v) for k, v in a.nash.package.items()}})
     if ev is not None:
         h.update({"proposal_us": round(ev.us, 3), "proposal_them": round(ev.them, 3),
                   "proposal_dominated": ev.dominated, "left_on_table_us": round(ev.gap_us, 3),
@@ -145,15 +147,22 @@ def section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spread: fl
               plots.utility_space_figure(a),
               "**Recommended packages.** The Nash package weights the split by bargaining power "
               f"(α = {h['alpha']:.2f} for {us_l}); Kalai–Smorodinsky gives each side the same share "
-              "of its best possible gain; the largest joint value maximises the pie. The last "
-              "column is the chance the package beats their BATNA when their weights are "
-              f"uncertain (±{weight_spread:.0%}).",
+              "of its best possible gain; the largest joint value maximises the pie."
+              + (" The column *p beats their BATNA* is the chance the package beats their "
+                 f"BATNA when their weights are uncertain (±{weight_spread:.0%})."
+                 if "p_beats_their_batna" in rec.columns else ""),
               rec.round(3)]
-    if ev is not None:
+    if len(a.excluded_options):
+        blocks.append("Never recommended, outside both sides' reservation prices: " + "; ".join(
+            f"{esc(r.option)} ({r.why})" for r in a.excluded_options.itertuples()) + ".")
+    if ev is not None and len(ev.improvements):
         blocks.append("**Value left on the table.** How much more each side could get, without "
                       "the other losing, than under the package on the table; the improvement "
                       "packages make both sides at least as well off.")
         blocks.append(ev.improvements.head(10).round(3))
+    elif ev is not None:
+        blocks.append("**Value left on the table.** None: no package within both sides' "
+                      "reservation prices is better for both than the package on the table.")
     blocks.append(plots.issue_priority_figure(a))
     if len(a.logrolls):
         blocks.append("**Where to trade.** Concede the issues that matter more to them than to us "

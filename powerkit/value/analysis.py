@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..deal.money import admissible_options
 from ..errors import NoAgreement, finite_pair
 from .evaluation import PackageEvaluation, evaluate_package
 from .fair import (
@@ -69,6 +70,10 @@ class ValueAnalysis:
         :func:`what_if` ran with ``n_draws=0``).
     recommended : DataFrame
         :func:`recommended_packages` (with ``p_beats_their_batna`` when ``monte_carlo`` is set).
+    excluded_options : DataFrame
+        Money options outside the zone of the reservation prices (``issue, option, amount,
+        why``): the fair points, the proposal's improvements and the recommendations never use
+        them (:func:`powerkit.deal.money.admissible_options`).
     """
 
     options: pd.DataFrame
@@ -93,6 +98,7 @@ class ValueAnalysis:
     package_sample: pd.DataFrame | None = None
     monte_carlo: MonteCarloResult | None = None
     recommended: pd.DataFrame = field(default_factory=pd.DataFrame)
+    excluded_options: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def inputs(self) -> pd.DataFrame:
@@ -179,10 +185,14 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
     else:
         a, source = checked_alpha(alpha, "what_if"), "given"
     frontier = pareto_frontier(options)
+    # recommendations stay within the zone of the reservation prices: money options beyond a
+    # seller's floor or a buyer's ceiling are never recommended (powerkit.deal.money)
+    inside, excluded = admissible_options(deal, options)
+    allowed = frontier if not len(excluded) else pareto_frontier(inside.reset_index(drop=True))
     pts = {}
-    for name, fn in (("nash", lambda: nash_package(options, d, a, frontier=frontier)),
-                     ("kalai", lambda: kalai_smorodinsky_package(options, d, frontier=frontier)),
-                     ("utilitarian", lambda: utilitarian_package(options, d, frontier=frontier))):
+    for name, fn in (("nash", lambda: nash_package(inside, d, a, frontier=allowed)),
+                     ("kalai", lambda: kalai_smorodinsky_package(inside, d, frontier=allowed)),
+                     ("utilitarian", lambda: utilitarian_package(inside, d, frontier=allowed))):
         try:
             pts[name] = fn()
         except NoAgreement:
@@ -194,7 +204,7 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
               if deal.has("offers") else pd.DataFrame(columns=["round", "party", *issues, "us", "them"]))
     if proposed is None and (us, them) == (deal.us, deal.counterpart) and deal.has("offers"):
         proposed = latest_package(offers, issues)
-    ev = evaluate_package(options, proposed, d, frontier=frontier) if proposed else None
+    ev = evaluate_package(options, proposed, d, frontier=allowed) if proposed else None
     zopa = frontier[(frontier["us"] > d[0]) & (frontier["them"] > d[1])]
     mc = (monte_carlo(options, n_draws=n_draws, weight_spread=weight_spread,
                       rating_spread=rating_spread, batna_them=d[1], seed=seed)
@@ -207,7 +217,8 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
                            us_party=us, them_party=them,
                            n_packages=count_packages(options), n_zopa_frontier=len(zopa),
                            offers=offers, monte_carlo=mc,
-                           package_sample=sample_packages(options, sample_size, seed))
+                           package_sample=sample_packages(options, sample_size, seed),
+                           excluded_options=excluded)
     return replace(result, recommended=recommended_packages(result, mc))
 
 
