@@ -13,6 +13,7 @@ import powerkit as pk
 from powerkit.widgets.coalitions import build_coalitions_widgets
 from powerkit.widgets.constraints import build_constraints_widgets
 from powerkit.widgets.influence import build_influence_widgets
+from powerkit.widgets.plan import build_plan_widgets
 from powerkit.widgets.power import build_power_widgets
 from powerkit.widgets.value import build_value_widgets
 
@@ -39,7 +40,8 @@ def html_payloads(widget) -> list[str]:
 
 @pytest.mark.parametrize("build", [build_power_widgets, build_influence_widgets,
                                    build_constraints_widgets, build_value_widgets,
-                                   build_coalitions_widgets], ids=lambda f: f.__name__)
+                                   build_coalitions_widgets, build_plan_widgets],
+                         ids=lambda f: f.__name__)
 def test_widgets_escape_hostile_names(build):
     deal = pk.load_deal(HOSTILE)
     box = build(deal)

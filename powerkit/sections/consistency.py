@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..text import money
 
-__all__ = ["violations", "text_blocks", "CHECKS"]
+__all__ = ["violations", "analysis_violations", "text_blocks", "CHECKS"]
 
 CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money")
 
@@ -91,10 +91,12 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
         if headline is not None and "plan" in headline:
             if [s["who"] for s in headline["plan"]["steps"]] != names:
                 bad.append("order: the JSON's plan steps are not the plan's order")
-    # 3. roles
-    ours_or_rival = _names_of(deal, ["us", "rival"])
+    # 3. roles (by id where the plan has ids; by name elsewhere, leaving out a name that
+    # someone we may court shares)
+    ours_or_rival = _names_of(deal, ["us", "rival"]) - _names_of(deal, ["counterpart", "third"])
+    side = _side(deal)
     if plan is not None:
-        hit = set(plan.steps["name"]) & ours_or_rival
+        hit = [w for w in plan.steps["who"] if side.get(w) in ("us", "rival")]
         if hit:
             bad.append(f"roles: the plan courts our own or a rival's people: {sorted(hit)}")
     inf = by_key.get("influence")
@@ -144,3 +146,50 @@ def _amounts(deal) -> dict:
     from ..deal.money import money_issues
 
     return money_issues(deal.issues, deal.meta.currency)
+
+
+def analysis_violations(deal, shared: dict, plan=None) -> list[str]:
+    """The role invariants checked on the analysis results themselves, by stakeholder id (no
+    figures, no prose: fast enough for hundreds of random deals): nobody of our party or a
+    rival is flagged, planned for engagement or in the coalition plan; nobody is both
+    formal-only and who really decides; the plan's prices lie in the zone; every voter the
+    coalition plan needs is to be managed closely on the power map."""
+    bad = []
+    side = _side(deal)
+    iv = shared.get("influence")
+    if iv is not None:
+        flagged = iv.table.index[iv.table["flag"].isin(["hidden influencer", "formal-only"])]
+        hit = [w for w in flagged if side.get(w) in ("us", "rival")]
+        if hit:
+            bad.append(f"roles: influence flags our own or a rival's people: {hit}")
+        hit = [w for w in iv.plan.steps["stakeholder"] if side.get(w) in ("us", "rival")]
+        if hit:
+            bad.append(f"roles: the influence plan courts {hit}")
+        top = iv.who.index[0]
+        if iv.table.loc[top, "flag"] == "formal-only":
+            bad.append(f"decides: {top} is both formal-only and who really decides")
+    cw = shared.get("coalitions")
+    if cw is not None:
+        steps = list(cw.plan.steps["stakeholder"])
+        hit = [w for w in steps if side.get(w) in ("us", "rival")]
+        if hit:
+            bad.append(f"roles: the coalition plan courts {hit}")
+        pm = cw.power_map
+        quiet = [w for w in steps if w in pm.index
+                 and pm.at[w, "quadrant"] not in ("manage closely", "keep satisfied")]
+        if quiet:
+            bad.append(f"power map: the coalition plan needs {quiet}, whom the map does not "
+                       "manage closely")
+    if plan is not None and plan.package is not None and plan.package.target:
+        z = plan.package.zone
+        prices = [plan.package.target_price, plan.package.opening_price,
+                  *plan.package.ladder["price"]]
+        out = [x for x in prices if not z.contains(x)]
+        if out:
+            bad.append(f"zone: plan prices {out} outside {z.low}–{z.high}")
+        if z.us_is_seller is not None and plan.package.walk_away_price is not None:
+            w, t = plan.package.walk_away_price, plan.package.target_price
+            if t is not None and ((z.us_is_seller and t < w - 1e-6)
+                                  or (not z.us_is_seller and t > w + 1e-6)):
+                bad.append(f"zone: the target {t} is worse for us than our walk-away {w}")
+    return bad
