@@ -71,8 +71,9 @@ def test_tiny_package_plan_by_hand(tiny):
     (120k): excluded. Among the 12 other packages, u·t (α = 0.5, disagreement 0) is largest at
     (110k, 3 years, premium): .55 × .65 = .3575 (next: (120k, 3y, premium) .8 × .4 = .32).
     Opening: the most for us with t > 0 is (120k, 3y, premium), u .8 ((120k, 3y, basic) gives
-    them 0). Ladder: one step, give price 120k → 110k (costs us .25, worth .25 to them), no ask
-    left: ask for the commitment to close."""
+    them 0). Ladder: one step, give price 120k → 110k (costs us .25, worth .25 to them); no move
+    gains us, so ask them to agree to an issue the package keeps at the opening, the most
+    valuable to us relative to them: term (our stake .3 vs their .1) before support (.2 vs .4)."""
     va = value.what_if(tiny, alpha=0.5)
     pp = package_plan(tiny, va)
     assert pp.zone.low == 100000 and pp.zone.high == 120000 and pp.zone.us_is_seller
@@ -84,7 +85,9 @@ def test_tiny_package_plan_by_hand(tiny):
         ["EUR 130k", "above the buyer's ceiling"]]
     lad = pp.ladder
     assert len(lad) == 1 and lad.at[0, "give_issue"] == "price"
-    assert lad.at[0, "give_option"] == "EUR 110k" and lad.at[0, "ask_issue"] is None
+    assert lad.at[0, "give_option"] == "EUR 110k"
+    assert (lad.at[0, "ask_issue"], lad.at[0, "ask_option"], lad.at[0, "ask_kind"]) == (
+        "term", "3 years", "hold")
     assert lad.at[0, "cost_to_us"] == pytest.approx(0.25)
     assert lad.at[0, "gain_to_them"] == pytest.approx(0.25)
 
@@ -98,6 +101,7 @@ def test_tiny_chosen_target_and_bad_target(tiny):
     # first (price), paired with the ask; then term.
     assert pp.ladder["give_issue"].tolist() == ["price", "term"]
     assert pp.ladder["ask_issue"].tolist()[0] == "support"
+    assert pp.ladder["ask_kind"].tolist() == ["move", "close"]  # nothing left at the opening
     with pytest.raises(InputError, match="target_package"):
         package_plan(tiny, va, {"price": "EUR 130k", "term": "1 year", "support": "basic"})
 

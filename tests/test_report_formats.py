@@ -46,6 +46,12 @@ def test_pdf_report_has_pages_with_charts(tmp_path, deal):
     assert len(with_charts) >= 2, [round(coloured_fraction(p), 4) for p in pages]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Executive summary" in text and "The deal at a glance" in text
+    # the report opens with the game plan, before the executive summary
+    assert text.index("Game plan") < text.index("Executive summary")
+    # paper: A4 for deals not in USD (every sample deal is in EUR), 595 x 842 pt
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page size"))
+    assert size.endswith("(A4)"), size
     # a paragraph introducing a table stays on the table's page (pdftotext ends pages with \f)
     intros = ("What follows for", "What to ask next", "Where to trade", "Value left on the table",
               "Recommended packages")
@@ -100,3 +106,14 @@ def test_pdf_shows_hostile_names_as_text(tmp_path):
     text = subprocess.run(["pdftotext", r.output, "-"], capture_output=True, text=True).stdout
     assert "<script>alert(1)</script>" in text  # printed as text, so it was never markup
     assert '=HYPERLINK("http://evil.example","click")' in text
+
+
+@pytest.mark.browser
+def test_pdf_paper_letter_on_request(tmp_path):
+    if chromium_path() is None or shutil.which("pdfinfo") is None:
+        pytest.skip("chromium and poppler-utils are needed (.ci/run installs both)")
+    deal = [d for d in SAMPLE_DEALS if d.name == "small-renewal"][0]
+    r = run_report(deal, tmp_path, fmt="pdf", paper="letter")
+    assert r.ok, r.error
+    info = subprocess.run(["pdfinfo", r.output], capture_output=True, text=True).stdout
+    assert "612 x 792" in info  # US letter, 8.5 x 11 in

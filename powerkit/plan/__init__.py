@@ -86,6 +86,34 @@ class GamePlan:
         }
 
 
+def _price_note(deal, pk: PackagePlan, va, predicted: float) -> str | None:
+    """One sentence when the target's price and walkthrough 1's predicted price read
+    differently: whether the target is the admissible option nearest the prediction, and if not,
+    which issues the fairest split trades price against (those where the target gives the
+    counterpart its preferred option)."""
+    cur = deal.meta.currency
+    t, p = money(pk.target_price, cur), money(predicted, cur)
+    if t == p or pk.money_issue is None:
+        return None
+    from ..deal.money import money_issues
+
+    amounts = [a for a in money_issues(deal.issues, cur)[pk.money_issue]
+               if pk.zone.contains(a)]
+    nearest = min(amounts, key=lambda a: (abs(a - predicted), a))
+    if abs(nearest - pk.target_price) < 1e-6:
+        return (f"The target package prices at {t}; walkthrough 1 predicts {p} for price alone: "
+                f"{t} is the option nearest that prediction.")
+    opts = va.options
+    theirs = [i for i, o in pk.target.items() if i != pk.money_issue
+              and o == opts[opts["issue"] == i].sort_values("them", kind="stable")
+              .iloc[-1]["option"]]
+    side = "above" if pk.target_price > predicted else "below"
+    return (f"The target package prices at {t}, {side} walkthrough 1's {p} for price alone "
+            f"(nearest option {money(nearest, cur)}): the fairest split of every issue together "
+            + (f"pays for what they get on {', '.join(theirs)}." if theirs and side == "above"
+               else "sets the price there in return for the other issues."))
+
+
 def required_sign_offs(deal) -> list:
     """Stakeholders whose sign-off the decision rule requires (rules ``sign_off`` and
     ``quota_and_sign_off``): the counterpart side's sign-off holders we may talk to."""
@@ -167,11 +195,9 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
         vote_steps=None if cw is None else cw.plan.steps, sign_off=required_sign_offs(deal),
         question=question, close_by=close_by, first_give=first_give, budget=budget)
     if pk is not None and pk.target_price is not None and predicted is not None:
-        t, p = money(pk.target_price, cur), money(predicted, cur)
-        if t != p:
-            notes.append(f"The target package prices at {t}; walkthrough 1 predicts {p} for price "
-                         "alone: the package is the nearest option on the price scale that also "
-                         "settles the other issues at the fairest split of their value.")
+        note = _price_note(deal, pk, va, predicted)
+        if note:
+            notes.append(note)
     rk = risks(deal, ca) if ca is not None else pd.DataFrame(
         columns=["conclusion", "rests_on", "evidence", "without_it", "settle_with", "question",
                  "ask"])

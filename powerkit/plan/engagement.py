@@ -126,14 +126,13 @@ def engagement_sequence(deal, *, influence_steps: pd.DataFrame | None,
         p = purposes[w]
         asks, because = [], []
         if "move" in p:
-            asks.append("their support for the proposal, and to raise it with the people who "
-                        "listen to them")
+            asks.append("their support, passed on to those who listen to them")
             because.append("moves the forecast decision through the people who listen to them")
         if "vote" in p:
             asks.append("their vote")
             because.append("their vote closes a winning coalition")
         if "sign_off" in p:
-            asks.append("their sign-off on the target package")
+            asks.append("sign-off on the target package")
             because.append("the decision needs their sign-off")
         if "question" in p:
             asks.append(f"an answer to: \u201c{question['text']}\u201d")

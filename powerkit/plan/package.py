@@ -81,8 +81,10 @@ def _total(package: dict, util: dict) -> tuple[float, float]:
 
 def _ladder(opening: dict, target: dict, util: dict, amounts: dict) -> pd.DataFrame:
     """Steps from ``opening`` to ``target``: gives (issues where the move costs us) ordered by
-    cost to us per unit of their gain, each paired with the ask (a move that gains us) of best
-    gain to us per unit of their loss; gives left over ask for a commitment to close."""
+    cost to us per unit of their gain, each paired with an ask — first the moves that gain us
+    (best gain to us per unit of their loss), then agreement on the issues the package keeps at
+    the opening, most valuable to us relative to them first (the trade ratios of walkthrough 4);
+    a give left over asks for the commitment to close."""
     gives, asks = [], []
     for issue in opening:
         if opening[issue] == target[issue]:
@@ -96,18 +98,29 @@ def _ladder(opening: dict, target: dict, util: dict, amounts: dict) -> pd.DataFr
             asks.append((du / max(-dt, 1e-12), issue, du, dt))
     gives.sort(key=lambda g: (g[0], g[1]))
     asks.sort(key=lambda a: (-a[0], a[1]))
+
+    def stake(issue, side):
+        vals = [v[side] for (i, _), v in util.items() if i == issue]
+        return max(vals) - min(vals)
+
+    holds = sorted((i for i in opening if opening[i] == target[i] and stake(i, 0) > 0),
+                   key=lambda i: (-stake(i, 0) / max(stake(i, 1), 1e-12), i))
     rows, pkg = [], dict(opening)
     for k, (_, issue, du, dt) in enumerate(gives):
         pkg[issue] = target[issue]
         ask_issue = ask_option = None
+        kind = "close"
         if k < len(asks):
-            ask_issue = asks[k][1]
+            ask_issue, kind = asks[k][1], "move"
             ask_option = target[ask_issue]
             pkg[ask_issue] = target[ask_issue]
+        elif k - len(asks) < len(holds):
+            ask_issue, kind = holds[k - len(asks)], "hold"
+            ask_option = target[ask_issue]
         u, t = _total(pkg, util)
         rows.append({"step": k + 1, "give_issue": issue, "give_option": target[issue],
                      "cost_to_us": round(-du, 4), "gain_to_them": round(dt, 4),
-                     "ask_issue": ask_issue, "ask_option": ask_option,
+                     "ask_issue": ask_issue, "ask_option": ask_option, "ask_kind": kind,
                      "package": dict(pkg), "price": package_price(pkg, amounts),
                      "us": round(u, 4), "them": round(t, 4)})
     for issue, *_ in [(a[1],) for a in asks[len(gives):]]:  # asks no give pays for
@@ -115,10 +128,10 @@ def _ladder(opening: dict, target: dict, util: dict, amounts: dict) -> pd.DataFr
         u, t = _total(pkg, util)
         rows.append({"step": len(rows) + 1, "give_issue": None, "give_option": None,
                      "cost_to_us": 0.0, "gain_to_them": 0.0, "ask_issue": issue,
-                     "ask_option": target[issue], "package": dict(pkg),
+                     "ask_option": target[issue], "ask_kind": "move", "package": dict(pkg),
                      "price": package_price(pkg, amounts), "us": round(u, 4), "them": round(t, 4)})
     cols = ["step", "give_issue", "give_option", "cost_to_us", "gain_to_them", "ask_issue",
-            "ask_option", "package", "price", "us", "them"]
+            "ask_option", "ask_kind", "package", "price", "us", "them"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -152,8 +165,8 @@ def package_plan(deal, value_analysis, target_package: dict | None = None) -> Pa
         options["issue"].unique()).fillna(0) > 0).all()
     util = _utilities(options)
     empty = pd.DataFrame(columns=["step", "give_issue", "give_option", "cost_to_us",
-                                  "gain_to_them", "ask_issue", "ask_option", "package", "price",
-                                  "us", "them"])
+                                  "gain_to_them", "ask_issue", "ask_option", "ask_kind",
+                                  "package", "price", "us", "them"])
     target, opening = {}, {}
     if admissible and z.exists:
         front = pareto_frontier(restricted.reset_index(drop=True))

@@ -40,9 +40,11 @@ def ladder_table(plan: GamePlan) -> pd.DataFrame:
         "step": lad["step"],
         "we give": [f"{i}: {o}" if isinstance(i, str) else "nothing"
                     for i, o in zip(lad["give_issue"], lad["give_option"], strict=True)],
-        "we ask in return": [f"{i}: {o}" if isinstance(i, str) else
-                             "their commitment to close on this basis"
-                             for i, o in zip(lad["ask_issue"], lad["ask_option"], strict=True)],
+        "we ask in return": [
+            (f"{i}: {o}" if k == "move" else f"their agreement to {i}: {o}")
+            if isinstance(i, str) else "their commitment to close on this basis"
+            for i, o, k in zip(lad["ask_issue"], lad["ask_option"], lad["ask_kind"],
+                               strict=True)],
         "price after the step": [money(p, cur) if p is not None and not pd.isna(p) else ""
                                  for p in lad["price"]],
     })

@@ -12,6 +12,20 @@ import pandas as pd
 __all__ = ["METHODS", "REFERENCES", "methods_table", "references_used"]
 
 METHODS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "brief": [
+        ("Zone of possible agreement from both sides' reservation prices (seller's floor to "
+         "buyer's ceiling); only options priced inside it are recommended", ("raiffa",)),
+        ("Target package: the asymmetric Nash bargaining solution among the admissible packages, "
+         "weighted by bargaining power; opening: the best admissible package for us that still "
+         "beats their walk-away", ("nash", "kalai77", "roth79", "raiffa")),
+        ("Concession ladder: give first where it costs us least per unit of their gain, ask "
+         "where it gains us most per unit of their loss (logrolling)",
+         ("froman-cohen", "pruitt81")),
+        ("Engagement sequence: people who move others first, then the votes that close the "
+         "coalition, then the required sign-offs", ("sebenius", "watkins-rosegrant")),
+        ("A vote that also needs every sign-off: a compound voting game with a weighted "
+         "representation (each signatory a veto player)", ("taylor-zwicker", "shapley-shubik")),
+    ],
     "power": [
         ("Power balance: positional, psychological and systemic inputs of each side, weighted; "
          "balance = Σ weight × (our input − theirs)", ("french-raven", "emerson", "fisher-ury")),
@@ -118,7 +132,10 @@ REFERENCES: dict[str, str] = {
     "penrose": "Penrose, L. S. (1946). The elementary statistics of majority voting. Journal of "
                "the Royal Statistical Society 109(1), 53–57.",
     "raiffa": "Raiffa, H. (1982). The Art and Science of Negotiation. Harvard University Press.",
+    "pruitt81": "Pruitt, D. G. (1981). Negotiation Behavior. Academic Press.",
     "riker": "Riker, W. H. (1962). The Theory of Political Coalitions. Yale University Press.",
+    "roth79": "Roth, A. E. (1979). Axiomatic Models of Bargaining. Lecture Notes in Economics "
+              "and Mathematical Systems 170. Springer.",
     "rubinstein": "Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. "
                   "Econometrica 50(1), 97–109.",
     "sebenius": "Sebenius, J. K. (1996). Sequencing to build coalitions: with whom should I talk "
@@ -129,6 +146,11 @@ REFERENCES: dict[str, str] = {
     "shapley-shubik": "Shapley, L. S. & Shubik, M. (1954). A method for evaluating the "
                       "distribution of power in a committee system. American Political Science "
                       "Review 48(3), 787–792.",
+    "taylor-zwicker": "Taylor, A. D. & Zwicker, W. S. (1999). Simple Games: Desirability "
+                      "Relations, Trading, Pseudoweightings. Princeton University Press.",
+    "watkins-rosegrant": "Watkins, M. & Rosegrant, S. (2001). Breakthrough International "
+                         "Negotiation: How Great Negotiators Transformed the World's Toughest "
+                         "Post-Cold War Conflicts. Jossey-Bass.",
 }
 
 
