@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .deal import number
+from .deal.money import walk_aways
 from .errors import InputError, NoAgreement, PowerkitError, bad_argument, finite_pair
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -552,13 +553,6 @@ def bargaining_weight(deal, at=None, party: str | None = None, against: str | No
     return brw_weights(r1, r2)[0]
 
 
-def _walk_away(row) -> tuple[float | None, str]:
-    rp = number(row.get("reservation_price"))
-    if rp is not None:
-        return rp, "reservation_price"
-    return None, "missing"
-
-
 def _roles(deal) -> tuple[str, str]:
     """(seller, buyer) among us and the counterpart, from the ``role`` column."""
     p = deal.parties
@@ -575,24 +569,26 @@ def _roles(deal) -> tuple[str, str]:
 
 
 def deal_zopa(deal, parties: pd.DataFrame | None = None) -> Zopa:
-    """The ZOPA between us and the counterpart from the parties' walk-away prices
-    (``reservation_price``; the seller/buyer come from ``role``).
+    """The ZOPA between us and the counterpart from each side's effective walk-away price
+    (:func:`powerkit.deal.money.walk_aways`: the reservation price, moved by a change in the
+    side's BATNA value, and the counterpart's best rival price; the seller/buyer come from
+    ``role``).
 
     Raises
     ------
     powerkit.PowerkitError
         When neither side has a ``role`` of seller/buyer, or a walk-away price is missing.
     """
-    p = deal.parties if parties is None else parties
-    seller, buyer = _roles(deal)
-    s, s_src = _walk_away(p.loc[seller])
-    b, b_src = _walk_away(p.loc[buyer])
-    missing = [k for k, v in ((seller, s), (buyer, b)) if v is None]
+    d = deal if parties is None else deal.replace(parties=parties)
+    seller, buyer = _roles(d)
+    w = walk_aways(d)
+    s, b = w.at["seller", "walk_away"], w.at["buyer", "walk_away"]
+    missing = [k for k, v in ((seller, s), (buyer, b)) if v is None or v != v]
     if missing:
         raise PowerkitError(
             "the ZOPA needs a walk-away price for each side: fill 'reservation_price' for "
             f"{', '.join(map(repr, missing))} in the parties table")
-    return Zopa(s, b, seller, buyer)
+    return Zopa(float(s), float(b), seller, buyer)
 
 
 @dataclass
@@ -627,8 +623,10 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None,
                    pressure: pd.DataFrame | None = None, **kwargs) -> Split:
     """Expected split of the surplus between us and the counterpart, given BATNAs and time.
 
-    The disagreement point is each side's walk-away price (set by its BATNA); the surplus is the
-    ZOPA width; it is shared by the asymmetric Nash solution with the BRW weights of
+    The disagreement point is each side's effective walk-away price
+    (:func:`powerkit.deal.money.walk_aways`: its reservation price, moved one for one by a
+    change in its BATNA value, and for the counterpart the best price a rival offers it); the
+    surplus is the ZOPA width; it is shared by the asymmetric Nash solution with the BRW weights of
     :func:`bargaining_weight`, which is the limit of Rubinstein's game as offers come quickly:
     the seller gets ``w_seller · width`` above its walk-away price, so the predicted price is
     ``seller_reservation + w_seller · width``.
@@ -663,9 +661,9 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None,
     r_us, r_them = float(tp.at[us, "rate"]), float(tp.at[them, "rate"])
     w_us = 0.5 if r_us + r_them == 0 else brw_weights(r_us, r_them)[0]
     rows = []
+    wa_table = walk_aways(d).set_index("party")
     for party in (us, them):
-        row = d.parties.loc[party]
-        wa, src = _walk_away(row)
+        wa, src = wa_table.at[party, "walk_away"], wa_table.at[party, "source"]
         rows += [
             {"party": party, "input": "walk-away price", "value": wa, "source": src},
             {"party": party, "input": "rate (per month)", "value": float(tp.at[party, "rate"]),

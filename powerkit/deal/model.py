@@ -56,6 +56,14 @@ class Deal:
     events: pd.DataFrame | None = None
     offers: pd.DataFrame | None = None
     source: str = field(default="", compare=False)
+    #: the parties table as the deal file gives it, kept by what-ifs and dated events that
+    #: replace ``parties`` (walk-away prices move with the change of an alternative's value)
+    entered_parties: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def parties_as_entered(self) -> pd.DataFrame:
+        """The parties table as entered (before events and what-ifs)."""
+        return self.parties if self.entered_parties is None else self.entered_parties
 
     @property
     def id(self) -> str:
@@ -93,7 +101,10 @@ class Deal:
         return True
 
     def replace(self, **changes) -> Deal:
-        """A copy with some tables (or ``meta``) replaced; used by what-if analyses."""
+        """A copy with some tables (or ``meta``) replaced; used by what-if analyses. Replacing
+        ``parties`` keeps the table as entered (:attr:`parties_as_entered`)."""
+        if "parties" in changes and "entered_parties" not in changes:
+            changes["entered_parties"] = self.parties_as_entered
         return replace(self, **changes)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 __all__ = ["parse_amount", "money_issues", "amount_problems", "SYMBOLS", "Zone", "zone",
-           "admissible_options"]
+           "admissible_options", "walk_aways", "rival_price"]
 
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
 _MULT = {"": 1.0, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
@@ -143,10 +143,109 @@ def _rp(parties: pd.DataFrame, party: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def zone(deal) -> Zone:
-    """The zone of possible agreement between us and the counterpart from their reservation
-    prices and roles (``role`` seller/buyer; without roles: the lower reservation price is read
-    as the seller's floor).
+def _num(parties: pd.DataFrame, party: str, col: str) -> float | None:
+    if col not in parties or party not in parties.index:
+        return None
+    try:
+        v = float(parties.at[party, col])
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _seller_is_us(deal, p: pd.DataFrame) -> bool | None:
+    us, them = deal.us, deal.counterpart
+    role_us = str(p.at[us, "role"]) if "role" in p else "other"
+    role_them = str(p.at[them, "role"]) if "role" in p else "other"
+    if role_us == "seller" or role_them == "buyer":
+        return True
+    if role_us == "buyer" or role_them == "seller":
+        return False
+    rp_us, rp_them = _rp(p, us), _rp(p, them)
+    if rp_us is not None and rp_them is not None:
+        return rp_us <= rp_them
+    return None
+
+
+def rival_price(deal, party: str, parties: pd.DataFrame | None = None) -> float | None:
+    """A rival's price for the counterpart: its latest standing bid on the money issue (the
+    offers table; the sum of its money options when there are several), else its reservation
+    price (what it can go to)."""
+    p = deal.parties if parties is None else parties
+    if deal.has("offers") and deal.has("issues"):
+        amounts = money_issues(deal.issues, deal.meta.currency)
+        o = deal.offers[(deal.offers["party"] == party) & deal.offers["issue"].isin(amounts)]
+        if len(o):
+            last = o[o["round"] == o["round"].max()]
+            vals = [amounts[r.issue].get(r.option) for r in last.itertuples()]
+            if vals and all(v is not None for v in vals):
+                return float(sum(vals))
+    return _rp(p, party)
+
+
+def walk_aways(deal, parties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each side's effective walk-away price: the better, for that side, of its reservation
+    price and its best alternative.
+
+    * A reservation price as entered is the walk-away on the deal's ``as_of`` date and already
+      reflects that side's alternatives then. When ``parties`` (the table after dated events,
+      :func:`powerkit.power.apply_events`) changes a side's ``batna_value``, its walk-away moves
+      one for one with the change: a seller whose alternative loses 230k of value accepts 230k
+      less; a buyer whose alternative gains value pays that much less.
+    * A rival (a party with side ``rival`` in our role) gives the counterpart an alternative at
+      the rival's price (:func:`rival_price`): a buyer's ceiling is at most the cheapest rival
+      seller's price, a seller's floor at least the highest rival buyer's price. A rival price
+      worse for the counterpart than its own walk-away changes nothing.
+
+    With no BATNA change and no rival this is the reservation prices as entered. Returns one
+    row per side (index ``seller``, ``buyer``): ``party``, ``walk_away``, ``reservation_price``,
+    ``source``.
+
+    >>> from powerkit.deal import load_deal
+    >>> from powerkit.paths import sample_deal
+    >>> w = walk_aways(load_deal(sample_deal("small-renewal")))
+    >>> w["walk_away"].tolist(), w["source"].tolist()
+    ([170000.0, 205000.0], ['reservation price', 'reservation price'])
+    """
+    base = deal.parties_as_entered
+    p = deal.parties if parties is None else parties
+    seller_is_us = _seller_is_us(deal, p)
+    if seller_is_us is None:
+        return pd.DataFrame(columns=["party", "walk_away", "reservation_price", "source"])
+    seller, buyer = ((deal.us, deal.counterpart) if seller_is_us
+                     else (deal.counterpart, deal.us))
+    rows = {}
+    for role, party, sign in (("seller", seller, 1.0), ("buyer", buyer, -1.0)):
+        rp = _rp(p, party)
+        wa, src = rp, "reservation price"
+        b0, b1 = _num(base, party, "batna_value"), _num(p, party, "batna_value")
+        if wa is not None and b0 is not None and b1 is not None and b1 != b0:
+            wa = wa + sign * (b1 - b0)
+            src = f"reservation price moved by the change in BATNA ({b1 - b0:+,.0f})"
+        rows[role] = {"party": party, "walk_away": wa, "reservation_price": rp, "source": src}
+    them_role = "buyer" if seller_is_us else "seller"
+    our_role = "seller" if seller_is_us else "buyer"
+    rivals = [r for r in p.index if p.at[r, "side"] == "rival"
+              and ("role" not in p or p.at[r, "role"] in (our_role, "other"))]
+    for r in rivals:
+        price = rival_price(deal, r, p)
+        cur = rows[them_role]["walk_away"]
+        if price is None or cur is None:
+            continue
+        better = price < cur if them_role == "buyer" else price > cur
+        if better:
+            name = p.at[r, "name"] if "name" in p else r
+            rows[them_role].update(walk_away=price, source=f"the price of {name} (a rival)")
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "role"
+    return out
+
+
+def zone(deal, parties: pd.DataFrame | None = None) -> Zone:
+    """The zone of possible agreement between us and the counterpart: from the seller's
+    effective walk-away (lowest acceptable price) to the buyer's (highest), see
+    :func:`walk_aways`; roles from ``role`` (seller/buyer; without roles the lower reservation
+    price is read as the seller's floor).
 
     >>> from powerkit.deal import load_deal
     >>> from powerkit.paths import sample_deal
@@ -154,24 +253,12 @@ def zone(deal) -> Zone:
     >>> z.low, z.high, z.us_is_seller
     (170000.0, 205000.0, True)
     """
-    p = deal.parties
-    us, them = deal.us, deal.counterpart
-    rp_us, rp_them = _rp(p, us), _rp(p, them)
-    role_us = str(p.at[us, "role"]) if "role" in p else "other"
-    role_them = str(p.at[them, "role"]) if "role" in p else "other"
-    if role_us == "seller" or role_them == "buyer":
-        seller_is_us = True
-    elif role_us == "buyer" or role_them == "seller":
-        seller_is_us = False
-    elif rp_us is not None and rp_them is not None:
-        seller_is_us = rp_us <= rp_them
-    else:
-        seller_is_us = None
-    if seller_is_us is None:
+    w = walk_aways(deal, parties)
+    if not len(w):
         return Zone(None, None, None, None, None)
-    seller, buyer = (us, them) if seller_is_us else (them, us)
-    return Zone(low=_rp(p, seller), high=_rp(p, buyer), seller=seller, buyer=buyer,
-                us_is_seller=seller_is_us)
+    seller, buyer = w.at["seller", "party"], w.at["buyer", "party"]
+    return Zone(low=w.at["seller", "walk_away"], high=w.at["buyer", "walk_away"],
+                seller=seller, buyer=buyer, us_is_seller=seller == deal.us)
 
 
 def admissible_options(deal, options: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
