@@ -58,26 +58,42 @@ def template(out_file: Annotated[Path, typer.Argument(help="where to write the .
 
 
 def _parse_params(pairs: list[str], notebook: Path) -> dict:
-    """KEY=VALUE pairs → papermill parameters (YAML-typed values), checked against the notebook."""
+    """KEY=VALUE pairs → papermill parameters (YAML-typed values), checked against the notebook;
+    what-if settings (:data:`powerkit.scenarios.SETTINGS`) go, as written, into the notebook's
+    ``what_if`` parameter (one scenario "what if" beside the base case)."""
     if not pairs:
         return {}  # (papermill is not even loaded: a bad deal file is refused sooner)
     import papermill as pm
     import yaml
 
+    from .deal.scenario_settings import SETTINGS, parse_setting
+
     known = pm.inspect_notebook(str(notebook))
-    params, problems = {}, []
+    own = {"deal_path": "the DEAL argument", "anonymise": "--anonymise",
+           "scenarios": "--scenario", "what_if": "--param SETTING=VALUE"}
+    params, what_if, problems = {}, {}, []
     for pair in pairs:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
             problems.append(f"--param {pair!r}: expected KEY=VALUE")
+        elif key in SETTINGS:
+            _, why = parse_setting(key, value.strip())
+            if why is not None:
+                problems.append(f"--param {key}: got {value.strip()!r}; expected {why}")
+            else:
+                what_if[key] = value.strip()
+        elif key in own:
+            problems.append(f"--param {key}: set by powerkit report itself (use {own[key]})")
         elif key not in known:
-            problems.append(f"--param {key}: not a parameter of {notebook.name}; expected one of "
-                            + ", ".join(f"{k} ({v['help'] or v['inferred_type_name']})"
-                                        for k, v in known.items()))
-        elif key in ("deal_path", "anonymise"):
-            problems.append(f"--param {key}: set by powerkit report itself (use the DEAL "
-                            "argument or --anonymise)")
+            problems.append(
+                f"--param {key}: not a what-if setting nor a parameter of {notebook.name}; "
+                "expected a what-if setting: "
+                + ", ".join(f"{k} ({help_})" for k, (_, help_) in SETTINGS.items())
+                + "; or a notebook parameter: "
+                + ", ".join(f"{k} (set by {own[k]})" if k in own else
+                            f"{k} ({v['help'] or v['inferred_type_name']})"
+                            for k, v in known.items()))
         else:
             try:
                 params[key] = yaml.safe_load(value)
@@ -86,7 +102,23 @@ def _parse_params(pairs: list[str], notebook: Path) -> dict:
     if problems:
         err.print("\n".join(problems), markup=False)
         raise typer.Exit(2)
-    return params
+    return {**params, **({"what_if": what_if} if what_if else {})}
+
+
+def _scenario_file(path: Path | None) -> dict:
+    """``--scenario`` → the notebook's ``scenarios`` parameter (an absolute path), after the
+    checks that need no deal (each deal's own are made before its report runs)."""
+    if path is None:
+        return {}
+    from .errors import DealError
+    from .scenarios import read_scenario_file
+
+    try:
+        read_scenario_file(path)
+    except DealError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    return {"scenarios": str(Path(path).resolve())}
 
 
 @app.command()
@@ -100,7 +132,12 @@ def report(deals: Annotated[list[Path], typer.Argument(
            anonymise: Annotated[bool, typer.Option(
                "--anonymise", help="replace people by role labels (for sharing outside the client team)")] = False,
            param: Annotated[list[str] | None, typer.Option(
-               "--param", help="KEY=VALUE passed to the report notebook (repeatable)")] = None,
+               "--param", help="KEY=VALUE passed to the report notebook, or a what-if setting "
+                                "(batna_us=400000, deadline_them=2027-01-15, ...) shown beside "
+                                "the base case (repeatable)")] = None,
+           scenario: Annotated[Path | None, typer.Option(
+               "--scenario", help="a YAML file of named scenarios (a list of {name, "
+                                  "description, settings}) compared side by side")] = None,
            jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one more than cores)")] = 0):
     """Produce a client report for each deal (+ a JSON of headline results); a summary at the end."""
     from . import kernels
@@ -119,7 +156,7 @@ def report(deals: Annotated[list[Path], typer.Argument(
     if paper is not None and paper not in PAPERS:
         err.print(f"--paper: expected one of {', '.join(PAPERS)}; got {paper!r}", markup=False)
         raise typer.Exit(2)
-    params = _parse_params(param or [], NOTEBOOK)
+    params = {**_parse_params(param or [], NOTEBOOK), **_scenario_file(scenario)}
     with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("reports", total=len(deals))

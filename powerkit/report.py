@@ -29,7 +29,8 @@ from .sections import Section
 from .text import esc
 
 __all__ = ["headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
-           "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK"]
+           "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK",
+           "read_scenarios", "anonymise_with_scenarios", "show_scenarios"]
 
 NOTEBOOK = notebooks_dir() / "report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # powerkit_offline: no CDN fetches
@@ -120,13 +121,77 @@ def headlines(sections: list[Section]) -> dict:
     return head
 
 
-def record_headlines(sections: list[Section]) -> dict:
-    """Record each section's headline (read back into the JSON written beside the report)."""
+def record_headlines(sections: list[Section], scenarios: Section | None = None) -> dict:
+    """Record each section's headline (read back into the JSON written beside the report) and,
+    when the report compares scenarios, their rows (the JSON's ``scenarios`` list)."""
     from .nbtools import record
 
     head = headlines(sections)
     record("headline", head)
+    if scenarios is not None:
+        record("scenarios", scenarios.headline["rows"])
     return head
+
+
+# -- scenarios ------------------------------------------------------------------------------
+def read_scenarios(deal: Deal, path: str | Path = "", what_if: dict | None = None) -> list:
+    """Every scenario the report compares: the deal's ``scenarios`` table, then the YAML file
+    ``path`` (``powerkit report --scenario``), then ``what_if`` settings as one scenario named
+    "what if" (``--param``). Checked against ``deal``: :class:`~powerkit.errors.DealError`
+    lists every problem."""
+    from .errors import DealError, Problem
+    from .scenarios import check_scenarios, deal_scenarios, read_scenario_file, what_if_scenario
+
+    out = deal_scenarios(deal)
+    if path:
+        out += read_scenario_file(path, deal)
+    extra = what_if_scenario(dict(what_if or {}))
+    problems = [Problem(q.file, None, q.column, q.value, q.expected)
+                for q in check_scenarios(deal, extra, "--param")]
+    names = [sc.name for sc in out + extra]
+    problems += [Problem(str(path) or "scenarios", None, "name", n, "a name no other scenario "
+                         "has (the deal's scenarios table, --scenario and --param together)")
+                 for n in sorted({n for n in names if names.count(n) > 1})]
+    if problems:
+        raise DealError(problems, str(path) or "--param")
+    return out + extra
+
+
+def anonymise_with_scenarios(deal: Deal, scenarios: list) -> tuple[Deal, list]:
+    """:func:`powerkit.anonymise` of ``deal``, and ``scenarios`` with the stakeholder ids of
+    their ``stance`` settings and the people's names in their descriptions replaced the same
+    way (ids by position: anonymising keeps the order of the stakeholders)."""
+    from .deal.anonymise import anonymise
+    from .scenarios import Scenario, parse_setting
+
+    anon = anonymise(deal)
+    ids = dict(zip(deal.stakeholders.index, anon.stakeholders.index, strict=True))
+    names = sorted(zip(deal.stakeholders["name"].astype(str), anon.stakeholders["name"],
+                       strict=True), key=lambda p: -len(p[0]))
+    out = []
+    for sc in scenarios:
+        settings = dict(sc.settings)
+        if "stance" in settings:
+            got, _ = parse_setting("stance", settings["stance"])
+            settings["stance"] = {ids.get(k, k): v for k, v in got.items()}
+        desc = sc.description
+        for old, new in names:
+            desc = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, desc)
+        out.append(Scenario(sc.name, desc, settings))
+    return anon, out
+
+
+def show_scenarios(deal: Deal, scenarios: list) -> Section | None:
+    """Show the scenarios section (:mod:`powerkit.sections.scenarios`) when there are
+    scenarios; nothing otherwise. Returns the section (``None`` without scenarios)."""
+    if not scenarios:
+        return None
+    from .nbtools import show
+    from .sections.scenarios import section
+
+    sec = section(deal, scenarios)
+    show(sec)
+    return sec
 
 
 def opening(sections: list[Section]) -> list[Section]:
@@ -280,6 +345,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                                 f"Got {fmt!r} instead.")
         deal = load_deal(deal_path)  # first: a bad deal file is refused before papermill loads
         name = deal.id
+        read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
         import nbformat
 
         if not _EXPORTER:
@@ -295,7 +361,8 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                     # holding pandas/plotly/scipy takes 0.5 s of module teardown, a kill 0.01 s
                     shutdown_kernel="immediate")
             nb = nbformat.read(str(out_nb), as_version=4)
-            head = read_records(nb).get("headline", {})
+            records = read_records(nb)
+            head = records.get("headline", {})
             html = to_html(nb, deal.id)
             out = Path(out_dir) / f"{deal.id}.{fmt}"
             if fmt == "pdf":
@@ -306,7 +373,9 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                 atomic_write(out, html)
         atomic_write(out.with_suffix(".json"),
                       json.dumps({"deal": deal.id, "title": deal.meta.title,
-                                  "anonymised": anonymise, "headline": head},
+                                  "anonymised": anonymise, "headline": head,
+                                  **({"scenarios": records["scenarios"]}
+                                     if "scenarios" in records else {})},
                                  indent=2, default=str))
         return ReportResult(deal.id, True, str(out), None, time.perf_counter() - t0, head)
     except PowerkitError as exc:

@@ -17,7 +17,7 @@ from ..errors import InputError, MissingTableError
 __all__ = ["Deal", "DealMeta", "TABLES", "number"]
 
 TABLES = ("parties", "stakeholders", "ties", "issues", "hypotheses", "evidence", "questions",
-          "events", "offers")
+          "events", "offers", "scenarios")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Deal:
     questions: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     offers: pd.DataFrame | None = None
+    scenarios: pd.DataFrame | None = None  # named what-ifs (powerkit.scenarios)
     source: str = field(default="", compare=False)
     #: the parties table as the deal file gives it, kept by what-ifs and dated events that
     #: replace ``parties`` (walk-away prices move with the change of an alternative's value)

@@ -27,6 +27,7 @@ import yaml
 
 from ..errors import DealError, Problem
 from .model import TABLES, Deal, DealMeta
+from .scenario_settings import SETTINGS, table_problems
 
 __all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS",
            "SIDES", "DECISION_RULES"]
@@ -185,13 +186,19 @@ SPEC: dict[str, list[Col]] = {
         _c("option", "text", True, "option offered"),
         _c("note", "text", help="free text"),
     ],
+    "scenarios": [
+        _c("scenario", "text", True, "name of a what-if; rows with the same name build one scenario"),
+        _c("setting", "choice", True, "what it changes (docs/deal-format.md)", choices=tuple(SETTINGS)),
+        _c("value", "text", True, "the new value, in the form its setting takes"),
+        _c("description", "text", help="the scenario in words (its rows' descriptions are joined)"),
+    ],
 }
 
 REQUIRED_TABLES = ("parties", "stakeholders")
 KEYS = {"parties": ["party"], "stakeholders": ["stakeholder"], "hypotheses": ["hypothesis"],
         "ties": ["source", "target", "kind"], "issues": ["issue", "option", "party"],
         "evidence": ["evidence", "hypothesis"], "questions": ["question", "hypothesis"],
-        "offers": ["round", "party", "issue"]}
+        "offers": ["round", "party", "issue"], "scenarios": ["scenario", "setting", "value"]}
 INDEX = {"parties": "party", "stakeholders": "stakeholder", "hypotheses": "hypothesis"}
 
 META_KEYS = {  # key: (required, help)
@@ -625,6 +632,8 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
                 P("offers", i + 2, "option", r.option, f"an option of '{r.issue}' in the issues table")
     elif of is not None and len(of):
         P("offers", None, None, None, "an issues table defining the issues and options offered")
+    for row, col, value, expected in table_problems(t):
+        P("scenarios", row, col, value, expected)
 
     if st is not None and meta is not None and meta.get("quota") is not None:
         if st["vote_weight"].isna().all():
