@@ -1,0 +1,467 @@
+"""The headline quantities of a deal as vectorised functions of its uncertain inputs
+(docs/methods/uncertainty.md §2).
+
+:class:`DealModel` reads the point analyses once (power profile, walk-aways, influence matrix,
+evidence weights, options) and then evaluates a whole matrix of draws of the inputs of
+:func:`powerkit.uncertainty.input_ranges` with numpy:
+
+* **balance** — ``Σ_s W_s Σ_i w_i (x_i(us) − x_i(them))``; the party ratings enter directly,
+  the trust and frame-fit inputs as say-weighted means of the counterpart's people's ratings
+  (the say is fixed), the BATNA input as ``B / (B + W)`` of the drawn BATNA value and ZOPA
+  width; alternatives, time, reciprocity, commitment and access stay at their point values.
+* **price** — ``seller walk-away + w_seller · (buyer walk-away − seller walk-away)``: walk-aways
+  are the drawn reservation prices moved by the dated change of the BATNA value (a fact, held
+  fixed) and bounded for the counterpart by the rivals' prices (a standing bid is a fact; a
+  rival's reservation price is drawn); the BRW weights (time pressure) are not drawn.
+* **decision shares** — Friedkin–Johnsen ``r = (1 − λ) ⊙ A⁻ᵀ d`` with
+  ``A = I − diag(λ(1 − λ)) − diag(λ²) P`` (ties fixed, susceptibility λ drawn): exact batched
+  solves up to :data:`EXACT_MAX` people, above it the first-order expansion around the point
+  λ (``r ≈ r₀ + J (λ − λ₀)``, J from one sparse LU), documented as an approximation.
+* **posteriors** — the log2-odds scores of powerkit.constraints with drawn priors and
+  likelihoods.
+* **Nash package** — the asymmetric Nash product over every package (enumerated) within the
+  drawn zone, their utilities drawn by :func:`powerkit.value.monte_carlo`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..constraints import EPS, evidence_weights
+from ..constraints.bayes import hypothesis_layout, to_posterior
+from ..deal.money import money_issues, rival_price, walk_aways
+from ..influence import decision_weights, influence_matrix
+from ..power import INPUTS, SOURCES, apply_events, power_profile
+from ..value import default_alpha, options_from_deal
+from ..value.utilities import option_space
+from .ranges import PEOPLE_RATINGS
+
+__all__ = ["EXACT_MAX", "NASH_MAX", "POSTURES", "DealModel", "package_id", "posture_of"]
+
+#: Up to this many people the decision shares are solved exactly for every draw.
+EXACT_MAX = 300
+#: Up to this many packages the Nash package is recomputed for every draw.
+NASH_MAX = 200_000
+#: The first rule of :func:`powerkit.power.posture`, by the balance (thresholds ±0.05).
+POSTURES = ("more power: use it indirectly", "balanced: shift power through value creation",
+            "less power: create value and build relationships")
+
+
+def posture_of(balance, strong: float = 0.05) -> np.ndarray:
+    """The first posture rule for each balance (:func:`powerkit.power.posture`'s order).
+
+    >>> posture_of(np.array([0.1, 0.0, -0.05])).tolist()[2]
+    'less power: create value and build relationships'
+    """
+    b = np.asarray(balance, dtype=float)
+    return np.where(b >= strong, POSTURES[0], np.where(b <= -strong, POSTURES[2], POSTURES[1]))
+
+
+def package_id(package: dict | None) -> str | None:
+    """A package as one string, ``"issue: option; issue: option"`` in issue order (None: none).
+
+    >>> package_id({"price": "EUR 1m", "term": "3 years"})
+    'price: EUR 1m; term: 3 years'
+    """
+    if package is None:
+        return None
+    return "; ".join(f"{k}: {v}" for k, v in package.items())
+
+
+class DealModel:
+    """The vectorised headline quantities of one deal (see the module docstring).
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    params : DataFrame
+        :func:`powerkit.uncertainty.input_ranges` of the deal.
+    people : int, optional
+        Decision-share columns for at most this many people (largest point share first);
+        default everyone up to :data:`EXACT_MAX` people, else 25.
+    """
+
+    def __init__(self, deal, params: pd.DataFrame, people: int | None = None):
+        self.deal, self.params = deal, params
+        self.col = {n: k for k, n in enumerate(params["name"])}
+        self.x0 = params["value"].to_numpy(dtype=float)
+        d = apply_events(deal)
+        self.profile = power_profile(deal)
+        self._balance_setup(d)
+        self._price_setup(d)
+        self._influence_setup(people)
+        self._posterior_setup()
+        self._nash_setup()
+
+    def _c(self, table, row, column):
+        return self.col.get(f"{table}:{row}:{column}")
+
+    # -- balance ---------------------------------------------------------------------------
+    def _balance_setup(self, d):
+        prof = self.profile
+        inp = prof.inputs
+        names = list(INPUTS)
+        us, them = prof.us, prof.counterpart
+        xs = {p: inp[inp["party"] == p].set_index("input") for p in (us, them)}
+        self.xu0 = xs[us]["value"].reindex(names).to_numpy(dtype=float)
+        self.xt0 = xs[them]["value"].reindex(names).to_numpy(dtype=float)
+        w = prof.weights
+        self.w_in = np.array([w[i] for i in names])
+        onehot = np.zeros((len(names), 3))
+        onehot[np.arange(len(names)), [SOURCES.index(INPUTS[i][0]) for i in names]] = 1.0
+        self.onehot = onehot * self.w_in[:, None]
+        self.w_src0 = np.array([w[s] for s in SOURCES])
+        self.w_src_cols = [self._c("weights", s, "source_weights") for s in SOURCES]
+        self.rating_cols = []  # (side 0 us / 1 them, input position, param column)
+        for side, p in enumerate((us, them)):
+            for i, name in enumerate(names):
+                k = self._c("parties", p, name)
+                if k is not None and not xs[p].at[name, "assumed"]:
+                    self.rating_cols.append((side, i, k))
+        # trust and frame fit of us: say-weighted means over the counterpart's rated people
+        say = prof.stakeholders["say"]
+        self.trust = []
+        for c in PEOPLE_RATINGS:
+            ks = [(self._c("stakeholders", str(pid), c), float(say.loc[pid]))
+                  for pid in say.index if self._c("stakeholders", str(pid), c) is not None]
+            if ks and not xs[us].at[c, "assumed"]:
+                idx = np.array([k for k, _ in ks])
+                sw = np.array([s for _, s in ks])
+                self.trust.append((names.index(c), idx, sw / sw.sum()))
+        # the BATNA input: B / (B + W), W = buyer's minus seller's reservation price
+        p = d.parties
+        roles = {q: p.at[q, "role"] if "role" in p else None for q in (us, them)}
+        self.batna = []
+        if set(roles.values()) == {"seller", "buyer"}:
+            seller = us if roles[us] == "seller" else them
+            buyer = them if seller == us else us
+            ks, kb = self._c("parties", seller, "reservation_price"), \
+                self._c("parties", buyer, "reservation_price")
+            for side, q in enumerate((us, them)):
+                kq = self._c("parties", q, "batna_value")
+                if kq is not None and ks is not None and kb is not None \
+                        and not xs[q].at["batna", "assumed"]:
+                    self.batna.append((side, names.index("batna"), kq, ks, kb))
+
+    def balance(self, X: np.ndarray) -> np.ndarray:
+        n = len(X)
+        XU = np.broadcast_to(self.xu0, (n, len(self.xu0))).copy()
+        XT = np.broadcast_to(self.xt0, (n, len(self.xt0))).copy()
+        for side, i, k in self.rating_cols:
+            (XU if side == 0 else XT)[:, i] = X[:, k]
+        for i, idx, sw in self.trust:
+            XU[:, i] = X[:, idx] @ sw
+        for side, i, kq, ks, kb in self.batna:
+            B = np.maximum(X[:, kq], 0.0)
+            W = X[:, kb] - X[:, ks]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = np.where(W <= 0, 1.0, B / np.where(W <= 0, 1.0, B + W))
+            (XU if side == 0 else XT)[:, i] = v
+        Ws = np.broadcast_to(self.w_src0, (n, 3)).copy()
+        for j, k in enumerate(self.w_src_cols):
+            if k is not None:
+                Ws[:, j] = X[:, k]
+        return (((XU - XT) @ self.onehot) * Ws).sum(axis=1)
+
+    # -- price -----------------------------------------------------------------------------
+    def _price_setup(self, d):
+        self.has_price = False
+        split = self.profile.split
+        w = walk_aways(d)
+        if split is None or not len(w):
+            return
+        self.has_price = True
+        self.w_us = float(split.weight_us)
+        base = d.parties_as_entered
+        self.sides = {}
+        for role, sign in (("seller", 1.0), ("buyer", -1.0)):
+            party = w.at[role, "party"]
+            rp = w.at[role, "reservation_price"]
+            b0 = pd.to_numeric(base.at[party, "batna_value"], errors="coerce") \
+                if "batna_value" in base else np.nan
+            b1 = pd.to_numeric(d.parties.at[party, "batna_value"], errors="coerce") \
+                if "batna_value" in d.parties else np.nan
+            shift = sign * (b1 - b0) if np.isfinite(b0) and np.isfinite(b1) else 0.0
+            self.sides[role] = (party, float(rp), self._c("parties", party, "reservation_price"),
+                                float(shift))
+        self.us_seller = self.sides["seller"][0] == d.us
+        them_role = "buyer" if self.us_seller else "seller"
+        self.them_role = them_role
+        self.rivals = []  # (fixed price or nan, param column or None)
+        p = d.parties
+        our_role = "seller" if self.us_seller else "buyer"
+        for r in p.index:
+            if p.at[r, "side"] != "rival" or ("role" in p and p.at[r, "role"]
+                                               not in (our_role, "other")):
+                continue
+            q = p.copy()
+            q.loc[r, "reservation_price"] = np.nan
+            bid = rival_price(d, r, q)
+            if bid is not None:
+                self.rivals.append((float(bid), None))
+            else:
+                k = self._c("parties", r, "reservation_price")
+                v = rival_price(d, r, p)
+                if v is not None:
+                    self.rivals.append((float(v), k))
+
+    def walk_aways(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(seller's, buyer's) effective walk-away per draw."""
+        out = {}
+        for role, (_, rp, k, shift) in self.sides.items():
+            out[role] = (X[:, k] if k is not None else np.full(len(X), rp)) + shift
+        for price, k in self.rivals:
+            v = X[:, k] if k is not None else np.full(len(X), price)
+            cur = out[self.them_role]
+            out[self.them_role] = np.minimum(cur, v) if self.them_role == "buyer" \
+                else np.maximum(cur, v)
+        return out["seller"], out["buyer"]
+
+    def price(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(predicted price, our share of the zone) per draw; NaN where there is no zone."""
+        if not self.has_price:
+            nan = np.full(len(X), np.nan)
+            return nan, nan.copy()
+        s, b = self.walk_aways(X)
+        width = b - s
+        w_seller = self.w_us if self.us_seller else 1 - self.w_us
+        price = np.where(width >= 0, s + w_seller * np.maximum(width, 0.0), np.nan)
+        share = np.where(width > 0, self.w_us, np.where(width == 0, 0.5, np.nan))
+        return price, share
+
+    # -- who decides -----------------------------------------------------------------------
+    def _influence_setup(self, people):
+        W = influence_matrix(self.deal)
+        ids = [str(i) for i in W.index]
+        M = W.to_numpy()
+        lam0 = np.clip(1.0 - np.diag(M), 0.0, 1.0)
+        off = M - np.diag(np.diag(M))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            P = np.where(lam0[:, None] > 0, off / np.where(lam0 > 0, lam0, 1.0)[:, None], 0.0)
+        self.ids, self.lam0, self.P = ids, lam0, P
+        self.dvec = decision_weights(self.deal).to_numpy(dtype=float)
+        lam_cols = [(j, self._c("stakeholders", i, "susceptibility")) for j, i in enumerate(ids)]
+        self.lam_cols = [(j, k) for j, k in lam_cols
+                         if k is not None and abs(self.x0[k] - lam0[j]) < 1e-12]
+        self.stance_cols = [(j, self._c("stakeholders", i, "stance")) for j, i in enumerate(ids)]
+        st = pd.to_numeric(self.deal.stakeholders["stance"], errors="coerce").fillna(0.0)
+        self.stance0 = st.to_numpy(dtype=float)
+        n = len(ids)
+        self.exact = n <= EXACT_MAX
+        A0 = np.eye(n) - lam0[:, None] * M
+        self.r0 = (1.0 - lam0) * np.linalg.solve(A0.T, self.dvec) if self.exact else None
+        if not self.exact:
+            self._linear_setup(M)
+        k = people if people is not None else (n if self.exact else 25)
+        order = np.argsort(-self.r0, kind="stable")
+        self.shown = np.sort(order[:max(0, int(k))])
+
+    def _linear_setup(self, M):
+        import scipy.sparse as sp
+        import scipy.sparse.linalg as sla
+
+        lam, n = self.lam0, len(self.lam0)
+        P = sp.csr_matrix(self.P)
+        A = (sp.identity(n) - sp.diags(lam) @ sp.csr_matrix(M)).tocsc()
+        lu = sla.splu(A)
+        g = lu.solve(self.dvec, trans="T")
+        self.r0 = (1.0 - lam) * g
+        self._g, self._lu, self._Psp = g, lu, P
+        self.P = None  # the dense P is not needed any more
+
+    def _jacobian_rows(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """∂r[rows]/∂λ[cols] at the point λ (first-order expansion, large deals)."""
+        import scipy.sparse as sp
+
+        lam, g, n = self.lam0, self._g, len(self.lam0)
+        E = np.zeros((n, len(rows)))
+        E[rows, np.arange(len(rows))] = 1.0
+        Y = self._lu.solve(E)                          # A⁻¹ E: columns of A⁻¹ = rows of A⁻ᵀ
+        Ut = sp.diags(1 - 2 * lam) + 2 * sp.diags(lam) @ self._Psp   # Uᵀ
+        Mx = (Ut @ Y).T                                 # rows of A⁻ᵀ U
+        J = (1 - lam[rows])[:, None] * Mx[:, cols] * g[cols][None, :]
+        for a, j in enumerate(rows):
+            hit = np.flatnonzero(cols == j)
+            J[a, hit] -= g[j]
+        return J
+
+    def decisions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(decision shares of the people shown, forecast decision) per draw."""
+        n = len(X)
+        lam = np.broadcast_to(self.lam0, (n, len(self.lam0))).copy()
+        for j, k in self.lam_cols:
+            lam[:, j] = X[:, k]
+        x0 = np.broadcast_to(self.stance0, lam.shape).copy()
+        for j, k in self.stance_cols:
+            if k is not None:
+                x0[:, j] = X[:, k]
+        if not self.exact:
+            cols = np.array([j for j, _ in self.lam_cols], dtype=int)
+            dl = lam[:, cols] - self.lam0[cols]
+            if not hasattr(self, "_J"):
+                self._J = self._jacobian_rows(self.shown, cols)
+                c = (1 - self.lam0) * self.stance0
+                v = self._lu.solve(c)
+                import scipy.sparse as sp
+                U = sp.diags(1 - 2 * self.lam0) + 2 * self._Psp.T @ sp.diags(self.lam0)
+                jt = -self._g * self.stance0 + self._g * (U.T @ v)
+                self._jtx = jt[cols]
+            R = self.r0[self.shown][None, :] + dl @ self._J.T
+            D = x0 @ self.r0 + dl @ self._jtx
+            return R, D
+        P, nn = self.P, len(self.lam0)
+        R = np.empty((n, nn))
+        step = max(1, int(2e7 // (nn * nn)))
+        eye = np.eye(nn)
+        for s in range(0, n, step):
+            L = lam[s:s + step]
+            A = eye[None] - (L * (1 - L))[:, :, None] * eye[None] - (L * L)[:, :, None] * P[None]
+            g = np.linalg.solve(np.transpose(A, (0, 2, 1)),
+                                np.broadcast_to(self.dvec, L.shape)[:, :, None])[:, :, 0]
+            R[s:s + step] = (1 - L) * g
+        return R[:, self.shown], (R * x0).sum(axis=1)
+
+    # -- posteriors ------------------------------------------------------------------------
+    def _posterior_setup(self):
+        self.has_hyp = self.deal.has("hypotheses")
+        if not self.has_hyp:
+            return
+        hyp = self.deal.hypotheses
+        self.lay = hypothesis_layout(hyp)
+        H = len(self.lay.hyps)
+        self.hyp_ids = self.lay.hyps
+        self.prior0 = hyp["prior"].to_numpy(dtype=float)
+        self.prior_cols = [(h, self._c("hypotheses", x, "prior")) for h, x in
+                           enumerate(self.hyp_ids)]
+        self.grouped = np.zeros(H, dtype=bool)
+        for idx in self.lay.groups.values():
+            self.grouped[idx] = True
+        ev = evidence_weights(self.deal) if self.deal.has("evidence") else None
+        self.fixed_bits = np.zeros(H)
+        self.prob = None
+        if ev is None or not len(ev):
+            return
+        hpos = {x: i for i, x in enumerate(self.hyp_ids)}
+        hcol = np.array([hpos[str(x)] for x in ev["hypothesis"]], dtype=int)
+        is_rating = ev["rating"].notna().to_numpy()
+        prob = np.flatnonzero(~is_rating)
+        np.add.at(self.fixed_bits, hcol[is_rating], ev["weight_bits"].to_numpy()[is_rating])
+        if not prob.size:
+            return
+        evid = ev["evidence"].astype(str).to_numpy()
+        group = ev["group"].to_numpy(dtype=object)
+        pt = np.nan_to_num(ev["p_if_true"].to_numpy(dtype=float), nan=1.0)[prob]
+        pf = np.nan_to_num(ev["p_if_false"].to_numpy(dtype=float), nan=1.0)[prob]
+        gr = np.array([g is not None and not pd.isna(g) for g in group])[prob]
+        key = [(evid[i], group[i]) for i in prob]
+        avg = np.zeros((prob.size, prob.size))
+        for a in range(prob.size):
+            if gr[a]:
+                same = [b for b in range(prob.size) if gr[b] and key[b] == key[a]]
+                avg[a, same] = 1.0 / len(same)
+            else:
+                avg[a, a] = 1.0
+        H1 = np.zeros((prob.size, H))
+        H1[np.arange(prob.size), hcol[prob]] = 1.0
+        scale = (ev["credibility"].to_numpy(dtype=float) * ev["active"].to_numpy())[prob]
+        rows = list(ev.index[prob]) if len(ev) == len(self.deal.evidence) else []
+        e_ids = self.deal.evidence
+        pt_cols, pf_cols = [], []
+        for a, i in enumerate(rows):
+            r = e_ids.iloc[i]
+            tag = f"{r['evidence']}|{r['hypothesis']}|{i}"
+            pt_cols.append((a, self._c("evidence", tag, "p_if_true")))
+            pf_cols.append((a, self._c("evidence", tag, "p_if_false")))
+        self.prob = (pt, pf, avg, H1, scale, pt_cols, pf_cols)
+
+    def posteriors(self, X: np.ndarray) -> np.ndarray:
+        n = len(X)
+        pri = np.broadcast_to(self.prior0, (n, len(self.prior0))).copy()
+        for h, k in self.prior_cols:
+            if k is not None:
+                pri[:, h] = X[:, k]
+        with np.errstate(divide="ignore"):
+            S = np.where(self.grouped, np.log2(pri), np.log2(pri) - np.log2(1 - pri))
+        S = S + self.fixed_bits
+        if self.prob is not None:
+            pt, pf, avg, H1, scale, pt_cols, pf_cols = self.prob
+            PT = np.broadcast_to(pt, (n, pt.size)).copy()
+            PF = np.broadcast_to(pf, (n, pf.size)).copy()
+            for a, k in pt_cols:
+                if k is not None:
+                    PT[:, a] = X[:, k]
+            for a, k in pf_cols:
+                if k is not None:
+                    PF[:, a] = X[:, k]
+            ref = np.maximum(PF, EPS) @ avg.T
+            bits = scale * (np.log2(np.maximum(PT, EPS)) - np.log2(ref))
+            S = S + bits @ H1
+        return to_posterior(S, self.lay)
+
+    # -- the Nash package ------------------------------------------------------------------
+    def _nash_setup(self):
+        deal = self.deal
+        self.has_nash = deal.has("issues")
+        if not self.has_nash:
+            return
+        self.options = options_from_deal(deal)
+        space = option_space(self.options, "simulate")
+        self.space = space
+        sizes = space.sizes
+        total = int(np.prod(sizes, dtype=object))
+        self.alpha = default_alpha(deal)[0]
+        self.enumerated = total <= NASH_MAX
+        self.point_nash = None
+        if not self.enumerated:  # too many packages to enumerate per draw: the point value
+            from ..value import what_if
+
+            nash = what_if(deal, sample_size=1).nash
+            self.point_nash = package_id(None if nash is None else nash.package)
+            return
+        choice = np.stack(np.unravel_index(np.arange(total), sizes), axis=1)
+        U = sum(space.us[i][choice[:, i]] for i in range(len(sizes)))
+        order = np.argsort(-U, kind="stable")
+        self.choice, self.U = choice[order], U[order]
+        amounts = money_issues(deal.issues, deal.meta.currency)
+        self.money = [(i, np.array([amounts[iss].get(o, np.nan) for o in space.options[i]]))
+                      for i, iss in enumerate(space.issues) if iss in amounts]
+
+    def nash(self, X: np.ndarray, their=None) -> np.ndarray:
+        """The Nash package's id per draw (``their``: their contributions per issue, options ×
+        draws, e.g. :func:`powerkit.value.monte_carlo`'s ``draws``; None: the point values)."""
+        n = len(X)
+        space = self.space
+        if self.has_price:
+            lo, hi = self.walk_aways(X)
+        else:
+            lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
+        lo, hi = np.nan_to_num(lo, nan=-np.inf), np.nan_to_num(hi, nan=np.inf)
+        if their is None:
+            their = [np.broadcast_to(t[:, None], (len(t), n)) for t in space.them]
+        total = len(self.U)
+        out = np.empty(n, dtype=object)
+        step = max(1, 4_000_000 // max(total, 1))
+        a = self.alpha
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lu = np.log(self.U)
+            for s in range(0, n, step):
+                sl = slice(s, min(n, s + step))
+                T = sum(their[i][self.choice[:, i], sl] for i in range(len(space.sizes)))
+                ok = (self.U[:, None] > 0) & (T > 0)
+                for i, amt in self.money:
+                    good = (amt[:, None] >= lo[None, sl] - 1e-6) & (amt[:, None] <= hi[None, sl]
+                                                                     + 1e-6)
+                    ok &= good[self.choice[:, i], :]
+                score = np.where(ok, a * lu[:, None] + (1 - a) * np.log(np.where(ok, T, 1.0)),
+                                 -np.inf)
+                best = np.argmax(score, axis=0)
+                none = ~ok.any(axis=0)
+                uniq, inv = np.unique(best, return_inverse=True)
+                ids = np.array([self._id(b) for b in uniq], dtype=object)
+                out[sl] = np.where(none, None, ids[inv])
+        return out
+
+    def _id(self, k: int) -> str:
+        sp_ = self.space
+        return package_id({iss: sp_.options[i][self.choice[k, i]]
+                           for i, iss in enumerate(sp_.issues)})

@@ -1,0 +1,325 @@
+"""Monte Carlo through the whole analysis: :func:`simulate`, :func:`intervals`,
+:func:`probability` and :func:`what_would_flip` (docs/methods/uncertainty.md §2–3)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import bad_argument
+from ..value import monte_carlo
+from .model import DealModel, posture_of
+from .ranges import PARTY_RATINGS, PEOPLE_RATINGS, draw, input_ranges
+
+__all__ = ["simulate", "intervals", "probability", "Flip", "what_would_flip",
+           "THEIR_WEIGHT_SPREAD", "THEIR_RATING_SPREAD"]
+
+#: Relative half-widths of their issue weights and ratings in the Nash package's draws
+#: (:func:`powerkit.value.monte_carlo`), multiplied by ``spread``.
+THEIR_WEIGHT_SPREAD = 0.25
+THEIR_RATING_SPREAD = 0.1
+_CHUNK_CELLS = 4_000_000  # draws × inputs per chunk (bounds the memory of a simulation)
+
+
+def _evaluate(model: DealModel, X: np.ndarray, their=None, nash: bool = True) -> dict:
+    out = {"balance": model.balance(X)}
+    out["predicted_price"], out["share_us"] = model.price(X)
+    out["posture"] = posture_of(out["balance"])
+    if model.has_nash:
+        if model.enumerated and nash:
+            out["nash_package"] = model.nash(X, their)
+        else:
+            out["nash_package"] = np.full(len(X), model.point_nash, dtype=object)
+    R, D = model.decisions(X)
+    out["forecast_decision"] = D
+    for j, k in enumerate(model.shown):
+        out[f"decision_share:{model.ids[k]}"] = R[:, j]
+    if model.has_hyp:
+        post = model.posteriors(X)
+        for h, x in enumerate(model.hyp_ids):
+            out[f"posterior:{x}"] = post[:, h]
+    return out
+
+
+def _their_draws(model: DealModel, n: int, spread: float, seed) -> list | None:
+    if not model.has_nash or not model.enumerated or spread == 0:
+        return None
+    mc = monte_carlo(model.options, n_draws=n, weight_spread=min(THEIR_WEIGHT_SPREAD * spread,
+                                                                 0.99),
+                     rating_spread=min(THEIR_RATING_SPREAD * spread, 0.99), seed=seed, grid=2)
+    return list(mc.draws)
+
+
+def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
+             spreads: Mapping | None = None, *, people: int | None = None) -> pd.DataFrame:
+    """Draw the deal's inputs from their ranges and compute the headline quantities, vectorised.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    n : int ≥ 1, default 2000
+        Number of draws.
+    seed : int, default 0
+        Same seed, same frame.
+    spread : float ≥ 0, default 1.0
+        Scales every range (:func:`powerkit.uncertainty.input_ranges`); 0 gives every draw
+        equal to the point analysis.
+    spreads : mapping, optional
+        Per column, table or kind overrides of the default spreads (see ``input_ranges``).
+    people : int, optional
+        Decision-share columns for at most this many people (the largest point shares);
+        default everyone up to :data:`powerkit.uncertainty.model.EXACT_MAX` people, else 25.
+
+    Returns
+    -------
+    DataFrame
+        One row per draw: ``balance``, ``predicted_price``, ``share_us`` (NaN without a zone),
+        ``posture`` (the first rule of :func:`powerkit.power.posture`), ``nash_package`` (the
+        :func:`powerkit.uncertainty.package_id` of the Nash package; None without agreement)
+        when the deal has issues, ``forecast_decision`` (the Friedkin–Johnsen forecast
+        decision), ``decision_share:<stakeholder>`` per person and ``posterior:<hypothesis>``
+        per hypothesis. ``attrs["point"]`` holds the point value of every column,
+        ``attrs["settings"]`` the settings.
+
+    Notes
+    -----
+    Vectorised over the draws: the balance, the price, the posteriors and the Nash package
+    (every package enumerated, up to :data:`~powerkit.uncertainty.model.NASH_MAX`; above, the
+    Nash package stays at its point value) are numpy expressions of the draws; the decision
+    shares are batched exact solves up to ``EXACT_MAX`` people and a first-order expansion in
+    the susceptibilities above. Their issue weights and ratings are drawn by
+    :func:`powerkit.value.monte_carlo` (relative spreads :data:`THEIR_WEIGHT_SPREAD`,
+    :data:`THEIR_RATING_SPREAD` times ``spread``). Not drawn: time pressure (discount rates,
+    deadlines), counts of alternatives, ties, offers, ratings of evidence (ACH scale),
+    credibilities, input weights within a source.
+
+    Examples
+    --------
+    >>> from powerkit.deal.synthetic import make_deal
+    >>> sim = simulate(make_deal(10, seed=2), n=200, seed=1)
+    >>> len(sim), sim.equals(simulate(make_deal(10, seed=2), n=200, seed=1))
+    (200, True)
+
+    References
+    ----------
+    Saltelli, A., Ratto, M., Andres, T., et al. (2008). *Global Sensitivity Analysis: The
+    Primer*. Wiley, ch. 1.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise bad_argument("n", "simulate", "an int >= 1", n)
+    params = input_ranges(deal, spread, spreads)
+    model = DealModel(deal, params, people=people)
+    ss_inputs, ss_theirs = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(ss_inputs)
+    their = _their_draws(model, int(n), float(spread),
+                         int(ss_theirs.generate_state(1)[0]))
+    x0 = params["value"].to_numpy(dtype=float)[None, :]
+    point = {k: (v[0] if len(v) else None) for k, v in _evaluate(model, x0).items()}
+    step = max(1, _CHUNK_CELLS // max(1, len(params)))
+    parts = []
+    for s in range(0, int(n), step):
+        m = min(int(n), s + step) - s
+        X = draw(params, rng, m)
+        th = None if their is None else [t[:, s:s + m] for t in their]
+        parts.append(pd.DataFrame(_evaluate(model, X, th)))
+    sim = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    sim.attrs["point"] = {k: (float(v) if isinstance(v, np.floating | float) else v)
+                          for k, v in point.items()}
+    sim.attrs["settings"] = {"n": int(n), "seed": seed, "spread": float(spread),
+                             "spreads": dict(spreads or {}), "inputs": int(len(params)),
+                             "drawn": int((params["dist"] != "fixed").sum()),
+                             "decision_shares": "exact" if model.exact else "first-order"}
+    return sim
+
+
+def intervals(sim: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
+    """Equal-tailed intervals of every numeric quantity of a :func:`simulate` frame.
+
+    ``low``/``high`` are the ``(1 − level)/2`` and ``(1 + level)/2`` quantiles of the draws
+    (NaN draws, e.g. no zone, left out). The interval always contains the point estimate
+    (``sim.attrs["point"]``, else the median): when the point lies outside the quantiles the
+    interval is **widened** to include it, and ``widened`` says so. At ``spread=0`` every
+    interval collapses to the point.
+
+    Returns
+    -------
+    DataFrame indexed by quantity
+        ``low, point, high, widened, p_nan`` (share of draws without a value).
+
+    Examples
+    --------
+    >>> from powerkit.deal.synthetic import make_deal
+    >>> iv = intervals(simulate(make_deal(10, seed=2), n=200))
+    >>> bool(((iv["low"] <= iv["point"]) & (iv["point"] <= iv["high"])).all())
+    True
+    """
+    if not (isinstance(level, float | int) and 0 < level < 1):
+        raise bad_argument("level", "intervals", "a number strictly between 0 and 1", level)
+    point = sim.attrs.get("point", {})
+    rows = {}
+    for c in sim.columns:
+        if not pd.api.types.is_numeric_dtype(sim[c]):
+            continue
+        v = sim[c].to_numpy(dtype=float)
+        ok = v[np.isfinite(v)]
+        pt = point.get(c)
+        pt = float(np.median(ok)) if pt is None and ok.size else pt
+        pt = np.nan if pt is None else float(pt)
+        if ok.size:
+            lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
+        else:
+            lo = hi = np.nan
+        widened = bool(np.isfinite(pt) and (pt < lo or pt > hi))
+        if np.isfinite(pt):
+            lo, hi = min(lo, pt), max(hi, pt)
+        rows[c] = {"low": lo, "point": pt, "high": hi, "widened": widened,
+                   "p_nan": float(1 - ok.size / max(1, v.size))}
+    out = pd.DataFrame.from_dict(rows, orient="index",
+                                 columns=["low", "point", "high", "widened", "p_nan"])
+    out.index.name = "quantity"
+    return out
+
+
+def probability(sim: pd.DataFrame, column: str, value=None) -> float:
+    """The share of draws in which ``column`` equals ``value`` (or satisfies it, when ``value``
+    is a function of the column's values). Default ``value``: the point estimate, so that
+    ``probability(sim, "posture")`` is the probability that the posture holds and
+    ``probability(sim, "nash_package")`` that the Nash package stays the same.
+
+    Examples
+    --------
+    >>> sim = pd.DataFrame({"posture": ["a", "a", "b", "a"]})
+    >>> sim.attrs["point"] = {"posture": "a"}
+    >>> probability(sim, "posture"), probability(sim, "posture", "b")
+    (0.75, 0.25)
+    """
+    if column not in sim.columns:
+        raise bad_argument("column", "probability", f"a column of the simulation "
+                           f"({', '.join(map(str, sim.columns[:8]))}, …)", column)
+    if value is None:
+        value = sim.attrs.get("point", {}).get(column)
+    col = sim[column]
+    hit = value(col) if isinstance(value, Callable) else (col == value)
+    return float(np.mean(np.asarray(hit, dtype=bool)))
+
+
+@dataclass
+class Flip:
+    """The smallest change of one input that changes the posture or the recommended package.
+
+    ``input`` (``table:row:column``), ``value`` (as entered), ``change`` (new − value),
+    ``new_value``, ``relative`` (|change| over the input's half-range: 1 = the edge of its
+    stated range), ``before`` and ``after`` (the posture or package), ``table`` (every input
+    that can flip it, smallest relative change first). ``input`` is None when no single input
+    can flip it within its domain.
+    """
+
+    quantity: str
+    input: str | None
+    value: float | None
+    change: float | None
+    new_value: float | None
+    relative: float | None
+    before: object
+    after: object
+    table: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+
+def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None = None,
+                    steps: int = 201, reach: float = 0.5) -> Flip:
+    """The smallest change of one input that changes the posture or the Nash package.
+
+    Scans every input of the parties and stakeholders tables the balance uses (us and the
+    counterpart's ratings, the counterpart's people's trust and frame fit, reservation prices
+    and BATNA values) over its domain — ratings over [0, 1], money over ``value·(1 ± reach)``
+    — on a grid of ``steps`` values, all inputs at once (one vectorised evaluation), then
+    bisects between the last grid point that keeps the answer and the first that changes it.
+    The change is measured relative to the input's stated range (:func:`input_ranges` with
+    ``spreads``): a relative change of 1 moves it to the edge of its range.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    quantity : "posture" or "package"
+    spreads : mapping, optional
+        The ranges the changes are measured against (see :func:`input_ranges`).
+    steps : int
+        Grid points per input.
+    reach : float
+        How far money is scanned, relative to its value.
+
+    Returns
+    -------
+    Flip
+    """
+    if quantity not in ("posture", "package"):
+        raise bad_argument("quantity", "what_would_flip", "'posture' or 'package'", quantity)
+    params = input_ranges(deal, 1.0, spreads)
+    model = DealModel(deal, params, people=0)
+    if quantity == "package" and not (model.has_nash and model.enumerated):
+        raise bad_argument("quantity", "what_would_flip",
+                           "'posture' (the deal has no enumerable packages)", quantity)
+    cols = set(PARTY_RATINGS) | set(PEOPLE_RATINGS) | {"reservation_price", "batna_value"}
+    scan = params[params["table"].isin(["parties", "stakeholders"])
+                  & params["column"].isin(cols)]
+    x0 = params["value"].to_numpy(dtype=float)
+
+    def answer(X):
+        return posture_of(model.balance(X)) if quantity == "posture" else model.nash(X)
+
+    before = answer(x0[None, :])[0]
+    if not len(scan):
+        return Flip(quantity, None, None, None, None, None, before, before)
+    idx = scan.index.to_numpy()
+    v = x0[idx]
+    half = ((params["high"] - params["low"]).to_numpy()[idx]) / 2
+    half = np.where(half > 0, half, np.where(scan["kind"] == "money", 0.05 * np.abs(v), 0.1))
+    money = (scan["kind"] == "money").to_numpy()
+    lo = np.where(money, v - reach * np.abs(v), 0.0)
+    hi = np.where(money, v + reach * np.abs(v), 1.0)
+    grid = np.linspace(0, 1, int(steps))
+    cand = lo[:, None] + (hi - lo)[:, None] * grid[None, :]          # inputs × steps
+    k, m = cand.shape
+    X = np.broadcast_to(x0, (k * m, len(x0))).copy()
+    X[np.arange(k * m), np.repeat(idx, m)] = cand.ravel()
+    ans = answer(X).reshape(k, m)
+    flips = ans != before
+    rows = []
+    for a in range(k):
+        best = None
+        for side in (+1, -1):
+            order = np.flatnonzero(cand[a] > v[a]) if side > 0 else \
+                np.flatnonzero(cand[a] < v[a])[::-1]
+            hit = order[flips[a, order]] if order.size else order
+            if not hit.size:
+                continue
+            j = hit[0]
+            pos = np.flatnonzero(order == j)[0]
+            good = v[a] if pos == 0 else cand[a, order[pos - 1]]
+            bad = cand[a, j]
+            for _ in range(40):  # bisection on the boundary
+                mid = (good + bad) / 2
+                Xm = x0.copy()
+                Xm[idx[a]] = mid
+                if answer(Xm[None, :])[0] != before:
+                    bad = mid
+                else:
+                    good = mid
+            if best is None or abs(bad - v[a]) < abs(best - v[a]):
+                best = bad
+        if best is not None:
+            Xb = x0.copy()
+            Xb[idx[a]] = best
+            rows.append({"input": scan["name"].iloc[a], "value": v[a], "change": best - v[a],
+                         "new_value": best, "relative": abs(best - v[a]) / half[a],
+                         "after": answer(Xb[None, :])[0]})
+    table = pd.DataFrame(rows, columns=["input", "value", "change", "new_value", "relative",
+                                        "after"])
+    table = table.sort_values("relative", kind="stable").reset_index(drop=True)
+    if not len(table):
+        return Flip(quantity, None, None, None, None, None, before, before, table)
+    t = table.iloc[0]
+    return Flip(quantity, t["input"], float(t["value"]), float(t["change"]),
+                float(t["new_value"]), float(t["relative"]), before, t["after"], table)
