@@ -109,10 +109,12 @@ def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
     cols = used.index.to_numpy()
     groups = [_group(r) for _, r in used.iterrows()]
 
+    sub = params.loc[cols].reset_index(drop=True)
+    x0 = params["value"].to_numpy(dtype=float)
+
     def func(Us):
-        U = np.full((len(Us), len(params)), 0.5)
-        U[:, cols] = Us
-        X = from_unit(params, U)
+        X = np.broadcast_to(x0, (len(Us), len(x0))).copy()
+        X[:, cols] = from_unit(sub, Us)
         return {"balance": model.balance(X), "predicted_price": model.price(X)[0]}
 
     out = sobol_indices(used["name"].tolist(), groups, func, n, seed,
