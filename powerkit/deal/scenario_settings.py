@@ -182,8 +182,10 @@ def table_problems(t: dict) -> list[tuple]:
             out.append((row, "scenario", r.scenario,
                         f"a name other than '{BASE_CASE}' (the base case every scenario is "
                         "compared with)"))
-        if r.setting not in SETTINGS or _scalar(r.value) is None:
-            continue  # unknown setting or blank value: reported by the column checks
+        exact = (r.scenario, r.setting, r.value)
+        if r.setting not in SETTINGS or _scalar(r.value) is None or exact in seen:
+            continue  # unknown setting, blank value, a repeated row: reported by other checks
+        seen[exact] = row
         v, why = parse_setting(r.setting, str(r.value), people=people, rivals=rivals)
         if why is not None:
             out.append((row, "value", r.value, f"for setting '{r.setting}': {why}"))
