@@ -92,12 +92,13 @@ class Deal:
         return getattr(self, table)
 
     def equals(self, other: Deal) -> bool:
-        """True when both deals have the same meta and equal tables (DataFrame.equals)."""
+        """True when both deals have the same meta and equal tables (DataFrame.equals); an
+        empty table equals an absent one (:meth:`has`: a workbook has a sheet for every table)."""
         if self.meta != other.meta:
             return False
         for t in TABLES:
             a, b = getattr(self, t), getattr(other, t)
-            if (a is None) != (b is None) or (a is not None and not a.equals(b)):
+            if self.has(t) != other.has(t) or (self.has(t) and not a.equals(b)):
                 return False
         return True
 
