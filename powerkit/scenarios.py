@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .deal import number
 from .deal.scenario_settings import BASE_CASE, SETTINGS, WEIGHT_KEYS, parse_setting, rivals_of
 from .deal.scenario_settings import table_scenarios as _table_scenarios
 from .errors import DealError, InputError, Problem
@@ -72,9 +71,10 @@ def apply_scenario(deal, scenario: Scenario):
     """The deal with ``scenario``'s changes made (a copy; the source weights stay in the
     scenario, see :attr:`Scenario.weights`).
 
-    ``batna_us`` / ``batna_them`` move that side's reservation price by the same amount (as
-    walkthrough 1's what-if: what the alternative is worth sets where a side walks away) unless
-    the scenario sets the reservation price too. Events dated on or before the deal's ``as_of``
+    ``batna_us`` / ``batna_them`` change that side's BATNA value; its effective walk-away then
+    moves by the same amount (:func:`powerkit.deal.money.walk_aways`: what the alternative is
+    worth sets where a side walks away); a reservation price the scenario sets is the one the
+    BATNA change then moves. Events dated on or before the deal's ``as_of``
     that would set a changed field again are dropped; later events stay (the timeline).
 
     Raises
@@ -95,12 +95,8 @@ def apply_scenario(deal, scenario: Scenario):
 
     for side, party in (("us", deal.us), ("them", deal.counterpart)):
         b = s.get(f"batna_{side}")
-        if b is not None:
-            old, rp = (number(parties.at[party, c]) for c in ("batna_value", "reservation_price"))
+        if b is not None:  # the walk-away follows the BATNA's value (deal.money.walk_aways)
             setv(parties, party, "batna_value", b)
-            if rp is not None and old is not None and f"reservation_{side}" not in s:
-                sign = 1 if parties.at[party, "role"] == "seller" else -1
-                setv(parties, party, "reservation_price", rp + sign * (b - old))
         if f"reservation_{side}" in s:
             setv(parties, party, "reservation_price", s[f"reservation_{side}"])
         if f"deadline_{side}" in s:

@@ -40,7 +40,7 @@ TINY = {
                  "as_of: 2026-11-01\ncurrency: EUR\n",
     "parties.csv": "party,name,side,role,reservation_price\n"
                    "s,Seller,us,seller,100000\nb,Buyer,counterpart,buyer,120000\n"
-                   "r,Rival,rival,seller,90000\n",
+                   "r,Rival,rival,seller,130000\n",
     "stakeholders.csv": "stakeholder,name,party,sign_off,stance\n"
                         "s1,Sam,s,false,1\nb1,Bea,b,true,0.1\nr1,Rex,r,false,-1\n",
     # weights: us price 50 term 30 support 20; them price 50 term 10 support 40
@@ -110,19 +110,31 @@ def test_tiny_plan_never_courts_our_team_or_the_rival(tiny):
     plan = game_plan(tiny)
     assert set(plan.steps["who"]) <= {"b1"}
     assert plan.roles == {"our_team": ["Sam"], "rivals": ["Rival"]}
-    assert plan.rivals.at[0, "what_they_offer"] == "can go as low as EUR 90k"
+    # the rival asks more than the buyer's ceiling: no alternative for the buyer, the zone stays
+    assert plan.rivals.at[0, "what_they_offer"] == "can go as low as EUR 130k"
+    assert (plan.package.zone.low, plan.package.zone.high) == (100000, 120000)
 
 
 def test_money_labels_and_zone_read_from_the_files():
+    """The zone from the parties CSV: the seller's reservation price, raised to the best rival
+    buyer's price; the buyer's, lowered to the cheapest rival seller's (at the as-of date no
+    BATNA has changed yet)."""
     for path in SAMPLE_DEALS:
         deal = pk.load_deal(path)
         rows = {r["party"]: r for r in _csv(path / "parties.csv")}
         us, them = deal.us, deal.counterpart
         z = zone(deal)
-        rp = {p: float(rows[p]["reservation_price"]) for p in (us, them)}
         seller = us if rows[us]["role"] == "seller" else them
         buyer = them if seller == us else us
-        assert (z.low, z.high) == (rp[seller], rp[buyer])
+        floor = float(rows[seller]["reservation_price"])
+        ceiling = float(rows[buyer]["reservation_price"])
+        for r in rows.values():
+            if r["side"] == "rival" and r["role"] == rows[us]["role"]:
+                if seller == them:
+                    floor = max(floor, float(r["reservation_price"]))
+                else:
+                    ceiling = min(ceiling, float(r["reservation_price"]))
+        assert (z.low, z.high) == (floor, ceiling)
         for amounts in money_issues(deal.issues, "EUR").values():
             for label, a in amounts.items():
                 assert parse_amount(label)[0] == a and label.startswith("EUR ")

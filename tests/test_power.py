@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import powerkit
 from powerkit import power as pw
 from powerkit.deal import Deal, DealMeta
+from powerkit.deal.money import walk_aways
 from powerkit.sections import Section
 from powerkit.sections.power import section as power_section
 
@@ -340,10 +341,13 @@ class TestEvents:
 class TestWhatIf:
     def test_batna_moves_reservation(self):
         r = pw.what_if(hand_deal(events=False), batna=50.0)
-        # seller: reservation moves with the BATNA: 100 + (50 − 30) = 120; W = 40 → 50/90
-        assert r.deal.parties.at["acme", "reservation_price"] == 120
+        # seller: the walk-away moves with the BATNA: 100 + (50 − 30) = 120 (the reservation
+        # price as entered stays; deal.money.walk_aways); W = 40 → 50/90
+        assert r.deal.parties.at["acme", "reservation_price"] == 100
+        w = walk_aways(r.deal).set_index("party")
+        assert w.at["acme", "walk_away"] == 120
         assert value(r.profile, "acme", "batna") == pytest.approx(50 / 90)
-        assert set(r.changes["field"]) == {"batna_value", "reservation_price"}
+        assert set(r.changes["field"]) == {"batna_value"}
 
     def test_deadline_in_months(self):
         r = pw.what_if(hand_deal(events=False), their_deadline=2.0)

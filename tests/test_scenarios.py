@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from powerkit import load_deal
 from powerkit.cli import app
+from powerkit.deal.money import walk_aways
 from powerkit.errors import DealError, InputError
 from powerkit.scenarios import (
     BASE_CASE,
@@ -41,7 +42,8 @@ def _csv(name: str, table: str) -> dict:
 
 def test_apply_scenario_by_hand(small):
     """Values read from small-renewal's CSVs: Brisk sells (reservation 170000, BATNA 40000);
-    a BATNA of 20000 lowers its walk-away by the same 20000 (what walkthrough 1's what-if does)."""
+    a BATNA of 20000 lowers its effective walk-away by the same 20000 (deal.money.walk_aways:
+    the reservation price as entered stays, the walk-away moves with the BATNA's value)."""
     parties, people = _csv(SMALL, "parties"), _csv(SMALL, "stakeholders")
     assert parties["brisk"]["role"] == "seller"
     rp, batna = float(parties["brisk"]["reservation_price"]), float(parties["brisk"]["batna_value"])
@@ -49,7 +51,8 @@ def test_apply_scenario_by_hand(small):
                                      "reservation_them": 210000, "stance": "lc_fin=0.6"})
     d = apply_scenario(small, sc)
     assert d.parties.at["brisk", "batna_value"] == 20000
-    assert d.parties.at["brisk", "reservation_price"] == rp - (batna - 20000) == 150000
+    assert d.parties.at["brisk", "reservation_price"] == rp
+    assert walk_aways(d).at["seller", "walk_away"] == rp - (batna - 20000) == 150000
     assert d.parties.at["larchmont", "reservation_price"] == 210000
     assert d.parties.at["larchmont", "deadline"] == pd.Timestamp("2027-01-15")
     assert d.stakeholders.at["lc_fin", "stance"] == 0.6
@@ -58,9 +61,10 @@ def test_apply_scenario_by_hand(small):
     assert small.parties.at["brisk", "batna_value"] == batna
     assert d.parties.drop(columns=["batna_value", "reservation_price", "deadline"]).equals(
         small.parties.drop(columns=["batna_value", "reservation_price", "deadline"]))
-    # a reservation price set by the scenario wins over the BATNA's shift
+    # a reservation price set by the scenario is the one the BATNA's change then moves
     d2 = apply_scenario(small, Scenario("x", settings={"batna_us": 0, "reservation_us": 160000}))
     assert d2.parties.at["brisk", "reservation_price"] == 160000
+    assert walk_aways(d2).at["seller", "walk_away"] == 160000 - batna
 
 
 @pytest.mark.parametrize("settings, named", [

@@ -107,6 +107,8 @@ def test_dtypes_and_indexes_match_the_loader(deal):
     ref = powerkit.load_deal(DEALS / "small-renewal")
     for t in TABLES:
         a, b = getattr(deal, t), getattr(ref, t)
+        if a is None and b is None:  # an optional table neither has (scenarios)
+            continue
         assert list(a.columns) == list(b.columns), t
         assert dict(a.dtypes) == dict(b.dtypes), t
         assert a.index.name == b.index.name and a.index.dtype == b.index.dtype, t

@@ -488,6 +488,10 @@ def voting_game(deal, weights=None, quota=None) -> VotingGame:
     st = deal.stakeholders
     vw = pd.to_numeric(st["vote_weight"], errors="coerce").fillna(0.0) if "vote_weight" in st \
         else pd.Series(0.0, index=st.index)
+    explicit_sign_off = (deal.meta.decision_rule == "sign_off"
+                         and st["sign_off"].fillna(False).astype(bool).any())
+    if weights is None and explicit_sign_off:  # deal.yaml says sign-off decides, votes or not
+        vw = vw * 0
     if weights is not None or (vw > 0).any():
         rule = "votes"
         w = vw.copy()

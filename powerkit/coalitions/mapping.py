@@ -19,7 +19,7 @@ from .games import VotingGame, voting_game
 from .indices import power_indices
 from .path import total_influence
 
-__all__ = ["MENDELOW_ENGAGEMENT", "SALIENCE_TYPES", "mendelow_quadrant", "salience_type",
+__all__ = ["MENDELOW_ENGAGEMENT", "RIVAL_ENGAGEMENT", "SALIENCE_TYPES", "mendelow_quadrant", "salience_type",
            "power_map"]
 
 
@@ -31,6 +31,10 @@ MENDELOW_ENGAGEMENT = {
                      "allies (or vocal critics) and can reach the powerful",
     "monitor": "watch for changes in their power or interest; minimal effort",
 }
+
+#: what the map says of a rival's people, whatever their quadrant: they compete with us
+RIVAL_ENGAGEMENT = ("a rival: competes with us for the counterpart — counter their offer "
+                    "(see the game plan), do not court")
 
 # type: (class, attributes, engagement) — Mitchell, Agle & Wood (1997)
 SALIENCE_TYPES = {
@@ -185,6 +189,8 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
     out["quadrant"] = [mendelow_quadrant(p, i, power_threshold, interest_threshold)
                        for p, i in zip(out["power"], out["interest"], strict=True)]
     out["mendelow_engagement"] = out["quadrant"].map(MENDELOW_ENGAGEMENT)
+    rival = st["party"].map(deal.parties["side"]).eq("rival")
+    out.loc[rival, "mendelow_engagement"] = RIVAL_ENGAGEMENT  # never advised as an ally
     has_p = out["power"] >= attribute_threshold
     has_l = legit.fillna(0.0) >= attribute_threshold
     has_u = urg.fillna(0.0) >= attribute_threshold

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..deal import number
-from ..deal.money import money_issues
+from ..deal.money import money_issues, walk_aways
 from ..errors import InputError, bad_argument
 from .games import voting_game
 
@@ -96,7 +96,8 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
     ``reservation`` (a utility 0..1, e.g. a BATNA you have scored). A package **passes** when we
     accept it and the accepting parties' votes (sum of their stakeholders' weights in the
     voting game) reach the quota. A party never accepts a package whose price (the amounts of
-    the money issues, ``powerkit.deal.money``) lies beyond its reservation price. Competitors
+    the money issues, ``powerkit.deal.money``) lies beyond its reservation price (for us and
+    the counterpart: the effective walk-away, :func:`powerkit.deal.money.walk_aways`). Competitors
     (rivals, and third parties in our own role) are shown but not asked to accept. Ranking (METHOD.md §6, "meet every stakeholder's core interests rather
     than optimising for one"): passing first, then the number of parties that accept
     (breadth), then the smallest surplus over reservation among them, then our utility.
@@ -156,8 +157,10 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
     amounts = money_issues(issues, deal.meta.currency)
     if amounts:
         price = sum(pk[i].map(a).astype(float) for i, a in amounts.items())
+        effective = walk_aways(deal).set_index("party")["walk_away"]  # us and the counterpart
         for p in judges:
-            rp = number(pt.at[p, "reservation_price"]) if p in pt.index else None
+            rp = (float(effective[p]) if p in effective.index else
+                  number(pt.at[p, "reservation_price"]) if p in pt.index else None)
             role = pt.at[p, "role"] if p in pt.index and "role" in pt else None
             if rp is not None and role == "seller":
                 acc[p] &= price >= rp - 1e-6

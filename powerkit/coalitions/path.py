@@ -349,12 +349,19 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
         x0 = np.where(declared, x0, np.minimum(x0, threshold))
     tr = trust.reindex(names).to_numpy(dtype=float)
     wts = game.weights.to_dict()
-    us_party = deal.us
-    candidates = [p for p in names if st.loc[p, "party"] != us_party]
+    side = st["party"].map(deal.parties["side"])
+    # never a target: our own people and rivals (they compete with us for the counterpart)
+    candidates = [p for p in names if st.loc[p, "party"] != deal.us
+                  and side.get(p) not in ("us", "rival")]
     seq, sup_seq, _ = _greedy(names, x0, tr, wts, sup0, Vm, game.quota, threshold, target,
                               True, candidates)
     col, sup_col, _ = _greedy(names, x0, tr, wts, sup0, Vm, game.quota, threshold, target,
                               False, candidates)
+    if game.vetoes:  # a compound game: show the votes people hold, not the veto encoding
+        big = (game.quota - game.votes_needed) / len(game.vetoes)
+        for df in (seq, col):
+            df["vote_weight"] = [game.shown_votes.get(p, 0.0) for p in df["stakeholder"]]
+            df["support_after"] = [v - (v // big) * big for v in df["support_after"]]
     for df in (seq, col):
         df.insert(2, "name", [st.loc[p, "name"] for p in df["stakeholder"]])
         df.insert(3, "party", [st.loc[p, "party"] for p in df["stakeholder"]])

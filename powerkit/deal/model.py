@@ -33,7 +33,7 @@ class DealMeta:
     currency: str = "EUR"
     prepared_for: str = ""
     quota: int | None = None
-    decision_rule: str = "sign_off"  # sign_off | quota | quota_and_sign_off
+    decision_rule: str = "quota"  # sign_off | quota | quota_and_sign_off (schemas.default_rule)
 
 
 @dataclass(frozen=True, eq=False)

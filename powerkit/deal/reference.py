@@ -19,7 +19,7 @@ from . import load_deal
 from .model import Deal, DealMeta
 from .schemas import empty_table
 
-__all__ = ["REFERENCES", "load_reference", "load_itex_cypress"]
+__all__ = ["REFERENCES", "load_reference", "load_itex_cypress", "load_case"]
 
 
 # -- published networks -----------------------------------------------------------------------------
@@ -204,3 +204,20 @@ def load_itex_cypress(path: str | Path | None = None, us: str = "itex"):
                     us=us, counterpart=them, as_of=date(1999, 1, 1), currency="USD")
     return Deal(meta=meta, parties=parties, stakeholders=empty_table("stakeholders"),
                 issues=issues, source=str(src))
+
+
+def load_case(deal_path, reference: str = "") -> Deal:
+    """The deal a walkthrough works on: the published reference case named by ``reference``
+    (``krackhardt``, ``florentine`` or ``itex-cypress``), else the deal file at ``deal_path``.
+
+    >>> load_case("", "itex-cypress").meta.id, load_case("", "krackhardt").meta.id
+    ('itex-cypress', 'krackhardt')
+    """
+    if reference in ("", None):
+        return load_deal(deal_path)
+    if reference == "itex-cypress":
+        return load_itex_cypress()
+    if reference in REFERENCES:
+        return load_reference(reference)
+    raise bad_argument("reference", "load_case",
+                       f"empty or one of {', '.join((*REFERENCES, 'itex-cypress'))}", reference)

@@ -30,7 +30,7 @@ from .model import TABLES, Deal, DealMeta
 from .scenario_settings import SETTINGS, table_problems
 
 __all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS",
-           "SIDES", "DECISION_RULES"]
+           "SIDES", "DECISION_RULES", "default_rule"]
 
 CONSTRAINT_KINDS = ("budget_pressure", "political_exposure", "personal_relationship",
                     "career_risk", "hard_deadline", "limited_authority", "competing_priority",
@@ -212,7 +212,7 @@ META_KEYS = {  # key: (required, help)
     "prepared_for": (False, "shown on the title page"),
     "quota": (False, "votes needed to carry the decision (integer ≥ 1)"),
     "decision_rule": (False, "sign_off, quota or quota_and_sign_off (default: quota when a quota is "
-                             "set, else sign_off)"),
+                             "set or anyone holds votes, else sign_off)"),
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ID = re.compile(r"^[^\s,;]+$")
@@ -646,6 +646,14 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
                 P("deal", None, "quota", q_, f"at most the total of vote_weight ({_fmt(total)})")
 
 
+def default_rule(quota, stakeholders: pd.DataFrame | None) -> str:
+    """The decision rule of a deal.yaml without ``decision_rule``: ``quota`` when a quota is
+    set or anyone holds votes (a simple majority when no quota is set), else ``sign_off``."""
+    votes = (stakeholders is not None and "vote_weight" in stakeholders
+             and (pd.to_numeric(stakeholders["vote_weight"], errors="coerce").fillna(0) > 0).any())
+    return "quota" if quota is not None or votes else "sign_off"
+
+
 def _meta(reader: _Reader, t: dict) -> DealMeta | None:
     m = reader.meta
     if m is None:
@@ -702,8 +710,8 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
         else:
             m["quota"] = quota = v
     rule = m.get("decision_rule")
-    if rule is None:
-        rule = "quota" if quota is not None else "sign_off"
+    if rule is None:  # as before the rule existed: votes count when anyone holds votes
+        rule = default_rule(quota, t.get("stakeholders"))
     elif str(rule) not in DECISION_RULES:
         P("deal", None, "decision_rule", rule, "one of " + ", ".join(DECISION_RULES))
         ok = False

@@ -37,7 +37,15 @@ import pandas as pd
 import yaml
 
 from .model import TABLES, Deal, DealMeta
-from .schemas import ACH_RATINGS, CONSTRAINT_KINDS, INDEX, SPEC, TIE_KINDS, TRUST_BASES
+from .schemas import (
+    ACH_RATINGS,
+    CONSTRAINT_KINDS,
+    INDEX,
+    SPEC,
+    TIE_KINDS,
+    TRUST_BASES,
+    default_rule,
+)
 
 __all__ = ["make_deal", "write_deal"]
 
@@ -493,7 +501,7 @@ def write_deal(deal: Deal, folder: str | Path) -> Path:
         meta["prepared_for"] = m.prepared_for
     if m.quota is not None:
         meta["quota"] = int(m.quota)
-    if m.decision_rule != ("quota" if m.quota is not None else "sign_off"):
+    if m.decision_rule != default_rule(m.quota, deal.stakeholders):
         meta["decision_rule"] = m.decision_rule
     (folder / "deal.yaml").write_text(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10**6), encoding="utf-8")

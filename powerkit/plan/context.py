@@ -57,8 +57,8 @@ def against_us(deal, event) -> bool:
 
 
 def timing(deal) -> tuple[date | None, pd.DataFrame]:
-    """The date to close by and why: the first future event against us, or the earlier of the
-    two deadlines. Returns ``(close_by, table)`` with one row per dated item considered
+    """The date to close by and why: the first future event against us, else the earlier of the
+    two deadlines (``None`` when neither exists). Returns ``(close_by, table)`` with one row per dated item considered
     (``date, what, against_us``)."""
     rows = []
     as_of = pd.Timestamp(deal.meta.as_of)
@@ -75,8 +75,9 @@ def timing(deal) -> tuple[date | None, pd.DataFrame]:
     table = pd.DataFrame(rows, columns=["date", "what", "against_us"]).sort_values(
         "date", kind="stable").reset_index(drop=True)
     first = table[table["against_us"]]
-    close_by = first["date"].iloc[0] if len(first) else (
-        table["date"].iloc[0] if len(table) else None)
+    deadlines = table[table["what"].isin(["our deadline", "their deadline"])]
+    close_by = (first["date"].iloc[0] if len(first) else
+                deadlines["date"].iloc[0] if len(deadlines) else None)
     return close_by, table
 
 

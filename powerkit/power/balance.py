@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..bargaining import Split, expected_split, time_pressure
 from ..deal import number
+from ..deal.money import walk_aways
 from ..errors import InputError, PowerkitError, bad_argument
 from .events import apply_events
 from .ledger import ledger_from_utilities, offer_utilities, reciprocity
@@ -218,12 +219,16 @@ def power_profile(deal, at=None, weights: Mapping[str, float] | None = None,
         tot = say[m].sum()
         return None if not m.any() or tot <= 0 else float((values[m] * say[m]).sum() / tot)
 
+    effective = walk_aways(d).set_index("party")["walk_away"]  # us and the counterpart
+
     def width(a, b):
         ra, rb = prow[a].get("role"), prow[b].get("role")
         if {ra, rb} != {"seller", "buyer"}:
             return None
         seller, buyer = (a, b) if ra == "seller" else (b, a)
         lo, hi = prow[seller].get("reservation_price"), prow[buyer].get("reservation_price")
+        if {a, b} == {us, them} and seller in effective.index and buyer in effective.index:
+            lo, hi = number(effective[seller]), number(effective[buyer])  # the zone's walk-aways
         return None if lo is None or hi is None else hi - lo
 
     override_sys = _systemic_table(systemic_inputs)

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from ..bargaining import DAYS_PER_MONTH, Split
-from ..deal import number
 from ..errors import bad_argument
 from .balance import PowerProfile, power_profile
 from .events import apply_events, cast_value
@@ -92,14 +91,8 @@ def what_if(deal, batna: float | None = None, their_deadline=None, our_deadline=
         return pd.Timestamp(v)
 
     if batna is not None:
-        b = float(batna)
-        old = number(parties.at[d.us, "batna_value"])
-        rp = number(parties.at[d.us, "reservation_price"])
-        setv(parties, d.us, "batna_value", b)
-        if rp is not None and old is not None:
-            role = parties.at[d.us, "role"]
-            shift = (b - old) if role == "seller" else -(b - old)
-            setv(parties, d.us, "reservation_price", rp + shift)
+        # the walk-away price moves with the BATNA's value (powerkit.deal.money.walk_aways)
+        setv(parties, d.us, "batna_value", float(batna))
     if their_deadline is not None:
         setv(parties, d.counterpart, "deadline", deadline(their_deadline))
     if our_deadline is not None:

@@ -128,7 +128,8 @@ class DealModel:
                 idx = np.array([k for k, _ in ks])
                 sw = np.array([s for _, s in ks])
                 self.trust.append((names.index(c), idx, sw / sw.sum()))
-        # the BATNA input: B / (B + W), W = buyer's minus seller's reservation price
+        # the BATNA input: B / (B + W), W = the zone's width between the effective walk-aways
+        # (powerkit.deal.money.walk_aways, as power_profile reads it)
         p = d.parties
         roles = {q: p.at[q, "role"] if "role" in p else None for q in (us, them)}
         self.batna = []
@@ -151,9 +152,11 @@ class DealModel:
             (XU if side == 0 else XT)[:, i] = X[:, k]
         for i, idx, sw in self.trust:
             XU[:, i] = X[:, idx] @ sw
+        if self.batna and self.has_price:  # W: the zone between the effective walk-aways
+            s_wa, b_wa = self.walk_aways(X)
         for side, i, kq, ks, kb in self.batna:
             B = np.maximum(X[:, kq], 0.0)
-            W = X[:, kb] - X[:, ks]
+            W = (b_wa - s_wa) if self.has_price else X[:, kb] - X[:, ks]
             with np.errstate(divide="ignore", invalid="ignore"):
                 v = np.where(W <= 0, 1.0, B / np.where(W <= 0, 1.0, B + W))
             (XU if side == 0 else XT)[:, i] = v

@@ -188,11 +188,16 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
     # recommendations stay within the zone of the reservation prices: money options beyond a
     # seller's floor or a buyer's ceiling are never recommended (powerkit.deal.money)
     inside, excluded = admissible_options(deal, options)
-    allowed = frontier if not len(excluded) else pareto_frontier(inside.reset_index(drop=True))
-    pts = {}
+    # an issue with no option in the zone: no package can be agreed, nothing is recommended
+    complete = set(inside["issue"]) == set(options["issue"])
+    allowed = (frontier if not len(excluded) else
+               pareto_frontier(inside.reset_index(drop=True)) if complete else frontier.iloc[0:0])
+    pts = {"nash": None, "kalai": None, "utilitarian": None}
     for name, fn in (("nash", lambda: nash_package(inside, d, a, frontier=allowed)),
                      ("kalai", lambda: kalai_smorodinsky_package(inside, d, frontier=allowed)),
                      ("utilitarian", lambda: utilitarian_package(inside, d, frontier=allowed))):
+        if not complete:
+            break
         try:
             pts[name] = fn()
         except NoAgreement:
@@ -204,7 +209,10 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
               if deal.has("offers") else pd.DataFrame(columns=["round", "party", *issues, "us", "them"]))
     if proposed is None and (us, them) == (deal.us, deal.counterpart) and deal.has("offers"):
         proposed = latest_package(offers, issues)
-    ev = evaluate_package(options, proposed, d, frontier=allowed) if proposed else None
+    ev = (evaluate_package(options, proposed, d, frontier=allowed if complete else frontier)
+          if proposed else None)
+    if ev is not None and not complete:  # no improvement can be agreed either
+        ev = replace(ev, improvements=ev.improvements.iloc[0:0])
     zopa = frontier[(frontier["us"] > d[0]) & (frontier["them"] > d[1])]
     mc = (monte_carlo(options, n_draws=n_draws, weight_spread=weight_spread,
                       rating_spread=rating_spread, batna_them=d[1], seed=seed)
