@@ -50,6 +50,7 @@ class GamePlan:
     explanations: list[str] = field(default_factory=list)
     question: dict | None = None
     inputs: dict = field(default_factory=dict)
+    uncertainty: object = None  # powerkit.uncertainty.Uncertainty, when the caller has one
 
     @property
     def ladder_table(self) -> pd.DataFrame:
@@ -63,6 +64,15 @@ class GamePlan:
     def zone_bounds(self) -> list | None:
         """``[low, high]`` of the zone of possible agreement on price (None without issues)."""
         return None if self.package is None else [self.package.zone.low, self.package.zone.high]
+
+    @property
+    def target_package_probability(self) -> float | None:
+        """Share of the simulated draws whose fairest package is the target (None without
+        ranges, or when the target was chosen by hand)."""
+        u = self.uncertainty
+        if u is None or u.package_probability is None or self.inputs.get("target_chosen"):
+            return None
+        return round(float(u.package_probability), 3)
 
     @property
     def target_package(self) -> dict:
@@ -82,6 +92,7 @@ class GamePlan:
             "walk_away_price": None if pk is None else pk.walk_away_price,
             "close_by": None if self.close_by is None else self.close_by.isoformat(),
             "posture": self.posture,
+            "target_package_probability": self.target_package_probability,
             "risks": [f"{r.conclusion} (rests on {r.rests_on})" for r in self.risks.itertuples()],
         }
 
@@ -208,4 +219,6 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
         roles=roles(deal), rivals=rival_strategies(deal, lambda a: money(a, cur)),
         explanations=notes, question=question,
         inputs={"budget": budget, "decision_rule": deal.meta.decision_rule,
-                "engagement_columns": ENGAGEMENT_COLUMNS})
+                "engagement_columns": ENGAGEMENT_COLUMNS,
+                "target_chosen": target_package is not None},
+        uncertainty=got.get("uncertainty"))

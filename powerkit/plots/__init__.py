@@ -8,5 +8,6 @@ from .constraints import *  # noqa: F401,F403
 from .influence import *  # noqa: F401,F403
 from .overview import *  # noqa: F401,F403
 from .power import *  # noqa: F401,F403
+from .uncertainty import *  # noqa: F401,F403
 from .value import *  # noqa: F401,F403
 from .workshop import *  # noqa: F401,F403

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import MissingTableError
+from ..errors import MissingTableError, PowerkitError
 
 __all__ = ["Section", "SECTION_ORDER", "build_sections", "names_not_ids"]
 
@@ -58,20 +58,25 @@ class Section:
 def shared_analyses(deal) -> dict:
     """The analyses several parts of the report read, computed once with the report's settings:
     ``influence``, ``coalitions``, ``constraints``, ``value`` (each ``None`` when the deal lacks
-    its table). The brief's game plan and the walkthrough sections all read these same results,
+    its table) and ``uncertainty`` (the ranges: :func:`powerkit.uncertainty.uncertainty`). The brief's game plan and the walkthrough sections all read these same results,
     so a number the brief quotes is the number its section shows."""
-    from .. import coalitions, constraints, influence, value
+    from .. import coalitions, constraints, influence, uncertainty, value
 
     runs = {"influence": lambda: influence.what_if(deal) if deal.has("ties") else None,
             "coalitions": lambda: coalitions.what_if(deal),
             "constraints": lambda: constraints.analyse(deal) if deal.has("hypotheses") else None,
             "value": lambda: value.what_if(deal, n_draws=1000, seed=0)
-            if deal.has("issues") else None}
+            if deal.has("issues") else None,
+            "uncertainty": lambda: uncertainty.uncertainty(deal)}
     out = {}
     for key, run in runs.items():
         try:
             out[key] = run()
         except MissingTableError:
+            out[key] = None
+        except PowerkitError:  # ranges need roles and walk-aways: without them, no ranges
+            if key != "uncertainty":
+                raise
             out[key] = None
     return out
 
@@ -88,6 +93,7 @@ def build_sections(deal, order=SECTION_ORDER) -> list[Section]:
     for name in order:
         mod = importlib.import_module(f"powerkit.sections.{name}")
         kw = ({"result": shared} if name == "brief" else
+              {"uncertainty": shared.get("uncertainty")} if name == "power" else
               {"result": shared[name]} if shared.get(name) is not None else {})
         try:
             out.append(names_not_ids(deal, mod.section(deal, **kw)))

@@ -71,7 +71,7 @@ def brief_from_plan(deal, plan: GamePlan) -> Section:
             beyond = "below" if pk.zone.us_is_seller else "above"
             lines.append(f"**The price.** Aim for **{money(pk.target_price, cur)}**, open at "
                          f"**{money(pk.opening_price, cur)}** and walk away {beyond} "
-                         f"**{money(pk.walk_away_price, cur)}**.")
+                         f"**{money(pk.walk_away_price, cur)}**." + _range_note(plan))
         sec.add(*lines, package_table(plan))
         if len(pk.ladder):
             sec.add("**Concessions, in this order.** Each step gives where it costs us least "
@@ -129,6 +129,25 @@ def brief_from_plan(deal, plan: GamePlan) -> Section:
         + (f"meet {esc(first)} first" if first else "no one to meet")
         + (f", close before {_date(plan.close_by)}" if plan.close_by is not None else "") + ".")
     return sec
+
+
+def _range_note(plan: GamePlan) -> str:
+    """How sure the price and the package are, from the plan's ranges (empty without)."""
+    u = plan.uncertainty
+    if u is None:
+        return ""
+    out = ""
+    r = u.range_of("predicted_price")
+    if r is not None:
+        lo, hi = money(r[0], plan.currency), money(r[1], plan.currency)
+        out += (f" The balance of power puts the price between {lo} and {hi} in "
+                f"{u.level:.0%} of the cases" if lo != hi else
+                f" The balance of power puts the price at {lo}")
+        out += "."
+    p = plan.target_package_probability
+    if p is not None:
+        out += f" The target stays the fairest package in {p:.0%} of them."
+    return out
 
 
 def section(deal, budget: int = 3, result=None) -> Section:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from ..errors import PowerkitError
 from ..plots.power import negotiation_dance_figure, power_profile_figure, zopa_figure
 from ..power import PowerProfile, posture, power_profile, stakeholder_provenance
-from ..text import esc
+from ..text import esc, money
 from . import Section
 
 __all__ = ["section", "Note", "reading_note", "time_pressure_table", "zopa_view",
@@ -38,7 +38,7 @@ _LABEL = {"more": "we hold more power", "less": "they hold more power",
 
 
 def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=None,
-            top: int = 5, **kwargs) -> Section:
+            top: int = 5, uncertainty=None, **kwargs) -> Section:
     """The report's "power balance" section: profile, top drivers, predicted split, posture.
 
     Parameters are those of :func:`powerkit.power.power_profile` (``weights``,
@@ -80,10 +80,13 @@ def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=No
                f"({side}).")
     if split is not None and split.price is not None:
         summary += (f" Given both sides' walk-away prices and time pressure, the expected price "
-                    f"is {esc(deal.meta.currency)} {head['predicted_price']:,.0f} "
+                    f"is {money(split.price, deal.meta.currency)} "
                     f"({head['share_us']:.0%} of the ZOPA to us).")
     elif split is not None:
         summary += " There is no ZOPA: no price works for both sides."
+    if uncertainty is not None:
+        head.update(uncertainty_headline(uncertainty))
+        summary += " " + ranges_sentence(uncertainty, deal.meta.currency)
     sec.headline, sec.summary = head, summary
     table = drv[["source", "input", "us", "them", "weight", "contribution"]].copy()
     table["input"] = table["input"].str.replace("_", " ")
@@ -102,12 +105,94 @@ def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=No
             "concedes more. The predicted price below shares the ZOPA by the two sides' "
             "patience (Rubinstein's bargaining model in the limit of quick offers).",
             zopa_figure(split, us_name=us_name, them_name=them_name,
-                        currency=deal.meta.currency))
+                        currency=deal.meta.currency),
+            "**Where each side walks away, and why.** A side's walk-away is its reservation "
+            "price, moved one for one when the value of its best alternative changes, and for "
+            "the other side bounded by what a rival offers it.",
+            walk_away_table(prof, deal))
     if len(post):
         sec.add("**Posture.** What follows from the balance and its sources; each line gives the "
                 "reason and the numbers behind it.",
                 post[["recommendation", "reason", "numbers"]])
+    if uncertainty is not None:
+        sec.add(*uncertainty_blocks(uncertainty, deal.meta.currency, names=prof.names))
     return sec
+
+
+def walk_away_table(profile: PowerProfile, deal) -> pd.DataFrame:
+    """Each side's effective walk-away price and where it comes from (money as a reader says
+    it)."""
+    from ..deal.money import walk_aways
+
+    d = deal.replace(parties=profile_parties(profile, deal))
+    w = walk_aways(d)
+    return pd.DataFrame({"side": [profile.names.get(p, p) for p in w["party"]],
+                         "role": list(w.index),
+                         "walk-away": [money(v, deal.meta.currency) for v in w["walk_away"]],
+                         "reservation price as entered": [
+                             money(v, deal.meta.currency) for v in w["reservation_price"]],
+                         "why": list(w["source"])})
+
+
+def profile_parties(profile: PowerProfile, deal) -> pd.DataFrame:
+    """The parties table the profile read (after the events up to its date)."""
+    from ..power import apply_events
+
+    return apply_events(deal, profile.at).parties
+
+
+def uncertainty_headline(u) -> dict:
+    """The JSON keys of the ranges: ``balance_interval``, ``price_interval`` (``[low, high]``
+    or None), ``posture_probability``, ``interval_level``."""
+    def pair(q, nd):
+        r = u.range_of(q)
+        return None if r is None else [round(r[0], nd), round(r[1], nd)]
+
+    return {"balance_interval": pair("balance", 3), "price_interval": pair("predicted_price", 0),
+            "posture_probability": round(u.posture_probability, 3),
+            "interval_level": u.level}
+
+
+def ranges_sentence(u, currency: str) -> str:
+    """One plain sentence with the ranges of the balance and the price."""
+    b = u.range_of("balance")
+    parts = []
+    if b is not None:
+        parts.append(f"the balance lies between {b[0]:+.2f} and {b[1]:+.2f}")
+    pr = u.range_of("predicted_price")
+    if pr is not None:
+        lo, hi = money(pr[0], currency), money(pr[1], currency)
+        parts.append(f"the price between {lo} and {hi}" if lo != hi else f"the price at {lo}")
+    if not parts:
+        return ""
+    return (f"With the inputs' uncertainty, {' and '.join(parts)} in {u.level:.0%} of the "
+            f"cases; the posture holds in {u.posture_probability:.0%}.")
+
+
+def uncertainty_blocks(u, currency: str, names: Mapping | None = None) -> list:
+    """The section's "How sure is this?" part: ranges, what would flip the posture, and the
+    inputs that drive the balance and the price (Sobol indices)."""
+    from ..plots.uncertainty import ranges_figure
+
+    blocks = ["**How sure is this?** Every input carries a range (ratings ±0.1, stances ±0.2, "
+              "money ±5%, probabilities and source weights around their values); the analysis "
+              f"is run on {u.settings.get('n', len(u.sim)):,} draws of the inputs. "
+              + ranges_sentence(u, currency), ranges_figure(u, currency)]
+    f = u.flip
+    if f is not None and f.input is not None:
+        table, row, col = f.input.split(":")
+        who = esc((names or {}).get(row, row))
+        blocks.append(f"**What would flip the posture:** {col.replace('_', ' ')} of {who} from "
+                      f"{f.value:.2f} to {f.new_value:.2f} turns *{f.before}* into "
+                      f"*{f.after}* — the smallest single change that does.")
+    if len(u.sobol):
+        top = (u.sobol.sort_values("ST", ascending=False).groupby("quantity").head(5)
+               .assign(input=lambda t: t["input"].str.replace(":", " · ").str.replace("_", " ")))
+        blocks += ["**What drives the numbers.** Sobol indices: the share of the variance of "
+                   "the balance and of the price due to each input alone (first order) and "
+                   "with its interactions (total); the five largest of each.",
+                   top[["quantity", "input", "S1", "ST"]].round(3)]
+    return blocks
 
 
 # ------------------------------------------------------------------------------------------

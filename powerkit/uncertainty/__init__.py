@@ -17,7 +17,8 @@ fixes every input (every draw equals the point analysis).
 
 Public API: :func:`input_ranges`, :func:`simulate`, :func:`intervals`, :func:`probability`,
 :func:`what_would_flip` (:class:`Flip`), :func:`sensitivity`, :class:`DealModel`,
-:func:`package_id`.
+:func:`package_id`; :func:`uncertainty` (:class:`Uncertainty`) summarises one deal for the
+report, the brief and the widgets.
 
 References
 ----------
@@ -30,7 +31,8 @@ from .model import EXACT_MAX, NASH_MAX, POSTURES, DealModel, package_id, posture
 from .ranges import DEFAULT_SPREADS, draw, from_unit, input_ranges
 from .sensitivity import sensitivity
 from .simulate import Flip, intervals, probability, simulate, what_would_flip
+from .summary import DEFAULT_DRAWS, DEFAULT_SOBOL_N, Uncertainty, uncertainty
 
-__all__ = ["DEFAULT_SPREADS", "EXACT_MAX", "NASH_MAX", "POSTURES", "DealModel", "Flip",
+__all__ = ["DEFAULT_DRAWS", "DEFAULT_SOBOL_N", "Uncertainty", "uncertainty", "DEFAULT_SPREADS", "EXACT_MAX", "NASH_MAX", "POSTURES", "DealModel", "Flip",
            "draw", "from_unit", "input_ranges", "intervals", "package_id", "posture_of",
            "probability", "sensitivity", "simulate", "what_would_flip"]
