@@ -32,9 +32,19 @@ def test_game_plan_notebook(run_notebook, path):
     assert sorted(rec["roles"]["our_team"]) == sorted(n for n, s in side.items() if s == "us")
     assert rec["roles"]["rivals"] == [p["name"] for p in parties.values() if p["side"] == "rival"]
     low, high = rec["zone"]
-    rps = sorted(float(p["reservation_price"]) for p in parties.values()
-                 if p["side"] in ("us", "counterpart"))
-    assert [low, high] == rps
+    # the zone from the CSV: seller's floor .. buyer's ceiling, the counterpart's bounded by a
+    # rival in our role (a rival seller caps the buyer's ceiling, a rival buyer raises the floor)
+    us = next(p for p in parties.values() if p["side"] == "us")
+    them = next(p for p in parties.values() if p["side"] == "counterpart")
+    seller, buyer = (us, them) if us["role"] == "seller" else (them, us)
+    floor, ceiling = float(seller["reservation_price"]), float(buyer["reservation_price"])
+    for r in parties.values():
+        if r["side"] == "rival" and r["role"] == us["role"]:
+            if seller is them:
+                floor = max(floor, float(r["reservation_price"]))
+            else:
+                ceiling = min(ceiling, float(r["reservation_price"]))
+    assert [low, high] == [floor, ceiling]
     for key in ("target_price", "opening_price", "walk_away_price"):
         assert low <= rec["plan"][key] <= high
 

@@ -79,7 +79,20 @@ def _check_split(rec, path, at=None):
     roles = parties["role"]
     seller = us if roles[us] == "seller" else them
     buyer = them if seller == us else us
-    lo, hi = parties.at[seller, "reservation_price"], parties.at[buyer, "reservation_price"]
+    # effective walk-aways (docs/methods/power.md): the reservation price moved one for one by
+    # the change of the side's BATNA value since the deal file, and the counterpart's bounded
+    # by a rival in our role
+    entered = pd.read_csv(path / "parties.csv").set_index("party")
+    lo = parties.at[seller, "reservation_price"] + (
+        parties.at[seller, "batna_value"] - entered.at[seller, "batna_value"])
+    hi = parties.at[buyer, "reservation_price"] - (
+        parties.at[buyer, "batna_value"] - entered.at[buyer, "batna_value"])
+    for r in parties.index[(parties["side"] == "rival") & (parties["role"] == roles[us])]:
+        price = parties.at[r, "reservation_price"]
+        if them == buyer:
+            hi = min(hi, price)
+        else:
+            lo = max(lo, price)
     assert (split["zopa_low"], split["zopa_high"]) == (lo, hi)
     w_seller = w_us if seller == us else 1 - w_us
     assert split["price"] == pytest.approx(lo + w_seller * (hi - lo))

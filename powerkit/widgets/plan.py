@@ -15,19 +15,25 @@ from ..sections.brief import brief_from_plan
 from ..text import esc
 from ..value import options_from_deal
 from . import show_in, wire
+from .uncertainty import level_controls, ranges_view
 
 __all__ = ["build_plan_widgets", "plan_view"]
 
 
-def plan_view(deal, budget: int = 3, target_package: dict | None = None):
-    """The plan and its brief for one setting of the controls: ``(GamePlan, Section)``."""
-    plan = game_plan(deal, budget=budget, target_package=target_package)
+def plan_view(deal, budget: int = 3, target_package: dict | None = None,
+              level: float = 0.9, uncertain: bool = True, cache=None):
+    """The plan and its brief for one setting of the controls: ``(GamePlan, Section)``; the
+    ranges at ``level`` (none when ``uncertain`` is off: every range collapses)."""
+    u = ranges_view(deal, level, uncertain, cache=cache)
+    plan = game_plan(deal, budget=budget, target_package=target_package,
+                     results={"uncertainty": u})
     return plan, brief_from_plan(deal, plan)
 
 
 def build_plan_widgets(deal, budget: int = 3):
-    """A contact-budget slider and one drop-down per issue (the target package, options within
-    both sides' reservation prices only); every change rebuilds the plan and shows the brief.
+    """A contact-budget slider, one drop-down per issue (the target package, options within
+    both sides' reservation prices only), the interval level and the uncertainty switch; every
+    change rebuilds the plan and shows the brief.
 
     Returns
     -------
@@ -48,8 +54,10 @@ def build_plan_widgets(deal, budget: int = 3):
     ctl: dict = {"budget": w.IntSlider(value=budget, min=0, max=8, step=1,
                                        description="people to approach (contact budget)",
                                        continuous_update=False, style=style,
-                                       layout=w.Layout(width="460px"))}
-    base, _ = plan_view(deal, budget)
+                                       layout=w.Layout(width="460px")),
+                 **level_controls()}
+    cache: dict = {}
+    base, _ = plan_view(deal, budget, cache=cache)
     if deal.has("issues") and base.target_package:
         inside, _ = admissible_options(deal, options_from_deal(deal))
         for issue, chosen in base.target_package.items():
@@ -64,7 +72,8 @@ def build_plan_widgets(deal, budget: int = 3):
     def refresh(_change=None):
         target = {k[1]: c.value for k, c in ctl.items() if isinstance(k, tuple)} or None
         try:
-            box.last = plan_view(deal, ctl["budget"].value, target)
+            box.last = plan_view(deal, ctl["budget"].value, target, ctl["level"].value,
+                                 ctl["uncertain"].value, cache)
         except PowerkitError as exc:
             note.value = f"<b>Not possible:</b> {esc(str(exc)[:300])}"
             return box.last
