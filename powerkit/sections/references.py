@@ -13,8 +13,10 @@ __all__ = ["METHODS", "REFERENCES", "methods_table", "references_used"]
 
 METHODS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "brief": [
-        ("Zone of possible agreement from both sides' reservation prices (seller's floor to "
-         "buyer's ceiling); only options priced inside it are recommended", ("raiffa",)),
+        ("Zone of possible agreement between both sides' walk-aways (seller's floor to buyer's "
+         "ceiling: reservation prices moved by changes in each side's best alternative, the "
+         "counterpart's bounded by a rival's price); only options priced inside it are "
+         "recommended", ("fisher-ury", "raiffa", "lax-sebenius")),
         ("Target package: the asymmetric Nash bargaining solution among the admissible packages, "
          "weighted by bargaining power; opening: the best admissible package for us that still "
          "beats their walk-away", ("nash", "kalai77", "roth79", "raiffa")),
@@ -29,11 +31,19 @@ METHODS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "power": [
         ("Power balance: positional, psychological and systemic inputs of each side, weighted; "
          "balance = Σ weight × (our input − theirs)", ("french-raven", "emerson", "fisher-ury")),
+        ("Walk-aways: each side's reservation price moved one for one by a change in the value "
+         "of its best alternative; the counterpart's bounded by a rival's price",
+         ("fisher-ury", "raiffa", "lax-sebenius")),
         ("Predicted price: the zone of possible agreement split by an asymmetric Nash bargaining "
          "solution whose weights come from each side's patience", ("nash", "kalai77", "brw")),
         ("Time pressure: alternating offers, the more patient side gets more", ("rubinstein",)),
         ("Trust: ability, benevolence, integrity", ("mayer",)),
         ("Reciprocity and commitment in the record of concessions", ("cialdini",)),
+        ("How sure is this: every input drawn from its range, 90% intervals of the balance and "
+         "the price, how often the posture holds, the smallest change that flips it",
+         ("saltelli08",)),
+        ("What drives the numbers: Sobol' sensitivity indices (first order and total) of the "
+         "balance and the price, computed with SALib", ("sobol01", "saltelli08", "salib")),
     ],
     "influence": [
         ("Share of the decision: the Friedkin–Johnsen model of opinion formation on the advice "
@@ -113,6 +123,8 @@ REFERENCES: dict[str, str] = {
     "kersten-noronha": "Kersten, G. E. & Noronha, S. J. (1999). WWW-based negotiation support: "
                        "design, implementation, and use. Decision Support Systems 25(2), "
                        "135–154.",
+    "lax-sebenius": "Lax, D. A. & Sebenius, J. K. (1986). The Manager as Negotiator: Bargaining "
+                    "for Cooperation and Competitive Gain. Free Press.",
     "kung": "Kung, H. T., Luccio, F. & Preparata, F. P. (1975). On finding the maxima of a set "
             "of vectors. Journal of the ACM 22(4), 469–476.",
     "leskovec": "Leskovec, J., Krause, A., Guestrin, C., Faloutsos, C., VanBriesen, J. & "
@@ -138,6 +150,11 @@ REFERENCES: dict[str, str] = {
               "and Mathematical Systems 170. Springer.",
     "rubinstein": "Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. "
                   "Econometrica 50(1), 97–109.",
+    "salib": "Herman, J. & Usher, W. (2017). SALib: An open-source Python library for sensitivity "
+             "analysis. Journal of Open Source Software 2(9), 97.",
+    "saltelli08": "Saltelli, A., Ratto, M., Andres, T., Campolongo, F., Cariboni, J., Gatelli, D., "
+                  "Saisana, M. & Tarantola, S. (2008). Global Sensitivity Analysis: The Primer. "
+                  "Wiley.",
     "sebenius": "Sebenius, J. K. (1996). Sequencing to build coalitions: with whom should I talk "
                 "first? In Zeckhauser, Keeney & Sebenius (eds), Wise Choices, 324–348. Harvard "
                 "Business School Press.",
@@ -146,6 +163,9 @@ REFERENCES: dict[str, str] = {
     "shapley-shubik": "Shapley, L. S. & Shubik, M. (1954). A method for evaluating the "
                       "distribution of power in a committee system. American Political Science "
                       "Review 48(3), 787–792.",
+    "sobol01": "Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical "
+               "models and their Monte Carlo estimates. Mathematics and Computers in Simulation "
+               "55(1–3), 271–280.",
     "taylor-zwicker": "Taylor, A. D. & Zwicker, W. S. (1999). Simple Games: Desirability "
                       "Relations, Trading, Pseudoweightings. Princeton University Press.",
     "watkins-rosegrant": "Watkins, M. & Rosegrant, S. (2001). Breakthrough International "
