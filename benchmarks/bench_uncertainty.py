@@ -65,7 +65,28 @@ def run() -> list[dict]:
                  "unit": "x", "target": "<= 10x", "ok": r2 <= 10})
     rows.append({"name": "10k draws x 2000 people peak memory", "value": peak,
                  "unit": "MiB", "target": "reported", "ok": True})
+    rows += _report_with_and_without_ranges()
     return rows
+
+
+def _report_with_and_without_ranges() -> list[dict]:
+    """``run_report`` of the sample deal with its ranges (the default) against the same report
+    with ``ranges=False`` (the report notebook's parameter): medians of 3 cold-kernel runs."""
+    import tempfile
+
+    from powerkit.report import run_report
+
+    deal = ROOT / "data" / "deals" / "northwind-vendor"
+    with tempfile.TemporaryDirectory() as t:
+        def one(**params):
+            r = run_report(deal, Path(t) / "r", params=params or None)
+            assert r.ok, r.error
+        with_r, _ = median_time(one, 3, warmup=True)
+        without, _ = median_time(lambda: one(ranges=False), 3, warmup=True)
+    ratio = with_r / without
+    print(f"uncertainty: report with ranges {with_r:.2f} s, without {without:.2f} s")
+    return [{"name": "report with ranges / without", "value": ratio, "unit": "x",
+             "target": "<= 1.3x", "ok": ratio <= 1.3}]
 
 
 if __name__ == "__main__":

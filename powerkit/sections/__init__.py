@@ -55,7 +55,7 @@ class Section:
         return [b for b in self.blocks if isinstance(b, pd.DataFrame)]
 
 
-def shared_analyses(deal) -> dict:
+def shared_analyses(deal, ranges: bool = True) -> dict:
     """The analyses several parts of the report read, computed once with the report's settings:
     ``influence``, ``coalitions``, ``constraints``, ``value`` (each ``None`` when the deal lacks
     its table) and ``uncertainty`` (the ranges: :func:`powerkit.uncertainty.uncertainty`). The brief's game plan and the walkthrough sections all read these same results,
@@ -67,7 +67,7 @@ def shared_analyses(deal) -> dict:
             "constraints": lambda: constraints.analyse(deal) if deal.has("hypotheses") else None,
             "value": lambda: value.what_if(deal, n_draws=1000, seed=0)
             if deal.has("issues") else None,
-            "uncertainty": lambda: uncertainty.uncertainty(deal)}
+            "uncertainty": lambda: uncertainty.uncertainty(deal) if ranges else None}
     out = {}
     for key, run in runs.items():
         try:
@@ -81,14 +81,14 @@ def shared_analyses(deal) -> dict:
     return out
 
 
-def build_sections(deal, order=SECTION_ORDER) -> list[Section]:
+def build_sections(deal, order=SECTION_ORDER, ranges: bool = True) -> list[Section]:
     """Every walkthrough's section for ``deal``, in report order, people and parties by name.
 
     The analyses are run once (:func:`shared_analyses`) and handed to every section that reads
-    them. A section whose deal table is missing comes back with ``missing`` set (shown as a
+    them; ``ranges=False`` leaves the uncertainty out (point values only). A section whose deal table is missing comes back with ``missing`` set (shown as a
     one-line note).
     """
-    shared = shared_analyses(deal)
+    shared = shared_analyses(deal, ranges=ranges)
     out = []
     for name in order:
         mod = importlib.import_module(f"powerkit.sections.{name}")
