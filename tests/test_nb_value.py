@@ -49,11 +49,43 @@ def frontier_points(allp: pd.DataFrame, tol: float = 1e-12) -> np.ndarray:
     return pts[np.argsort(-pts[:, 0])]
 
 
-def check(records, allp, d, alpha):
+def in_zone(path, allp):
+    """The packages whose money option lies between the seller's floor and the buyer's
+    ceiling, read from the CSVs (labels like 'EUR 1.15m'; a rival in our role bounds the
+    counterpart's walk-away): the only ones the analysis may recommend."""
+    import re
+
+    import yaml
+
+    parties = pd.read_csv(path / "parties.csv").set_index("party")
+    meta = yaml.safe_load((path / "deal.yaml").read_text(encoding="utf-8"))
+    us, them = meta["us"], meta["counterpart"]
+    seller, buyer = (us, them) if parties.at[us, "role"] == "seller" else (them, us)
+    lo, hi = parties.at[seller, "reservation_price"], parties.at[buyer, "reservation_price"]
+    for r in parties.index[(parties["side"] == "rival") & (parties["role"] == parties.at[us, "role"])]:
+        if them == buyer:
+            hi = min(hi, parties.at[r, "reservation_price"])
+        else:
+            lo = max(lo, parties.at[r, "reservation_price"])
+
+    def amount(label):
+        m = re.fullmatch(r"EUR (\d+(?:\.\d+)?)([km])", str(label))
+        return None if m is None else float(m[1]) * {"k": 1e3, "m": 1e6}[m[2]]
+
+    keep = pd.Series(True, index=allp.index)
+    for col in allp.columns.drop(["us", "them"]):
+        a = allp[col].map(amount)
+        if a.notna().all():
+            keep &= (a >= lo) & (a <= hi)
+    return allp[keep]
+
+
+def check(records, allp, d, alpha, allowed=None):
     pts = frontier_points(allp)
     assert records["packages"] == len(allp)
     np.testing.assert_allclose(np.c_[records["frontier_us"], records["frontier_them"]], pts, atol=1e-9)
-    z = allp[(allp["us"] > d[0]) & (allp["them"] > d[1])]
+    allowed = allp if allowed is None else allowed
+    z = allowed[(allowed["us"] > d[0]) & (allowed["them"] > d[1])]
     if len(z) == 0:
         assert records["nash"] is None and records["kalai"] is None
         return
@@ -66,10 +98,11 @@ def check(records, allp, d, alpha):
     assert all(0 <= p <= 1 for p in records["p_beats_batna"])
 
 
-def check_proposal(records, allp, proposal):
+def check_proposal(records, allp, proposal, allowed=None):
     assert records["proposal"] == proposal
     row = allp.loc[(allp[list(proposal)] == pd.Series(proposal)).all(axis=1)].iloc[0]
-    u, t = allp["us"].to_numpy(), allp["them"].to_numpy()
+    allowed = allp if allowed is None else allowed  # improvements only within the zone
+    u, t = allowed["us"].to_numpy(), allowed["them"].to_numpy()
     tol = 1e-12
     dominated = bool(((u >= row["us"] - tol) & (t >= row["them"] - tol)
                       & ((u > row["us"] + tol) | (t > row["them"] + tol))).any())
@@ -87,12 +120,13 @@ def test_notebook_on_sample_deals(run_notebook, path):
     deal = powerkit.load_deal(path)
     assert records["deal_id"] == deal.id
     allp = enumerate_packages(pd.read_csv(path / "issues.csv"), deal.us, deal.counterpart)
-    check(records, allp, (0.3, 0.3), None)
+    allowed = in_zone(path, allp)
+    check(records, allp, (0.3, 0.3), None, allowed)
     if (path / "offers.csv").exists():
         of = pd.read_csv(path / "offers.csv")
         last = of[of["round"] == of["round"].max()]
         proposal = dict(zip(last["issue"], last["option"], strict=True))
-        check_proposal(records, allp, proposal)
+        check_proposal(records, allp, proposal, allowed)
 
 
 def test_notebook_on_itex_cypress_reference(run_notebook):

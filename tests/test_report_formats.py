@@ -89,7 +89,7 @@ def test_anonymised_report_names_nobody(tmp_path):
 def test_bad_param_and_format_are_refused_with_the_fix(tmp_path):
     r = CliRunner().invoke(app, ["report", str(DEALS / "small-renewal"), "--param", "colour=red",
                                  "--out", str(tmp_path)])
-    assert r.exit_code == 2 and "not a parameter of report.ipynb" in r.output
+    assert r.exit_code == 2 and "nor a parameter of report.ipynb" in r.output
     assert "deal_path" in r.output  # the valid ones are listed
     r = CliRunner().invoke(app, ["report", str(DEALS / "small-renewal"), "--format", "docx",
                                  "--out", str(tmp_path)])

@@ -257,7 +257,10 @@ def zone(deal, parties: pd.DataFrame | None = None) -> Zone:
     if not len(w):
         return Zone(None, None, None, None, None)
     seller, buyer = w.at["seller", "party"], w.at["buyer", "party"]
-    return Zone(low=w.at["seller", "walk_away"], high=w.at["buyer", "walk_away"],
+    def num(v):
+        return None if v is None or v != v else float(v)
+
+    return Zone(low=num(w.at["seller", "walk_away"]), high=num(w.at["buyer", "walk_away"]),
                 seller=seller, buyer=buyer, us_is_seller=seller == deal.us)
 
 

@@ -17,6 +17,10 @@ evidence weights, options) and then evaluates a whole matrix of draws of the inp
   ``A = I − diag(λ(1 − λ)) − diag(λ²) P`` (ties fixed, susceptibility λ drawn): exact batched
   solves up to :data:`EXACT_MAX` people, above it the first-order expansion around the point
   λ (``r ≈ r₀ + J (λ − λ₀)``, J from one sparse LU), documented as an approximation.
+  With ``aggregate=True`` (what :func:`powerkit.uncertainty.simulate` uses) and more than
+  :data:`EXACT_MAX` people, the sums over the people (``J Δλ``, ``r₀ · x₀``, the say-weighted
+  trust and frame-fit means) are drawn as normals with their exact mean and covariance, every
+  person whose term is large drawn one by one (:mod:`powerkit.uncertainty.aggregate`).
 * **posteriors** — the log2-odds scores of powerkit.constraints with drawn priors and
   likelihoods.
 * **Nash package** — the asymmetric Nash product over every package (enumerated) within the
@@ -34,7 +38,8 @@ from ..influence import decision_weights, influence_matrix
 from ..power import INPUTS, SOURCES, apply_events, power_profile
 from ..value import default_alpha, options_from_deal
 from ..value.utilities import option_space
-from .ranges import PEOPLE_RATINGS
+from .aggregate import Forms, split_forms
+from .ranges import PEOPLE_RATINGS, moments
 
 __all__ = ["EXACT_MAX", "NASH_MAX", "POSTURES", "DealModel", "package_id", "posture_of"]
 
@@ -79,9 +84,26 @@ class DealModel:
     people : int, optional
         Decision-share columns for at most this many people (largest point share first);
         default everyone up to :data:`EXACT_MAX` people, else 25.
+    aggregate : bool, default False
+        Above :data:`EXACT_MAX` people: draw the people's inputs through their sums
+        (docs/methods/uncertainty.md §2.1). The model then reorders the inputs —
+        ``model.params`` lists the people's inputs last — and ``balance`` and ``decisions``
+        also accept the *aggregated layout* (``aggregated=True``): one column per row of
+        ``model.params.iloc[model.layout]`` (the first ``model.n_direct`` inputs, then the
+        heavy people's inputs ``model.heavy``), then ``model.n_latent`` standard normals
+        (``price``, ``posteriors`` and ``nash`` read only the direct inputs). The full
+        layout (one column per row of ``model.params``) works as without aggregation.
+        At or below :data:`EXACT_MAX` people ``aggregate`` changes nothing.
     """
 
-    def __init__(self, deal, params: pd.DataFrame, people: int | None = None):
+    def __init__(self, deal, params: pd.DataFrame, people: int | None = None,
+                 aggregate: bool = False):
+        self.aggregated = bool(aggregate) and len(deal.stakeholders) > EXACT_MAX
+        if self.aggregated:  # the people's inputs last: the direct ones keep their positions
+            per = (params["table"] == "stakeholders") & params["column"].isin(
+                (*PEOPLE_RATINGS, "stance", "susceptibility"))
+            params = pd.concat([params[~per], params[per]], ignore_index=True)
+            self.n_direct = int((~per).sum())
         self.deal, self.params = deal, params
         self.col = {n: k for k, n in enumerate(params["name"])}
         self.x0 = params["value"].to_numpy(dtype=float)
@@ -92,6 +114,9 @@ class DealModel:
         self._influence_setup(people)
         self._posterior_setup()
         self._nash_setup()
+        self.aggregated = self.aggregated and not self.exact
+        if self.aggregated:
+            self._aggregate_setup()
 
     def _c(self, table, row, column):
         return self.col.get(f"{table}:{row}:{column}")
@@ -120,10 +145,11 @@ class DealModel:
                     self.rating_cols.append((side, i, k))
         # trust and frame fit of us: say-weighted means over the counterpart's rated people
         say = prof.stakeholders["say"]
+        say_of = {str(pid): float(v) for pid, v in say.items()}
         self.trust = []
         for c in PEOPLE_RATINGS:
-            ks = [(self._c("stakeholders", str(pid), c), float(say.loc[pid]))
-                  for pid in say.index if self._c("stakeholders", str(pid), c) is not None]
+            ks = [(k, say_of[pid]) for pid in say_of
+                  if (k := self.col.get(f"stakeholders:{pid}:{c}")) is not None]
             if ks and not xs[us].at[c, "assumed"]:
                 idx = np.array([k for k, _ in ks])
                 sw = np.array([s for _, s in ks])
@@ -144,14 +170,19 @@ class DealModel:
                         and not xs[q].at["batna", "assumed"]:
                     self.batna.append((side, names.index("batna"), kq, ks, kb))
 
-    def balance(self, X: np.ndarray) -> np.ndarray:
+    def balance(self, X: np.ndarray, aggregated: bool = False) -> np.ndarray:
+        """The power balance per draw (``aggregated``: X in the aggregated layout)."""
         n = len(X)
         XU = np.broadcast_to(self.xu0, (n, len(self.xu0))).copy()
         XT = np.broadcast_to(self.xt0, (n, len(self.xt0))).copy()
         for side, i, k in self.rating_cols:
             (XU if side == 0 else XT)[:, i] = X[:, k]
-        for i, idx, sw in self.trust:
-            XU[:, i] = X[:, idx] @ sw
+        if aggregated:
+            for t, (i, pos, sw, f) in enumerate(self.agg_trust):
+                XU[:, i] = X[:, pos] @ sw + f.mean[0] + X[:, self.z_trust + t] * f.factor[0, 0]
+        else:
+            for i, idx, sw in self.trust:
+                XU[:, i] = X[:, idx] @ sw
         if self.batna and self.has_price:  # W: the zone between the effective walk-aways
             s_wa, b_wa = self.walk_aways(X)
         for side, i, kq, ks, kb in self.batna:
@@ -288,9 +319,30 @@ class DealModel:
             J[a, hit] -= g[j]
         return J
 
-    def decisions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(decision shares of the people shown, forecast decision) per draw."""
+    def _first_order(self) -> np.ndarray:
+        """J (shown people × drawn susceptibilities) and Jᵀx̄₀ of the forecast decision, once;
+        returns the people (positions) whose susceptibility is drawn."""
+        cols = np.array([j for j, _ in self.lam_cols], dtype=int)
+        if not hasattr(self, "_J"):
+            import scipy.sparse as sp
+
+            self._J = self._jacobian_rows(self.shown, cols)
+            c = (1 - self.lam0) * self.stance0
+            v = self._lu.solve(c)
+            U = sp.diags(1 - 2 * self.lam0) + 2 * self._Psp.T @ sp.diags(self.lam0)
+            jt = -self._g * self.stance0 + self._g * (U.T @ v)
+            self._jtx = jt[cols]
+        return cols
+
+    def decisions(self, X: np.ndarray, aggregated: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(decision shares of the people shown, forecast decision) per draw (``aggregated``:
+        X in the aggregated layout, first-order shares with the sums over the light people
+        drawn as one multivariate normal)."""
         n = len(X)
+        if aggregated:
+            Z = X[:, self.z_dec:self.z_dec + self.dec.mean.size] @ self.dec.factor.T
+            Y = (X[:, self.dec_pos] - self.dec_offset) @ self.dec_C.T + Z + self.dec.mean
+            return self.r0[self.shown][None, :] + Y[:, :-1], Y[:, -1]
         lam = np.broadcast_to(self.lam0, (n, len(self.lam0))).copy()
         for j, k in self.lam_cols:
             lam[:, j] = X[:, k]
@@ -299,16 +351,8 @@ class DealModel:
             if k is not None:
                 x0[:, j] = X[:, k]
         if not self.exact:
-            cols = np.array([j for j, _ in self.lam_cols], dtype=int)
+            cols = self._first_order()
             dl = lam[:, cols] - self.lam0[cols]
-            if not hasattr(self, "_J"):
-                self._J = self._jacobian_rows(self.shown, cols)
-                c = (1 - self.lam0) * self.stance0
-                v = self._lu.solve(c)
-                import scipy.sparse as sp
-                U = sp.diags(1 - 2 * self.lam0) + 2 * self._Psp.T @ sp.diags(self.lam0)
-                jt = -self._g * self.stance0 + self._g * (U.T @ v)
-                self._jtx = jt[cols]
             R = self.r0[self.shown][None, :] + dl @ self._J.T
             D = x0 @ self.r0 + dl @ self._jtx
             return R, D
@@ -323,6 +367,51 @@ class DealModel:
                                 np.broadcast_to(self.dvec, L.shape)[:, :, None])[:, :, 0]
             R[s:s + step] = (1 - L) * g
         return R[:, self.shown], (R * x0).sum(axis=1)
+
+    # -- aggregation (large deals) ---------------------------------------------------------
+    def _aggregate_setup(self):
+        """Split every sum over the people into heavy inputs (drawn) and a normal for the light
+        rest (:func:`powerkit.uncertainty.aggregate.split_forms`); set the aggregated layout."""
+        mean, var, abs3 = moments(self.params)
+        m = self.n_direct
+        heavy: list[int] = []
+
+        def place(ks) -> np.ndarray:  # param rows drawn per person → their aggregated columns
+            heavy.extend(int(k) for k in ks)
+            return np.arange(m + len(heavy) - len(ks), m + len(heavy), dtype=int)
+
+        self.agg_trust = []
+        for i, idx, sw in self.trust:
+            f = split_forms(sw[None, :], mean[idx], var[idx], abs3[idx])
+            self.agg_trust.append((i, place(idx[f.heavy]), sw[f.heavy], f))
+        # decision shares and forecast decision: [J; Jᵀx̄₀] Δλ + [0; r₀] x₀ (first order)
+        jl = self._first_order()
+        kl = np.array([k for _, k in self.lam_cols], dtype=int)
+        st = [(j, k) for j, k in self.stance_cols if k is not None]
+        js = np.array([j for j, _ in st], dtype=int)
+        ks = np.array([k for _, k in st], dtype=int)
+        k_sh, L = len(self.shown), kl.size
+        C = np.zeros((k_sh + 1, L + ks.size))
+        C[:k_sh, :L], C[k_sh, :L], C[k_sh, L:] = self._J, self._jtx, self.r0[js]
+        rows = np.r_[kl, ks]
+        offset = np.r_[self.lam0[jl], np.zeros(ks.size)]
+        f = split_forms(C, mean[rows] - offset, var[rows], abs3[rows])
+        const = self.r0 @ self.stance0 - self.r0[js] @ self.stance0[js]  # people without a stance
+        f.mean[-1] += const
+        self.dec: Forms = f
+        self.dec_pos, self.dec_offset = place(rows[f.heavy]), offset[f.heavy]
+        self.dec_C = C[:, f.heavy]
+        self.heavy = np.array(heavy, dtype=int)
+        self.z_trust = m + len(heavy)
+        self.z_dec = self.z_trust + len(self.agg_trust)
+        self.n_latent = len(self.agg_trust) + f.mean.size
+        self.layout = np.r_[np.arange(m), self.heavy].astype(int)
+        bounds = [t[3].bound for t in self.agg_trust]
+        self.aggregation = {
+            "aggregated_inputs": int(sum(t[3].light for t in self.agg_trust) + f.light),
+            "per_person_inputs": int(len(heavy)),
+            "berry_esseen_balance": float(max((b.max() for b in bounds), default=0.0)),
+            "berry_esseen_decisions": float(f.bound.max(initial=0.0))}
 
     # -- posteriors ------------------------------------------------------------------------
     def _posterior_setup(self):

@@ -23,8 +23,9 @@ THEIR_RATING_SPREAD = 0.1
 _CHUNK_CELLS = 4_000_000  # draws × inputs per chunk (bounds the memory of a simulation)
 
 
-def _evaluate(model: DealModel, X: np.ndarray, their=None, nash: bool = True) -> dict:
-    out = {"balance": model.balance(X)}
+def _evaluate(model: DealModel, X: np.ndarray, their=None, nash: bool = True,
+              aggregated: bool = False) -> dict:
+    out = {"balance": model.balance(X, aggregated)}
     out["predicted_price"], out["share_us"] = model.price(X)
     out["posture"] = posture_of(out["balance"])
     if model.has_nash:
@@ -32,7 +33,7 @@ def _evaluate(model: DealModel, X: np.ndarray, their=None, nash: bool = True) ->
             out["nash_package"] = model.nash(X, their)
         else:
             out["nash_package"] = np.full(len(X), model.point_nash, dtype=object)
-    R, D = model.decisions(X)
+    R, D = model.decisions(X, aggregated)
     out["forecast_decision"] = D
     for j, k in enumerate(model.shown):
         out[f"decision_share:{model.ids[k]}"] = R[:, j]
@@ -53,7 +54,8 @@ def _their_draws(model: DealModel, n: int, spread: float, seed) -> list | None:
 
 
 def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
-             spreads: Mapping | None = None, *, people: int | None = None) -> pd.DataFrame:
+             spreads: Mapping | None = None, *, people: int | None = None,
+             aggregate: bool = True) -> pd.DataFrame:
     """Draw the deal's inputs from their ranges and compute the headline quantities, vectorised.
 
     Parameters
@@ -71,6 +73,13 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
     people : int, optional
         Decision-share columns for at most this many people (the largest point shares);
         default everyone up to :data:`powerkit.uncertainty.model.EXACT_MAX` people, else 25.
+    aggregate : bool, default True
+        Above ``EXACT_MAX`` people, draw the sums over the people (the say-weighted trust and
+        frame-fit means of the balance, the first-order decision shares and forecast decision)
+        from normals with their exact means and covariances instead of drawing every person,
+        people with a large term still drawn one by one (docs/methods/uncertainty.md §2.1;
+        :mod:`powerkit.uncertainty.aggregate`). ``False`` draws every person. Changes nothing
+        up to ``EXACT_MAX`` people.
 
     Returns
     -------
@@ -81,7 +90,9 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
         when the deal has issues, ``forecast_decision`` (the Friedkin–Johnsen forecast
         decision), ``decision_share:<stakeholder>`` per person and ``posterior:<hypothesis>``
         per hypothesis. ``attrs["point"]`` holds the point value of every column,
-        ``attrs["settings"]`` the settings.
+        ``attrs["settings"]`` the settings (with ``aggregation`` when the people's sums were
+        drawn as normals: how many inputs were aggregated, how many drawn per person, and the
+        largest Berry–Esseen bound of the balance's and of the decision shares' sums).
 
     Notes
     -----
@@ -89,7 +100,7 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
     (every package enumerated, up to :data:`~powerkit.uncertainty.model.NASH_MAX`; above, the
     Nash package stays at its point value) are numpy expressions of the draws; the decision
     shares are batched exact solves up to ``EXACT_MAX`` people and a first-order expansion in
-    the susceptibilities above. Their issue weights and ratings are drawn by
+    the susceptibilities above (with ``aggregate``: its sums over the people drawn as normals). Their issue weights and ratings are drawn by
     :func:`powerkit.value.monte_carlo` (relative spreads :data:`THEIR_WEIGHT_SPREAD`,
     :data:`THEIR_RATING_SPREAD` times ``spread``). Not drawn: time pressure (discount rates,
     deadlines), counts of alternatives, ties, offers, ratings of evidence (ACH scale),
@@ -110,27 +121,35 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise bad_argument("n", "simulate", "an int >= 1", n)
     params = input_ranges(deal, spread, spreads)
-    model = DealModel(deal, params, people=people)
+    model = DealModel(deal, params, people=people, aggregate=aggregate)
+    params = model.params  # the people's inputs last when aggregated
+    agg = model.aggregated
+    sub = params.iloc[model.layout].reset_index(drop=True) if agg else params
     ss_inputs, ss_theirs = np.random.SeedSequence(seed).spawn(2)
     rng = np.random.default_rng(ss_inputs)
     their = _their_draws(model, int(n), float(spread),
                          int(ss_theirs.generate_state(1)[0]))
     x0 = params["value"].to_numpy(dtype=float)[None, :]
     point = {k: (v[0] if len(v) else None) for k, v in _evaluate(model, x0).items()}
-    step = max(1, _CHUNK_CELLS // max(1, len(params)))
+    step = max(1, _CHUNK_CELLS // max(1, len(sub) + (model.n_latent if agg else 0)))
     parts = []
     for s in range(0, int(n), step):
         m = min(int(n), s + step) - s
-        X = draw(params, rng, m)
+        X = draw(sub, rng, m)
+        if agg:
+            X = np.concatenate([X, rng.standard_normal((m, model.n_latent))], axis=1)
         th = None if their is None else [t[:, s:s + m] for t in their]
-        parts.append(pd.DataFrame(_evaluate(model, X, th)))
+        parts.append(pd.DataFrame(_evaluate(model, X, th, aggregated=agg)))
     sim = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     sim.attrs["point"] = {k: (float(v) if isinstance(v, np.floating | float) else v)
                           for k, v in point.items()}
     sim.attrs["settings"] = {"n": int(n), "seed": seed, "spread": float(spread),
                              "spreads": dict(spreads or {}), "inputs": int(len(params)),
                              "drawn": int((params["dist"] != "fixed").sum()),
-                             "decision_shares": "exact" if model.exact else "first-order"}
+                             "decision_shares": "exact" if model.exact else
+                             "first-order, aggregated" if agg else "first-order"}
+    if agg:
+        sim.attrs["settings"]["aggregation"] = dict(model.aggregation)
     return sim
 
 
