@@ -33,7 +33,10 @@ class DealMeta:
     currency: str = "EUR"
     prepared_for: str = ""
     quota: int | None = None
-    decision_rule: str = "quota"  # sign_off | quota | quota_and_sign_off (schemas.default_rule)
+    decision_rule: str = "quota"  # sign_off | quota | quota_and_sign_off (deal.meta.default_rule)
+    #: ranges of the inputs for the uncertainty analysis: (name, spread) pairs, a name being a
+    #: column, a table or a kind (rating, stance, money, probability, weight)
+    spreads: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)

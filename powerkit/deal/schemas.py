@@ -26,6 +26,7 @@ import pandera.pandas as pa
 import yaml
 
 from ..errors import DealError, Problem
+from .meta import checked_spreads, default_rule
 from .model import TABLES, Deal, DealMeta
 from .scenario_settings import SETTINGS, table_problems
 
@@ -211,6 +212,9 @@ META_KEYS = {  # key: (required, help)
     "as_of": (True, "date of the analysis, YYYY-MM-DD"),
     "prepared_for": (False, "shown on the title page"),
     "quota": (False, "votes needed to carry the decision (integer ≥ 1)"),
+    "spreads": (False, "ranges of the inputs: a mapping of a column, table or kind (rating, "
+                       "stance, money, probability, weight) to a half-width (ratings, stances; "
+                       "money: relative) or a concentration (probabilities, weights)"),
     "decision_rule": (False, "sign_off, quota or quota_and_sign_off (default: quota when a quota is "
                              "set or anyone holds votes, else sign_off)"),
 }
@@ -646,14 +650,6 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
                 P("deal", None, "quota", q_, f"at most the total of vote_weight ({_fmt(total)})")
 
 
-def default_rule(quota, stakeholders: pd.DataFrame | None) -> str:
-    """The decision rule of a deal.yaml without ``decision_rule``: ``quota`` when a quota is
-    set or anyone holds votes (a simple majority when no quota is set), else ``sign_off``."""
-    votes = (stakeholders is not None and "vote_weight" in stakeholders
-             and (pd.to_numeric(stakeholders["vote_weight"], errors="coerce").fillna(0) > 0).any())
-    return "quota" if quota is not None or votes else "sign_off"
-
-
 def _meta(reader: _Reader, t: dict) -> DealMeta | None:
     m = reader.meta
     if m is None:
@@ -720,6 +716,8 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
           "rule that counts votes, or decision_rule: sign_off")
         ok = False
     rule = str(rule)
+    spreads, good = checked_spreads(m.get("spreads"), P, SPEC)
+    ok = ok and good
     cur = str(m.get("currency") or "EUR")
     if not re.match(r"^[A-Z]{3}$", cur):
         P("deal", None, "currency", cur, "a three-letter ISO 4217 code such as EUR, USD, GBP")
@@ -729,7 +727,8 @@ def _meta(reader: _Reader, t: dict) -> DealMeta | None:
     return DealMeta(id=did, title=str(m["title"]), decision=str(m["decision"]), us=str(us),
                     counterpart=str(cp), as_of=as_of_d, currency=cur,
                     prepared_for=str(m.get("prepared_for") or ""),
-                    quota=quota, decision_rule=rule)
+                    quota=quota, decision_rule=rule,
+                    spreads=spreads)
 
 
 def read_and_validate(path: Path) -> Deal:

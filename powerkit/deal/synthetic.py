@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .meta import default_rule
 from .model import TABLES, Deal, DealMeta
 from .schemas import (
     ACH_RATINGS,
@@ -44,7 +45,6 @@ from .schemas import (
     SPEC,
     TIE_KINDS,
     TRUST_BASES,
-    default_rule,
 )
 
 __all__ = ["make_deal", "write_deal"]
@@ -503,6 +503,8 @@ def write_deal(deal: Deal, folder: str | Path) -> Path:
         meta["quota"] = int(m.quota)
     if m.decision_rule != default_rule(m.quota, deal.stakeholders):
         meta["decision_rule"] = m.decision_rule
+    if m.spreads:
+        meta["spreads"] = dict(m.spreads)
     (folder / "deal.yaml").write_text(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10**6), encoding="utf-8")
     for table in TABLES:
