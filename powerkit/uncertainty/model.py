@@ -406,12 +406,15 @@ class DealModel:
         self.z_dec = self.z_trust + len(self.agg_trust)
         self.n_latent = len(self.agg_trust) + f.mean.size
         self.layout = np.r_[np.arange(m), self.heavy].astype(int)
-        bounds = [t[3].bound for t in self.agg_trust]
+        tf = [t[3] for t in self.agg_trust]
         self.aggregation = {
-            "aggregated_inputs": int(sum(t[3].light for t in self.agg_trust) + f.light),
+            "aggregated_inputs": int(sum(t.light for t in tf) + f.light),
             "per_person_inputs": int(len(heavy)),
-            "berry_esseen_balance": float(max((b.max() for b in bounds), default=0.0)),
-            "berry_esseen_decisions": float(f.bound.max(initial=0.0))}
+            "berry_esseen_balance": float(max((t.bound.max() for t in tf), default=0.0)),
+            "wasserstein_sd_balance": float(max((t.wasserstein.max() for t in tf),
+                                                default=0.0)),
+            "berry_esseen_decisions": float(f.bound.max(initial=0.0)),
+            "wasserstein_sd_decisions": float(f.wasserstein.max(initial=0.0))}
 
     # -- posteriors ------------------------------------------------------------------------
     def _posterior_setup(self):
