@@ -13,24 +13,17 @@
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import pandas as pd
+
+from ..deal import number
 
 __all__ = ["against_us", "timing", "roles", "rival_strategies", "risks", "who_can_answer",
            "POSITIONAL_INPUTS"]
 
 #: the parties-table inputs compared between a rival and us (0..1, higher is stronger)
 POSITIONAL_INPUTS = ("resources", "legal_position", "status", "external", "coalition_strength")
-
-
-def _num(v) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def against_us(deal, event) -> bool:
@@ -40,8 +33,8 @@ def against_us(deal, event) -> bool:
     p = deal.parties
     if event.target not in p.index:
         return False
-    old = _num(p.at[event.target, event.field]) if event.field in p.columns else None
-    new = _num(event.value)
+    old = number(p.at[event.target, event.field]) if event.field in p.columns else None
+    new = number(event.value)
     if old is None or new is None or event.field not in ("batna_value", "alternatives",
                                                          "reservation_price"):
         return False
@@ -101,15 +94,15 @@ def rival_strategies(deal, currency_fmt) -> pd.DataFrame:
             if len(o):
                 last = o[o["round"] == o["round"].max()]
                 offer = "; ".join(f"{r.issue}: {r.option}" for r in last.itertuples())
-        rp = _num(p.at[rid, "reservation_price"])
+        rp = number(p.at[rid, "reservation_price"])
         if offer is None and rp is not None:
             role = p.at[rid, "role"] if "role" in p else "other"
             offer = (f"can go as low as {currency_fmt(rp)}" if role == "seller" else
                      f"can go as high as {currency_fmt(rp)}" if role == "buyer" else
                      f"walk-away {currency_fmt(rp)}")
         weaker = [c.replace("_", " ") for c in POSITIONAL_INPUTS if c in p
-                  and _num(p.at[deal.us, c]) is not None and _num(p.at[rid, c]) is not None
-                  and _num(p.at[deal.us, c]) > _num(p.at[rid, c])]
+                  and number(p.at[deal.us, c]) is not None and number(p.at[rid, c]) is not None
+                  and number(p.at[deal.us, c]) > number(p.at[rid, c])]
         theirs = st.index[st["party"] == rid]
         cp = st.index[st["party"] == deal.counterpart]
         backers = []
