@@ -314,9 +314,10 @@ def test_count_compare_empty_and_money_invariants_catch_broken_text(small):
     deal, _, plan, head = small
     broken = Section("x", "X")
     broken.blocks = ["Plan (3 meetings).", pd.DataFrame({"a": [1]}),
-                     "frame fit 0.50 < 0.50", pd.DataFrame({"b": []})]
+                     "frame fit 0.50 < 0.50", pd.DataFrame({"b": []}),
+                     "The column *p beats their BATNA* is the chance …", pd.DataFrame({"us": [1]})]
     kinds = _kinds(violations(deal, [broken], None, None))
-    assert {"count", "compare", "empty"} <= kinds
+    assert {"count", "compare", "empty", "column"} <= kinds
     brief = brief_from_plan(deal, plan)
     brief.blocks = [b for b in brief.blocks if not isinstance(b, str)]
     brief.summary = ""

@@ -1,4 +1,4 @@
-"""The report's invariants: the checks that make it one answer instead of five.
+r"""The report's invariants: the checks that make it one answer instead of five.
 
 :func:`violations` reads a deal's sections and game plan and lists every broken invariant, one
 sentence each (an empty list: consistent). The test suite runs it on every sample deal and on
@@ -19,6 +19,8 @@ Invariants
 6. ``compare`` — no comparison sentence whose two printed sides are equal ("0.50 < 0.50").
 7. ``empty`` — no empty table (an empty result is said in a sentence).
 8. ``money`` — every price in the brief is printed as its section prints it (one formatter).
+9. ``column`` — a text that promises a column (*the column* \*name\*) is followed by a table
+   that has it.
 """
 from __future__ import annotations
 
@@ -30,11 +32,12 @@ from ..text import money
 
 __all__ = ["violations", "analysis_violations", "text_blocks", "CHECKS"]
 
-CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money")
+CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money", "column")
 
 _NUM = r"[-+−]?\d[\d,]*(?:\.\d+)?%?"
 _CMP = re.compile(rf"({_NUM})\s*(<=|>=|<|>|≤|≥)\s*({_NUM})(?![\d.])")
 _COUNT = re.compile(r"\((\d+) (?:meetings?|contacts?|steps?)\)")
+_COLUMN = re.compile(r"[Tt]he column \*([^*]+)\*")
 
 
 def text_blocks(sections) -> list[tuple[str, str]]:
@@ -126,6 +129,11 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
                 nxt = next((x for x in blocks[i + 1:] if isinstance(x, pd.DataFrame)), None)
                 if m and nxt is not None and len(nxt) != int(m.group(1)):
                     bad.append(f"count: {s.key} announces {m.group(1)} and shows {len(nxt)} rows")
+                for col in _COLUMN.findall(b):
+                    have = set() if nxt is None else {str(c).replace("_", " ") for c in nxt.columns}
+                    if col.replace("_", " ") not in have:
+                        bad.append(f"column: {s.key} promises the column '{col}', which the "
+                                   "table after it does not have")
             elif isinstance(b, pd.DataFrame) and len(b) == 0:
                 bad.append(f"empty: {s.key} shows an empty table "
                            f"({', '.join(map(str, b.columns[:4]))})")
