@@ -147,3 +147,21 @@ def test_notebook_records_in_one_hidden_cell(path):
     last = cells[-1]["metadata"]
     assert "record" in last.get("tags", [])
     assert last.get("jupyter", {}).get("source_hidden") is True
+
+
+def test_every_plot_function_is_named_figure():
+    """One naming rule for figures: every public function of a powerkit.plots module (the
+    shared style helpers of plots.common aside) is ``*_figure``."""
+    import importlib
+    import inspect
+
+    bad = []
+    for p in sorted((PKG / "plots").glob("*.py")):
+        if p.stem in ("__init__", "common"):
+            continue
+        mod = importlib.import_module(f"powerkit.plots.{p.stem}")
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj) and not name.endswith("_figure"):
+                bad.append(f"powerkit.plots.{p.stem}.{name}")
+    assert not bad, bad
