@@ -212,3 +212,115 @@ def test_what_would_flip_the_package_moves_money():
     assert flip.before == package_id(value.what_if(deal).nash.package)
     assert flip.input is not None and flip.after != flip.before
     assert flip.input.endswith(("reservation_price", "batna_value"))
+
+
+# -- large deals: the people's sums drawn as normals (docs/methods/uncertainty.md §2.1) ----------
+
+def _agree(a, b, n):
+    """Mean and sd of two independent samples of n draws agree within 4 standard errors.
+
+    The aggregated draws have exactly the per-person draws' mean and variance (the normal
+    takes the exact moments of the clipped uniforms and Betas), so any difference is Monte
+    Carlo noise: SE(mean difference) = sqrt(s_a² + s_b²)/sqrt(n); SE(sd difference) =
+    sqrt(Var(s_a) + Var(s_b)) with Var(s) ≈ s²(κ − 1)/(4n) (κ the kurtosis, from the sample).
+    4 SE rather than 3 because each test compares up to 27 quantities (two-sided false alarm
+    rate 6e-5 per comparison, < 0.4 % per test); the seeds are fixed, so the test is
+    deterministic."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    se_m = np.sqrt((a.var() + b.var()) / n)
+    kurt = [max(1.0, ((x - x.mean()) ** 4).mean() / x.var() ** 2) if x.var() > 0 else 1.0
+            for x in (a, b)]
+    se_s = np.sqrt(sum(x.var() * (k - 1) / (4 * n) for x, k in zip((a, b), kurt,
+                                                                    strict=True)))
+    dm, ds = abs(a.mean() - b.mean()), abs(a.std() - b.std())
+    assert dm <= 4 * se_m + 1e-15, (dm, se_m)
+    assert ds <= 4 * se_s + 1e-15, (ds, se_s)
+    return dm / se_m if se_m else 0.0, ds / se_s if se_s else 0.0
+
+
+@pytest.fixture(scope="module")
+def deal400():
+    return make_deal(400)
+
+
+@pytest.fixture(scope="module")
+def sims400(deal400):
+    n = 4000
+    return (simulate(deal400, n=n, seed=11), simulate(deal400, n=n, seed=12, aggregate=False),
+            n)
+
+
+def test_aggregated_balance_agrees_with_per_person_draws(sims400):
+    agg, per, n = sims400
+    assert agg.attrs["settings"]["decision_shares"] == "first-order, aggregated"
+    assert per.attrs["settings"]["decision_shares"] == "first-order"
+    a = agg.attrs["settings"]["aggregation"]
+    assert a["aggregated_inputs"] > 1000 and a["berry_esseen_balance"] < 0.1
+    _agree(agg["balance"], per["balance"], n)
+    assert agg.attrs["point"]["balance"] == pytest.approx(per.attrs["point"]["balance"],
+                                                          abs=1e-12)
+
+
+def test_aggregated_balance_with_common_draws(deal400):
+    """Sharper: the same draws of every other input, the people's trust and frame-fit ratings
+    per person (full layout) or as their sums' normals (aggregated layout). The difference
+    per draw comes from the people's sums only and has mean 0 exactly: within 3 standard
+    errors of its own sd over 4,000 draws; the sds agree within 3 % (the per-person sums carry
+    a small share of the balance's variance, so both sds are nearly the same number)."""
+    params = input_ranges(deal400)
+    model = DealModel(deal400, params, aggregate=True)
+    X = draw(model.params, np.random.default_rng(21), 4000)
+    Z = np.random.default_rng(22).standard_normal((len(X), model.n_latent))
+    per = model.balance(X)
+    agg = model.balance(np.concatenate([X[:, model.layout], Z], axis=1), aggregated=True)
+    d = per - agg
+    assert abs(d.mean()) <= 3 * d.std() / np.sqrt(len(d))
+    assert agg.std() == pytest.approx(per.std(), rel=0.03)
+
+
+def test_aggregated_decision_shares_agree_with_the_per_person_first_order(sims400):
+    agg, per, n = sims400
+    cols = [c for c in per.columns if c.startswith("decision_share:")] + ["forecast_decision"]
+    assert set(cols) <= set(agg.columns) and len(cols) == 26
+    for c in cols:
+        _agree(agg[c], per[c], n)
+        assert agg.attrs["point"][c] == pytest.approx(per.attrs["point"][c], abs=1e-12)
+
+
+def test_aggregated_moments_are_exact(deal400):
+    """The normal of each aggregated sum has the per-person sum's exact mean and variance
+    (``ranges.moments``): checked on every clipped uniform (ratings near 0/1, stances near ±1)
+    and 40 Betas against 50,000 direct draws of the same inputs (|z| of the means < 4.5 over
+    ~300 inputs; variances within 3 %, about 5 standard errors; E|X − μ|³ exact for uniforms,
+    an upper bound for Betas)."""
+    from powerkit.uncertainty.ranges import moments
+
+    params = input_ranges(deal400)
+    clipped = (params["dist"] == "uniform") & (
+        ((params["kind"] == "rating") & ((params["low"] < 0) | (params["high"] > 1)))
+        | ((params["kind"] == "stance") & ((params["low"] < -1) | (params["high"] > 1))))
+    sub = pd.concat([params[clipped], params[params["dist"] == "beta"].head(40)],
+                    ignore_index=True)
+    assert clipped.sum() > 50
+    m, v, a3 = moments(sub)
+    X = draw(sub, np.random.default_rng(5), 50_000)
+    sd = np.sqrt(v)
+    z = np.abs(X.mean(axis=0) - m) / (sd / np.sqrt(len(X)))
+    assert z.max() < 4.5
+    assert np.allclose(X.var(axis=0), v, rtol=0.03)
+    a3_mc = (np.abs(X - X.mean(axis=0)) ** 3).mean(axis=0)
+    assert np.all(a3 >= 0.95 * a3_mc)
+
+
+def test_aggregated_large_deal_spread_zero_and_seed(deal400):
+    z = simulate(deal400, n=3, spread=0)
+    pt = z.attrs["point"]
+    for c in z.columns:
+        if pd.api.types.is_numeric_dtype(z[c]):
+            assert np.allclose(z[c], pt[c], atol=1e-12, equal_nan=True), c
+        else:
+            assert (z[c] == pt[c]).all(), c
+    a = simulate(deal400, n=50, seed=2)
+    pd.testing.assert_frame_equal(a, simulate(deal400, n=50, seed=2))
+    iv = intervals(a)
+    assert ((iv["low"] <= iv["point"]) & (iv["point"] <= iv["high"])).all()

@@ -296,11 +296,11 @@ def moments(params: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mean, var, abs3 = np.clip(v, lo_c, hi_c), np.zeros(n), np.zeros(n)
     u = np.flatnonzero(dist == "uniform")
     if u.size:
-        l, h = params["low"].to_numpy(dtype=float)[u], params["high"].to_numpy(dtype=float)[u]
+        lo, h = params["low"].to_numpy(dtype=float)[u], params["high"].to_numpy(dtype=float)[u]
         a, b = lo_c[u], hi_c[u]
-        w = h - l
-        L, H = np.clip(l, a, b), np.clip(h, a, b)
-        pa, pb = (L - l) / w, (h - H) / w
+        w = h - lo
+        L, H = np.clip(lo, a, b), np.clip(h, a, b)
+        pa, pb = (L - lo) / w, (h - H) / w
         a0, b0 = np.where(np.isfinite(a), a, 0.0), np.where(np.isfinite(b), b, 0.0)
         m = pa * a0 + pb * b0 + (H - L) * (H + L) / (2 * w)
         da, db, dL, dH = a0 - m, b0 - m, L - m, H - m
