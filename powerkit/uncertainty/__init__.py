@@ -15,6 +15,11 @@ Default ranges by input kind (each scaled by ``spread``; override with ``spreads
 ``spread = s`` multiplies the half-widths by s and divides the concentrations by s²; s = 0
 fixes every input (every draw equals the point analysis).
 
+Above ``EXACT_MAX`` (300) people, :func:`simulate` draws the sums over the people (trust and
+frame-fit means, first-order decision shares) as normals with their exact mean and covariance
+(:mod:`powerkit.uncertainty.aggregate`; error bounds in ``attrs["settings"]["aggregation"]``);
+``aggregate=False`` draws every person.
+
 Public API: :func:`input_ranges`, :func:`simulate`, :func:`intervals`, :func:`probability`,
 :func:`what_would_flip` (:class:`Flip`), :func:`sensitivity`, :class:`DealModel`,
 :func:`package_id`; :func:`uncertainty` (:class:`Uncertainty`) summarises one deal for the

@@ -284,7 +284,7 @@ def moments(params: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ...                   "group": [None]})
     >>> m, v, _ = moments(p)
     >>> round(float(m[0]), 6), round(float(v[0]), 6)    # E = 0.94375 < 0.95: clipped at 1
-    (0.94375, 0.002448)
+    (0.94375, 0.002461)
     """
     n = len(params)
     v = params["value"].to_numpy(dtype=float)

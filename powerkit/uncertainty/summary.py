@@ -63,7 +63,7 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
     >>> from powerkit.deal.synthetic import make_deal
     >>> u = uncertainty(make_deal(10, seed=1), n=200, sobol_n=None, flip=False)
     >>> lo, hi = u.range_of("balance")
-    >>> lo <= u.ranges.at["balance", "point"] <= hi
+    >>> bool(lo <= u.ranges.at["balance", "point"] <= hi)
     True
     """
     if not (isinstance(level, float | int) and 0 < level < 1):
