@@ -52,3 +52,16 @@ def test_decision_rule_must_be_known(folder):
     _with(folder, "decision_rule: unanimity\n")
     with pytest.raises(pk.DealError, match="one of sign_off, quota, quota_and_sign_off"):
         pk.load_deal(folder)
+
+
+def test_spreads_reach_the_ranges(folder):
+    """A wider money spread in deal.yaml widens the price's range (same seed, same draws of the
+    other inputs' uniforms)."""
+    from powerkit.uncertainty import uncertainty
+
+    base = uncertainty(pk.load_deal(folder), n=400, sobol_n=None, flip=False)
+    _with(folder, "spreads: {money: 0.2}\n")
+    wide = uncertainty(pk.load_deal(folder), n=400, sobol_n=None, flip=False)
+    (lo0, hi0), (lo1, hi1) = base.range_of("predicted_price"), wide.range_of("predicted_price")
+    assert hi1 - lo1 > hi0 - lo0
+    assert wide.settings["spreads"] == {"money": 0.2}

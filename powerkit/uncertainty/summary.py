@@ -54,7 +54,8 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
                 flip: bool = True) -> Uncertainty:
     """Simulate ``deal`` (:func:`simulate`) and summarise it for a reader.
 
-    ``spread=0`` switches uncertainty off: every range collapses to the point value and the
+    The ranges are the defaults by kind, overridden by deal.yaml's ``spreads`` (a column, table
+    or kind → spread). ``spread=0`` switches uncertainty off: every range collapses to the point value and the
     probabilities are 1. ``sobol_n=None`` skips the Sobol indices, ``flip=False`` the search for
     the smallest change that flips the posture.
 
@@ -68,14 +69,16 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
     """
     if not (isinstance(level, float | int) and 0 < level < 1):
         raise bad_argument("level", "uncertainty", "a number strictly between 0 and 1", level)
-    sim = simulate(deal, n=n, seed=seed, spread=spread)
+    spreads = dict(getattr(deal.meta, "spreads", ()) or ())  # deal.yaml's ranges, if any
+    sim = simulate(deal, n=n, seed=seed, spread=spread, spreads=spreads)
     pkg = (probability(sim, "nash_package") if "nash_package" in sim
            and sim.attrs["point"].get("nash_package") is not None else None)
-    sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread)
+    sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread, spreads=spreads)
            if sobol_n and spread > 0 else pd.DataFrame())
     return Uncertainty(sim=sim, ranges=intervals(sim, level), level=float(level),
                        posture_probability=probability(sim, "posture"),
                        package_probability=pkg,
-                       flip=what_would_flip(deal, "posture") if flip else None, sobol=sob,
+                       flip=what_would_flip(deal, "posture", spreads=spreads) if flip else None,
+                       sobol=sob,
                        settings={"n": n, "seed": seed, "level": level, "spread": spread,
-                                 "sobol_n": sobol_n})
+                                 "sobol_n": sobol_n, "spreads": spreads})
