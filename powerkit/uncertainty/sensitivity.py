@@ -55,7 +55,8 @@ def sobol_indices(names, groups, func, n: int, seed: int = 0,
 
 
 def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
-                spreads: Mapping | None = None) -> pd.DataFrame:
+                spreads: Mapping | None = None, *, model: DealModel | None = None
+                ) -> pd.DataFrame:
     """Sobol first-order (S1) and total (ST) indices of ``balance`` and ``predicted_price``.
 
     The factors are the uncertain inputs of the balance and the price
@@ -98,8 +99,9 @@ def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise bad_argument("n", "sensitivity", "an int >= 2 (a power of 2)", n)
-    params = input_ranges(deal, spread, spreads)
-    model = DealModel(deal, params, people=0)
+    if model is None:  # ``model``: one built by the caller for these ranges (people=0)
+        model = DealModel(deal, input_ranges(deal, spread, spreads), people=0)
+    params = model.params
     used = params[(params["dist"] != "fixed")
                   & (params["table"].isin(["parties", "weights"])
                      | ((params["table"] == "stakeholders")

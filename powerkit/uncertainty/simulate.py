@@ -247,7 +247,8 @@ class Flip:
 
 
 def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None = None,
-                    steps: int = 201, reach: float = 0.5) -> Flip:
+                    steps: int = 201, reach: float = 0.5, model: DealModel | None = None
+                    ) -> Flip:
     """The smallest change of one input that changes the posture or the Nash package.
 
     Scans every input of the parties and stakeholders tables the balance uses (us and the
@@ -275,8 +276,9 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     """
     if quantity not in ("posture", "package"):
         raise bad_argument("quantity", "what_would_flip", "'posture' or 'package'", quantity)
-    params = input_ranges(deal, 1.0, spreads)
-    model = DealModel(deal, params, people=0)
+    if model is None:  # ``model``: one built by the caller for the ranges at spread 1, people=0
+        model = DealModel(deal, input_ranges(deal, 1.0, spreads), people=0)
+    params = model.params
     if quantity == "package" and not (model.has_nash and model.enumerated):
         raise bad_argument("quantity", "what_would_flip",
                            "'posture' (the deal has no enumerable packages)", quantity)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import bad_argument
+from .model import DealModel
+from .ranges import input_ranges
 from .sensitivity import sensitivity
 from .simulate import Flip, intervals, probability, simulate, what_would_flip
 
@@ -73,12 +75,16 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
     sim = simulate(deal, n=n, seed=seed, spread=spread, spreads=spreads)
     pkg = (probability(sim, "nash_package") if "nash_package" in sim
            and sim.attrs["point"].get("nash_package") is not None else None)
-    sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread, spreads=spreads)
+    # one model of the ranges at spread 1 serves the Sobol indices and the flip search
+    shared = (DealModel(deal, input_ranges(deal, 1.0, spreads), people=0)
+              if (flip or sobol_n) and spread == 1.0 else None)
+    sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread, spreads=spreads, model=shared)
            if sobol_n and spread > 0 else pd.DataFrame())
     return Uncertainty(sim=sim, ranges=intervals(sim, level), level=float(level),
                        posture_probability=probability(sim, "posture"),
                        package_probability=pkg,
-                       flip=what_would_flip(deal, "posture", spreads=spreads) if flip else None,
+                       flip=what_would_flip(deal, "posture", spreads=spreads, model=shared)
+                       if flip else None,
                        sobol=sob,
                        settings={"n": n, "seed": seed, "level": level, "spread": spread,
                                  "sobol_n": sobol_n, "spreads": spreads})
