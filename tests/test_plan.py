@@ -168,7 +168,7 @@ def test_engagement_order_by_hand():
         question={"question": "q1", "text": "Why?", "who": "e"}, close_by=None)
     assert seq["who"].tolist() == ["a", "b", "c", "d", "e"]
     assert seq.loc[seq["who"] == "b", "purpose"].item() == "move opinion, win a vote"
-    assert notes[0].startswith("C closes the vote, A moves the forecast most")
+    assert notes[0].startswith("B closes the vote, A moves opinion: meet A first")  # b: last vote
 
 
 def test_compound_rule_makes_stahl_a_veto_player_by_enumeration():

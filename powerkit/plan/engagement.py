@@ -10,7 +10,8 @@ It reconciles three walkthroughs that each answer "whom first?" their own way:
   (the holder of the hypothesis it tests, or the best-trusted contact at the holder's party).
 
 Order: people who move others come first (their influence then works on everyone met later:
-the momentum of sequential engagement, Sebenius 1996), then the votes that close the coalition,
+the momentum of sequential engagement, Sebenius 1996) — firm opponents among them (stance
+≤ −0.5) after the movable ones — then the votes that close the coalition,
 then the sign-offs (they approve what the others already support); a question is asked at the
 first meeting with the person who can answer it. Our own team and rivals are never targets.
 """
@@ -20,7 +21,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-__all__ = ["GIVE_BY_TRUST_BASIS", "engagement_sequence", "ENGAGEMENT_COLUMNS"]
+__all__ = ["GIVE_BY_TRUST_BASIS", "engagement_sequence", "ENGAGEMENT_COLUMNS", "FIRM_OPPONENT"]
 
 ENGAGEMENT_COLUMNS = ["order", "who", "name", "party", "purpose", "ask", "give", "when",
                       "because"]
@@ -34,6 +35,8 @@ GIVE_BY_TRUST_BASIS = {
     "shared_values": "what we will do beyond the contract for the people affected",
 }
 _PURPOSE_ORDER = {"move": 0, "vote": 1, "sign_off": 2, "question": 3}
+#: a stance at or below this is a firm opponent: met after the movable people
+FIRM_OPPONENT = -0.5
 
 
 def _side_of(deal) -> pd.Series:
@@ -110,12 +113,18 @@ def engagement_sequence(deal, *, influence_steps: pd.DataFrame | None,
         add(question["who"], "question")
     purposes = {w: p for w, p in purposes.items() if p}
 
+    stance = deal.stakeholders["stance"] if "stance" in deal.stakeholders else None
+    # a firm opponent (stance at or below FIRM_OPPONENT) is met after the other people who
+    # move opinion: the conversation then starts from a coalition in the making (momentum)
+    firm = {w for w in purposes if "move" in purposes[w] and stance is not None
+            and stance.get(w, 0) is not None and stance.get(w, 0) <= FIRM_OPPONENT}
+
     def key(w):
         p = purposes[w]
         first = min(_PURPOSE_ORDER[x] for x in p)
         within = (movers.index(w) if w in movers else voters.index(w) if w in voters
                   else sign_off.index(w) if w in sign_off else 0)
-        return (first, within)
+        return (first, w in firm, within)
 
     order = sorted(purposes, key=key)
     start = deal.meta.as_of
@@ -148,6 +157,14 @@ def engagement_sequence(deal, *, influence_steps: pd.DataFrame | None,
                      "give": give, "when": when, "because": "; ".join(because)})
     seq = pd.DataFrame(rows, columns=ENGAGEMENT_COLUMNS)
     notes = _explain(names, movers, voters, sign_off, order)
+    moved = [w for w in movers if w in firm and w in order]
+    if moved and movers and movers[0] in firm:
+        notes.append(f"{', '.join(names[w] for w in moved)} move{'s' if len(moved) == 1 else ''}"
+                     " the forecast most but "
+                     + ("is" if len(moved) == 1 else "are") + " firmly opposed (stance "
+                     + ", ".join(f"{stance[w]:+.2f}" for w in moved) + "): met after the people "
+                     "who can be won first, so the conversation starts from support already "
+                     "gathered.")
     return seq, notes
 
 
@@ -160,10 +177,10 @@ def _explain(names, movers, voters, sign_off, order) -> list[str]:
     """One sentence per disagreement between the models, saying which order the plan follows."""
     notes = []
     pos = {w: i for i, w in enumerate(order)}
-    m = next((w for w in movers if w in pos), None)
-    v = next((w for w in voters if w in pos), None)
-    if m is not None and v is not None and m != v:
-        notes.append(f"{names[v]} closes the vote, {names[m]} moves the forecast most: meet "
+    m = min((w for w in movers if w in pos), key=pos.get, default=None)  # first met
+    v = next((w for w in reversed(voters) if w in pos), None)  # the vote that closes it
+    if m is not None and v is not None and m != v and pos[m] < pos[v]:
+        notes.append(f"{names[v]} closes the vote, {names[m]} moves opinion: meet "
                      f"{names[m]} first, then {names[v]} (people met later are already "
                      "influenced by those met first).")
     late = [w for w in sign_off if w in pos and (m is not None or v is not None)
