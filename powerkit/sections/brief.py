@@ -13,6 +13,7 @@ from ..text import esc, money
 from . import Section
 
 __all__ = ["section", "brief_from_plan", "ladder_table", "steps_table", "package_table",
+           "package_flip_note",
            "METHOD_WORDS"]
 
 #: words that name a method and do not belong in the brief (tested)
@@ -154,3 +155,29 @@ def section(deal, budget: int = 3, result=None) -> Section:
     """The brief of ``deal``: the game plan in plain language. ``result``: the analyses the
     report already computed (:func:`powerkit.sections.shared_analyses`), reused by the plan."""
     return brief_from_plan(deal, game_plan(deal, budget=budget, results=result))
+
+
+def package_flip_note(deal) -> str:
+    """What would change the target package: the smallest change of one input that makes
+    another package the fairest (:func:`powerkit.uncertainty.what_would_flip`), in words."""
+    from ..errors import InputError
+    from ..uncertainty import what_would_flip
+
+    try:
+        f = what_would_flip(deal, "package")
+    except InputError:
+        return "*The deal has no packages to compare: nothing to flip.*"
+    if f.input is None:
+        return ("**What would change the target package:** no single input within its range "
+                "makes another package the fairest.")
+    _, row, col = f.input.split(":")
+    who = deal.parties["name"].get(row, deal.stakeholders["name"].get(row, row)) \
+        if row in deal.parties.index or row in deal.stakeholders.index else row
+    name = f"{col.replace('_', ' ')} of {esc(who)}"
+    fmt = ((lambda v: money(v, deal.meta.currency)) if col in ("reservation_price", "batna_value")
+           else (lambda v: f"{v:.2f}"))
+    a, b = fmt(f.value), fmt(f.new_value)
+    change = (f"any {'rise' if f.new_value > f.value else 'fall'} of the {name} from {a}"
+              if a == b else f"the {name} from {a} to {b}")
+    return (f"**What would change the target package:** {change} — the smallest single change "
+            "that makes another package the fairest.")
