@@ -49,6 +49,7 @@ def ranges_figure(u, currency: str = "EUR", title: str | None = None) -> go.Figu
             hovertemplate=(f"{label}: {fmt(point)}<br>{u.level:.0%} range {fmt(r[0])} to "
                            f"{fmt(r[1])}<extra></extra>")), row=1, col=col)
         fig.update_xaxes(title_text=unit, row=1, col=col)
-    base_layout(fig, title or f"Balance and price with their {u.level:.0%} ranges", height=260)
-    fig.update_layout(showlegend=False)
+    base_layout(fig, title or f"Balance and price with their {u.level:.0%} ranges", height=320)
+    fig.update_layout(showlegend=False, margin=dict(l=30, r=30, t=60, b=80))
+    fig.update_yaxes(showticklabels=False)  # each panel's x title names its quantity
     return fig
