@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..text import esc
+from ..text import esc, money
 from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
 __all__ = ["power_profile_figure", "update_power_profile_figure", "tornado_figure",
@@ -179,7 +179,7 @@ def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
     fig = go.Figure()
     fig.add_trace(go.Bar(y=["price"], x=[0.0], base=[0.0], orientation="h"))
     for who in (z.seller, z.buyer):
-        role = "lowest (seller)" if who == z.seller else "highest (buyer)"
+        role = "walk-away (seller)" if who == z.seller else "walk-away (buyer)"
         label = f"{esc(names.get(who, who))}'s {role}"
         fig.add_trace(go.Scatter(
             x=[None], y=["price"], mode="markers", name=label,
@@ -191,9 +191,11 @@ def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
         textposition="top center", marker=dict(symbol="diamond", size=16, color=THIRD_COLOUR),
         hovertemplate="predicted price %{x:,.0f}<extra></extra>"))
     cur = f" ({esc(currency)})" if currency else ""
-    base_layout(fig, "ZOPA and the predicted price", f"price{cur}", None, height=300)
+    base_layout(fig, "ZOPA and the predicted price", f"price{cur}", None, height=340)
     fig.update_xaxes(tickformat=",.0f")
     fig.update_yaxes(showticklabels=False)
+    fig.update_layout(meta={"currency": currency}, margin=dict(l=30, r=30, t=60, b=110),
+                      legend=dict(orientation="h", yanchor="top", y=-0.35, x=0))
     return update_zopa_figure(fig, split)
 
 
@@ -208,12 +210,13 @@ def update_zopa_figure(fig: go.Figure, split) -> go.Figure:
     bar.name = "ZOPA" if z.exists else "gap: no ZOPA"
     bar.hovertemplate = (("ZOPA" if z.exists else "gap")
                          + " from %{base:,.0f}, %{x:,.0f} wide<extra></extra>")
+    cur = (fig.layout.meta or {}).get("currency", "") if isinstance(fig.layout.meta, dict) else ""
     for trace, x in ((fig.data[1], z.seller_reservation), (fig.data[2], z.buyer_reservation)):
         trace.x = [x]
-        trace.name = f"{trace.name.split(':')[0]}: {x:,.0f}"
+        trace.name = f"{trace.name.split(':')[0]}: {money(x, cur)}"
     price = fig.data[3]
     price.x = [split.price]
-    price.text = [f"predicted {split.price:,.0f}"] if split.price is not None else [""]
+    price.text = [f"predicted {money(split.price, cur)}"] if split.price is not None else [""]
     title = ("ZOPA and the predicted price" if z.exists else
              "No ZOPA: the walk-away prices miss")
     if split.share_us is not None:
