@@ -324,6 +324,18 @@ def test_count_compare_empty_and_money_invariants_catch_broken_text(small):
     assert "money" in _kinds(violations(deal, [brief], plan, None))
 
 
+def test_ranges_invariant_catches_a_brief_quoting_another_range(samples):
+    import copy
+
+    deal, secs, plan, head = samples["northwind-vendor"]
+    secs = copy.deepcopy(secs)
+    assert violations(deal, secs, plan, head) == []
+    brief = secs[0]
+    brief.blocks = [b.replace("puts the price between", "puts the price between EUR 1m and")
+                    if isinstance(b, str) else b for b in brief.blocks]
+    assert "ranges" in _kinds(violations(deal, secs, plan, head))
+
+
 def test_analysis_invariants_catch_broken_results(samples):
     deal = samples["northwind-vendor"][0]
     shared = shared_analyses(deal)

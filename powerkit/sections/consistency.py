@@ -21,6 +21,8 @@ Invariants
 8. ``money`` — every price in the brief is printed as its section prints it (one formatter).
 9. ``column`` — a text that promises a column (*the column* \*name\*) is followed by a table
    that has it.
+10. ``ranges`` — the price range the brief quotes is the one the power section prints and the
+    JSON carries (``power.price_interval``), formatted by the one money formatter.
 """
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ from ..text import money
 
 __all__ = ["violations", "analysis_violations", "text_blocks", "CHECKS"]
 
-CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money", "column")
+CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money", "column",
+          "ranges")
 
 _NUM = r"[-+−]?\d[\d,]*(?:\.\d+)?%?"
 _CMP = re.compile(rf"({_NUM})\s*(<=|>=|<|>|≤|≥)\s*({_NUM})(?![\d.])")
@@ -147,6 +150,18 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
         said = money(plan.package.target_price, deal.meta.currency)
         if brief is not None and not any(said in t for k, t in text_blocks([brief])):
             bad.append(f"money: the brief does not print the target price as {said}")
+    # 10. ranges: the price range the brief quotes is the power section's
+    pw, brief = by_key.get("power"), by_key.get("brief")
+    rng = None if pw is None or pw.missing else pw.headline.get("price_interval")
+    if rng and brief is not None:
+        lo, hi = (money(v, deal.meta.currency) for v in rng)
+        quoted = [t for _, t in text_blocks([brief]) if "puts the price" in t]
+        if quoted and not all(f"between {lo} and {hi}" in t or (lo == hi and lo in t)
+                              for t in quoted):
+            bad.append(f"ranges: the brief's price range is not the power section's ({lo}–{hi})")
+        power_text = " ".join(t for _, t in text_blocks([pw]))
+        if lo != hi and f"between {lo} and {hi}" not in power_text:
+            bad.append(f"ranges: the power section does not print its price range as {lo}–{hi}")
     return bad
 
 
