@@ -95,3 +95,90 @@ def test_validate_ok_line():
 def test_unknown_path_is_a_clear_error(tmp_path):
     r = CliRunner().invoke(app, ["validate", str(tmp_path / "nope")])
     assert r.exit_code == 2 and "expected an existing deal folder or .xlsx workbook" in r.output
+
+
+# -- issue 18: nothing is changed silently on the way in ---------------------------------------
+def _copy_good(tmp_path):
+    import shutil
+
+    return shutil.copytree(GOOD, tmp_path / "deal")
+
+
+def test_yaml_text_keys_stay_as_written(tmp_path):
+    """YAML 1.1 would read `title: Yes` as True and `prepared_for: 1.10` as 1.1."""
+    d = _copy_good(tmp_path)
+    text = (d / "deal.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: Minimal valid deal", "title: Yes").replace(
+        "decision: renew the support contract", "decision: off")
+    (d / "deal.yaml").write_text(text + "prepared_for: 1.10\n", encoding="utf-8")
+    meta = pk.load_deal(d).meta
+    assert (meta.title, meta.decision, meta.prepared_for) == ("Yes", "off", "1.10")
+    assert meta.as_of.isoformat() == "2026-11-01"  # dates are still dates
+
+
+def test_yaml_repeated_key_in_a_nested_mapping_is_reported():
+    from powerkit.deal.yaml_checks import load_meta, read_meta
+
+    doc, repeated = load_meta("id: x\nspreads:\n  stance: 0.1\n  stance: 0.2\n")
+    assert repeated == [(4, "stance", 3)]
+    meta, found = read_meta("- a\n- b\n")
+    assert meta is None and found[0][3].startswith("'key: value' lines")
+
+
+def test_trailing_empty_rows_and_columns_are_trimmed(tmp_path):
+    d = _copy_good(tmp_path)
+    for f in d.glob("*.csv"):
+        lines = [ln + ",," for ln in f.read_text(encoding="utf-8").splitlines()]
+        lines += ["," * lines[0].count(",")] * 4
+        f.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    assert pk.load_deal(d).equals(pk.load_deal(GOOD))
+
+
+def test_a_pipe_as_a_table_is_refused_without_reading_it(tmp_path):
+    import os
+
+    d = _copy_good(tmp_path)
+    (d / "ties.csv").unlink()
+    os.mkfifo(d / "ties.csv")  # opening it for reading would block for ever
+    with pytest.raises(pk.DealError) as err:
+        pk.load_deal(d)
+    assert [p.line() for p in err.value.problems] == [
+        "ties.csv; expected a regular file ('ties.csv' is a pipe, socket or device): "
+        "save the table as a file"]
+
+
+def test_xlsx_keeps_na_text_and_blank_cells_stay_blank(tmp_path):
+    """`NA`, `N/A`, `null` are text in a workbook as in a CSV; empty cells are still blank."""
+    path = folder_to_workbook(GOOD, tmp_path / "deal.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["stakeholders"]
+    head = [c.value for c in ws[1]]
+    ws.cell(row=2, column=head.index("title") + 1).value = "N/A"
+    ws.cell(row=3, column=head.index("department") + 1).value = "null"
+    wb.save(path)
+    st = pk.load_deal(path).stakeholders
+    assert st.loc["a1", "title"] == "N/A" and st.loc["b1", "department"] == "null"
+    assert st["vote_weight"].isna().all()
+
+
+def test_xlsx_formula_check_ignores_calculated_formulas(tmp_path):
+    """A formula with a saved result (as Excel writes it) is fine; only uncalculated ones count."""
+    import zipfile
+
+    from powerkit.deal.reading import uncalculated_formulas
+
+    path = folder_to_workbook(GOOD, tmp_path / "deal.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["stakeholders"]["I3"] = "=0.5*2"
+    wb.save(path)
+    assert uncalculated_formulas(path) == {"stakeholders": ("I3", "=0.5*2", 1)}
+    fixed = tmp_path / "saved.xlsx"  # what Excel does on save: a <v> beside the <f>
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(fixed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if b"<f>0.5*2</f>" in data:
+                data = data.replace(b"<f>0.5*2</f><v /></c>", b"<f>0.5*2</f><v>1</v></c>")
+                assert b"<v>1</v>" in data
+            dst.writestr(item, data)
+    assert uncalculated_formulas(fixed) == {}
+    assert pk.load_deal(fixed).stakeholders.loc["b1", "stance"] == 1.0

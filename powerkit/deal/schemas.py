@@ -23,12 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
 from ..errors import DealError, Problem
+from . import reading
 from .meta import checked_spreads, default_rule
 from .model import TABLES, Deal, DealMeta
 from .scenario_settings import SETTINGS, table_problems
+from .table_checks import zero_weight_problems
+from .yaml_checks import read_meta
 
 __all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS",
            "SIDES", "DECISION_RULES", "default_rule"]
@@ -245,24 +247,18 @@ class _Reader:
     # -- folder ---------------------------------------------------------------------------
     def read_folder(self):
         yml = self.path / "deal.yaml"
-        if not yml.exists():
+        data, why = (None, None) if not (yml.exists() or yml.is_symlink()) else reading.read_regular(yml)
+        if why is not None:
+            self.problem("deal", None, None, None, why)
+        elif data is None:
             self.problem("deal", None, None, None,
                          "a deal.yaml file in the deal folder (see docs/deal-format.md)")
         else:
-            text = self._decode(yml.read_bytes(), "deal")
+            text = self._decode(data, "deal")
             if text is not None:
-                try:
-                    meta = yaml.safe_load(text)
-                except yaml.YAMLError as exc:
-                    line = getattr(getattr(exc, "problem_mark", None), "line", None)
-                    self.problem("deal", None if line is None else line + 1, None, None,
-                                 f"valid YAML 'key: value' lines ({getattr(exc, 'problem', exc)})")
-                else:
-                    if not isinstance(meta, dict):
-                        self.problem("deal", None, None, _short(meta),
-                                     "'key: value' lines (id, title, decision, us, as_of, ...)")
-                    else:
-                        self.meta = meta
+                self.meta, found = read_meta(text)
+                for p in found:
+                    self.problem("deal", *p)
         known = set(TABLES)
         for f in sorted(self.path.iterdir()):
             if f.suffix.lower() == ".csv" and f.stem not in known:
@@ -271,16 +267,23 @@ class _Reader:
                                              "(rename or remove the file)"))
         for table in TABLES:
             f = self.path / f"{table}.csv"
-            if not f.exists():
+            if not (f.exists() or f.is_symlink()):
                 continue
-            text = self._decode(f.read_bytes(), table)
+            data, why = reading.read_regular(f)
+            if why is not None:
+                self.problem(table, None, None, None, why)
+                continue
+            text = self._decode(data, table)
             if text is None:
                 continue
             if not text.strip():
                 self.problem(table, None, None, None, "a header row with the column names")
                 continue
+            if (found := reading.delimiter_problem(text)) is not None:
+                self.problem(table, *found)
+                continue
             try:
-                df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None,
                                  skipinitialspace=False, skip_blank_lines=True)
             except pd.errors.ParserError as exc:
                 m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
@@ -291,7 +294,15 @@ class _Reader:
                 else:
                     self.problem(table, None, None, None, f"valid CSV ({str(exc).strip()})")
                 continue
+            self._table(table, df)
+
+    def _table(self, table: str, grid: pd.DataFrame) -> pd.DataFrame | None:
+        df, found = reading.header_table(grid)
+        for p in found:
+            self.problem(table, *p)
+        if df is not None and table in TABLES:
             self.raw[table] = df
+        return df
 
     def _decode(self, data: bytes, table: str) -> str | None:
         try:
@@ -305,21 +316,20 @@ class _Reader:
     # -- workbook -------------------------------------------------------------------------
     def read_workbook(self):
         try:
-            sheets = pd.read_excel(self.path, sheet_name=None, dtype=str, header=0,
-                                   engine="openpyxl")
+            sheets = pd.read_excel(self.path, sheet_name=None, dtype=str, header=None,
+                                   keep_default_na=False, na_values=[], engine="openpyxl")
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a user problem
             self.problems.append(Problem(self.path.name, None, None, None,
                                          f"an .xlsx workbook that opens in Excel ({type(exc).__name__}: {exc})"))
             return
+        for name, (cell, formula, n) in reading.uncalculated_formulas(self.path).items():
+            self.problem(name, *reading.formula_problem(cell, formula, n, sheets.get(name)))
         if "deal" not in sheets:
             self.problem("deal", None, None, None, "a sheet 'deal' with columns key, value")
-        else:
-            d = sheets["deal"].fillna("")
-            if not {"key", "value"} <= set(d.columns):
-                self.problem("deal", 1, None, list(d.columns), "the columns key, value")
-            else:
-                self.meta = {str(k).strip(): (v if v != "" else None)
-                             for k, v in zip(d["key"], d["value"], strict=True) if str(k).strip()}
+        elif (d := self._table("deal", sheets["deal"])) is not None:
+            self.meta, found = reading.sheet_meta(d)
+            for p in found:
+                self.problem("deal", *p)
         known = set(TABLES) | {"deal", "about"}
         for name, df in sheets.items():
             if name not in known:
@@ -327,12 +337,7 @@ class _Reader:
                                              f"a table name: one of {', '.join(TABLES)} "
                                              "(rename or remove the sheet)"))
             elif name in TABLES:
-                df = df.fillna("")
-                blank = (df == "").all(axis=1).to_numpy() if len(df.columns) else []
-                last = len(df)
-                while last and blank[last - 1]:  # trailing empty rows only: row numbers stay true
-                    last -= 1
-                self.raw[name] = df.iloc[:last]
+                self._table(name, df)
 
 
 def _short(v, n=60):
@@ -403,11 +408,10 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
     raw.columns = cols
     bad_cols = False
     for c in cols:
-        if c not in spec or cols.count(c) > 1:
+        if c not in spec:  # a column given twice: reading.header_table
             bad_cols = True
-            why = "appears twice" if c in spec else "is not one of them"
             reader.problem(table, 1, c, None,
-                           f"only the columns {', '.join(spec)} ('{c}' {why}; "
+                           f"only the columns {', '.join(spec)} ('{c}' is not one of them; "
                            "fix the header — see docs/deal-format.md)")
     for c in spec.values():
         if c.required and c.name not in cols:
@@ -565,6 +569,8 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
                 P("issues", int(g.index[0]) + 2, "option", issue,
                   f"a rating by '{party}' for every option of '{issue}' "
                   f"(missing: {', '.join(sorted(missing))})")
+        for p in zero_weight_problems(iss):
+            P("issues", *p)
         from .money import amount_problems
 
         for row, col, value, expected in amount_problems(iss, (meta or {}).get("currency") or "EUR"):
