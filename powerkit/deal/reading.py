@@ -9,6 +9,7 @@ the caller (:mod:`powerkit.deal.schemas`) adds the file and sheet.
 from __future__ import annotations
 
 import errno
+import re
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -16,7 +17,7 @@ from xml.etree import ElementTree
 
 import pandas as pd
 
-__all__ = ["read_regular", "delimiter_problem", "header_table", "uncalculated_formulas"]
+__all__ = ["read_regular", "visible", "cell_hint", "delimiter_problem", "header_table", "uncalculated_formulas"]
 
 Found = tuple  # (row, column, value, expected)
 
@@ -189,3 +190,24 @@ def sheet_meta(d: pd.DataFrame) -> tuple[dict | None, list[Found]]:
         elif k:
             meta[k], rows[k] = (v.strip() or None), i + 2
     return meta, found
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def visible(s: str) -> str:
+    """``s`` without invisible format characters (zero-width spaces, direction marks, soft
+    hyphens), which a pasted id often carries."""
+    return _INVISIBLE.sub("", s)
+
+
+def cell_hint(kind: str, s: str) -> str:
+    """What is wrong with a refused cell, when it is a common slip: an invisible character in it
+    or a decimal comma. Appended to the expected form; '' otherwise."""
+    s = s.strip()
+    if (m := _INVISIBLE.search(s)) is not None:
+        return (f" — it holds an invisible character (U+{ord(m.group()):04X}, e.g. pasted from "
+                "Word or a web page): retype it")
+    if kind in ("number", "integer") and re.fullmatch(r"[-+]?\d+,\d+", s):
+        return f" — write {s.replace(',', '.')} (a decimal point, not a comma)"
+    return ""

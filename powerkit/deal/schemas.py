@@ -378,7 +378,7 @@ def _parse_cell(col: Col, s: str):
         except ValueError:
             return None, False
     if col.kind == "id":
-        return (s, True) if _ID.match(s) else (s, False)
+        return (s, True) if _ID.match(s) and s == reading.visible(s) else (reading.visible(s), False)
     return s, True  # text, choice (checked by pandera)
 
 
@@ -429,7 +429,7 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
         for i, s in enumerate(raw[name].astype(str)):
             v, ok = _parse_cell(c, s)
             if not ok:
-                reader.problem(table, i + 2, name, s.strip(), c.expected())
+                reader.problem(table, i + 2, name, s.strip(), c.expected() + reading.cell_hint(c.kind, s))
             if v is None and c.default is not None:
                 v = c.default
             vals.append(v)
