@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .text import esc
+from .text import md
 
 __all__ = ["record", "read_records", "show", "figure_html", "readable_table", "RECORD_MIME"]
 
@@ -95,17 +95,18 @@ def readable_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def _cards(df: pd.DataFrame) -> str:
     """A table of long texts as one block per row: its ``attrs["cards"] = (title column,
-    [field columns])`` says which column heads each block and which follow, every value escaped.
+    [field columns])`` says which column heads each block and which follow, every value escaped
+    for Markdown (:func:`powerkit.text.md`).
 
     >>> t = pd.DataFrame({"who": ["<b>A</b>"], "plan": ["ask"], "risk_note": ["low"]})
     >>> t.attrs["cards"] = ("who", ["plan", "risk_note"])
     >>> _cards(t).splitlines()
-    ['**&lt;b&gt;A&lt;/b&gt;**  ', '*Plan:* ask  ', '*Risk note:* low']
+    ['**&lt;b&gt;A&lt;\\\\/b&gt;**  ', '*Plan:* ask  ', '*Risk note:* low']
     """
     title, fields = df.attrs["cards"]
     return "\n\n".join(
-        f"**{esc(r[title])}**  \n" + "  \n".join(
-            f"*{esc(f.replace('_', ' ').capitalize())}:* {esc(r[f])}" for f in fields)
+        f"**{md(r[title])}**  \n" + "  \n".join(
+            f"*{md(f.replace('_', ' ').capitalize())}:* {md(r[f])}" for f in fields)
         for _, r in df.iterrows())
 
 
@@ -115,9 +116,9 @@ def show(section) -> None:
     import plotly.graph_objects as go
     from IPython.display import HTML, Markdown, display
 
-    display(Markdown(f"## {esc(section.title)}"))
+    display(Markdown(f"## {md(section.title)}"))
     if section.missing:
-        display(Markdown(f"*{esc(section.missing)}*"))
+        display(Markdown(f"*{md(section.missing)}*"))
         return
     if section.summary:
         display(Markdown(section.summary))

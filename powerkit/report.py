@@ -26,7 +26,7 @@ from .kernels import execute
 from .nbtools import RECORD_MIME, read_records, readable_table
 from .paths import atomic_write, notebooks_dir
 from .sections import Section
-from .text import esc
+from .text import esc, md
 
 __all__ = ["headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK",
@@ -58,9 +58,9 @@ def show_summary(sections: list[Section]) -> None:
     lines = ["## Executive summary", ""]
     for s in body(sections):
         if s.missing:
-            lines.append(f"- **{esc(s.title)}** — {esc(s.missing)}")
+            lines.append(f"- **{md(s.title)}** — {md(s.missing)}")
         elif s.summary:
-            lines.append(f"- **{esc(s.title)}** — {s.summary}")
+            lines.append(f"- **{md(s.title)}** — {s.summary}")
     display(Markdown("\n".join(lines)))
 
 

@@ -1,25 +1,77 @@
 """Text from deal files on its way to a reader (base layer: imports nothing of powerkit).
 
-:func:`esc` is the one HTML escape of powerkit: every name, title or note that came from a deal
-file goes through it before it reaches HTML, Markdown or a plotly label (plotly renders a subset
-of HTML in labels and hover text).
+One escaping function per target, so that every name, title or note from a deal file reaches the
+reader as inert text:
+
+* :func:`esc` — HTML (HTML strings, the values of HTML widgets);
+* :func:`md` — Markdown (section summaries and blocks, cards, headings): HTML-escaped *and* every
+  Markdown metacharacter backslash-escaped, so no link, image, autolink, emphasis or math starts;
+* :func:`label` — plotly labels, hover texts and titles (plotly renders a small HTML subset:
+  ``<b>``, ``<br>``, ``<a href>``…): ``&``, ``<`` and ``>`` escaped, quotes kept as written.
+
+All three drop NUL and the bidi override and isolate characters (U+202A–U+202E, U+2066–U+2069),
+which would reorder the text around them.
 """
 from __future__ import annotations
 
 import html
+import re
+import string
 
-__all__ = ["esc", "money"]
+__all__ = ["esc", "md", "label", "money"]
+
+# NUL, the bidi embeddings/overrides U+202A-U+202E and the isolates U+2066-U+2069
+_INVISIBLE = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+# every other ASCII punctuation character: CommonMark lets a backslash escape any of them, and
+# escaping all of them stops links, images, emphasis, code, tables, lists, headings, autolinks
+# (``http\://``, ``www\.``) and, in JupyterLab, math (``\$``)
+_MD = {c: "\\" + c for c in string.punctuation if c not in _HTML}
+
+
+def _visible(text: object) -> str:
+    return _INVISIBLE.sub("", "" if text is None else str(text))
 
 
 def esc(text: object) -> str:
-    """HTML-escape any text that came from a deal file (``None`` → empty string).
+    r"""HTML-escape any text that came from a deal file (``None`` → empty string), for HTML
+    contexts: HTML strings and HTML widget values.
 
     >>> esc('<b>Tom "TJ" & co</b>')
     '&lt;b&gt;Tom &quot;TJ&quot; &amp; co&lt;/b&gt;'
-    >>> esc(None)
+    >>> esc(None), esc("Ana\u202eli\x00")
+    ('', 'Anali')
+    """
+    return html.escape(_visible(text), quote=True)
+
+
+def md(text: object) -> str:
+    r"""Text from a deal file for Markdown (rendered by nbconvert's mistune, JupyterLab or Voila):
+    HTML-escaped (raw HTML stays text) and every ASCII punctuation mark backslash-escaped (no
+    link, image, autolink, emphasis, code, list, heading, table or ``$`` math can start); line
+    breaks become spaces, so a text cannot end a paragraph or a list item.
+
+    >>> md("[details](javascript:alert(1))")
+    '\\[details\\]\\(javascript\\:alert\\(1\\)\\)'
+    >>> md('<a href="x">Tom</a> $5$')
+    '&lt;a href\\=&quot;x&quot;&gt;Tom&lt;\\/a&gt; \\$5\\$'
+    >>> md("see https://evil.example\n# now"), md(None)
+    ('see https\\:\\/\\/evil\\.example \\# now', '')
+    """
+    text = re.sub(r"\r\n|\r|\n", " ", _visible(text))
+    return "".join(_HTML.get(c) or _MD.get(c) or c for c in text)
+
+
+def label(text: object) -> str:
+    r"""Text from a deal file for a plotly label, hover text, legend entry or title: ``&``, ``<``
+    and ``>`` escaped (plotly would read tags), quotes left as written.
+
+    >>> label('Tom "TJ" <b>Reyes</b> & co\u202e')
+    'Tom "TJ" &lt;b&gt;Reyes&lt;/b&gt; &amp; co'
+    >>> label(None)
     ''
     """
-    return html.escape("" if text is None else str(text), quote=True)
+    return html.escape(_visible(text), quote=False)
 
 
 def money(amount: float | None, currency: str = "EUR") -> str:

@@ -1,8 +1,8 @@
 """Dashboards render hostile names inert: every HTML widget of every walkthrough, built on the
-hostile-names deal, shows `<script>` / `<img onerror>` only as escaped text."""
+hostile-names deal, shows `<script>` / `<img onerror>` / `<a href>` only as escaped text (HTML widgets
+through `esc`, Markdown outputs through `md`, plotly labels through `label`)."""
 from __future__ import annotations
 
-import html
 import json
 
 import ipywidgets as w
@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 
 import powerkit as pk
+from powerkit.text import esc, label, md
 from powerkit.widgets.coalitions import build_coalitions_widgets
 from powerkit.widgets.constraints import build_constraints_widgets
 from powerkit.widgets.influence import build_influence_widgets
@@ -18,7 +19,7 @@ from powerkit.widgets.power import build_power_widgets
 from powerkit.widgets.value import build_value_widgets
 
 HOSTILE = ROOT / "tests" / "fixtures" / "deals" / "hostile-names"
-RAW = ("<script", "<img src=x")  # escaped, they read &lt;script &lt;img: inert text
+RAW = ("<script", "<img src=x", "<a href")  # escaped, they read &lt;script &lt;img: inert text
 
 
 def html_payloads(widget) -> list[str]:
@@ -51,8 +52,10 @@ def test_widgets_escape_hostile_names(build):
         for raw in RAW:
             assert raw not in payload, f"unescaped {raw!r} in {payload[:200]!r}"
     # the hostile names are there, as escaped text (a test that would pass on an empty
-    # dashboard proves nothing)
+    # dashboard proves nothing): escaped for HTML (esc), Markdown (md) or a plotly label (label,
+    # quotes as written; inside the figure's JSON)
     text = " ".join(payloads)
     names = list(deal.stakeholders["name"]) + list(deal.parties["name"])
-    shown = [n for n in names if html.escape(n) in text and html.escape(n) != n]
+    shown = [n for n in names if any(f(n) != n and f(n) in text for f in (
+        esc, md, label, lambda x: json.dumps(label(x))[1:-1]))]
     assert shown, "no hostile name is shown (escaped) on this dashboard"

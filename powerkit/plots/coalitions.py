@@ -11,13 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..coalitions import CoalitionWhatIf
+from ..text import label as lbl
 from .common import (
     STANCE_SCALE,
     THEM_COLOUR,
     THIRD_COLOUR,
     US_COLOUR,
     base_layout,
-    esc,
     label_places,
 )
 
@@ -29,7 +29,7 @@ _QUADRANT_COLOUR = {"manage closely": "#c0392b", "keep satisfied": "#e67e22",
 
 
 def _label(names, i) -> str:
-    return esc(names.get(i, i) if names else i)
+    return lbl(names.get(i, i) if names else i)
 
 
 def voting_power_figure(table: pd.DataFrame | CoalitionWhatIf,
@@ -180,8 +180,8 @@ def power_interest_figure(pmap: pd.DataFrame | CoalitionWhatIf) -> go.Figure:
                       fillcolor=_QUADRANT_COLOUR[label], opacity=0.08, layer="below")
         fig.add_annotation(x=(x0 + x1) / 2, y=y1 - 0.035, text=label, showarrow=False,
                            font=dict(color=_QUADRANT_COLOUR[label], size=13))
-    hover = [f"{esc(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
-             f"<br>stance {r['stance']:+.2f}<br>{esc(r['quadrant'])} · {esc(r['salience'])}"
+    hover = [f"{lbl(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
+             f"<br>stance {r['stance']:+.2f}<br>{lbl(r['quadrant'])} · {lbl(r['salience'])}"
              for _, r in pmap.iterrows()]
     # names where they fit without overlapping (most powerful, then most interested, first)
     # axis units per character: x spans 1.1 over ~520 px, names at 10 px are ~5.5 px a letter
@@ -189,7 +189,7 @@ def power_interest_figure(pmap: pd.DataFrame | CoalitionWhatIf) -> go.Figure:
                          [0.012 * len(str(n)) for n in pmap["name"]], height=0.05)
     fig.add_trace(go.Scatter(
         x=pmap["interest"], y=pmap["power"], mode="markers+text",
-        text=[esc(n) if p else "" for n, p in zip(pmap["name"], place, strict=True)],
+        text=[lbl(n) if p else "" for n, p in zip(pmap["name"], place, strict=True)],
         textposition=[p or "top center" for p in place], cliponaxis=False,
         textfont=dict(size=10), hovertext=hover, hoverinfo="text", name="stakeholders",
         marker=dict(size=12, color=pmap["stance"], cmin=-1, cmax=1, colorscale=STANCE_SCALE,
@@ -239,7 +239,7 @@ def salience_figure(pmap: pd.DataFrame | CoalitionWhatIf) -> go.Figure:
               "definitive": (0.325, 0.38), "non-stakeholder": (1.25, -0.55)}
     xs, ys, texts, hover = [], [], [], []
     for t, (x, y) in region.items():
-        who = [esc(n) for n in pmap.loc[pmap["salience"] == t, "name"]]
+        who = [lbl(n) for n in pmap.loc[pmap["salience"] == t, "name"]]
         xs.append(x)
         ys.append(y)
         shown = who[:4] + ([f"+{len(who) - 4} more"] if len(who) > 4 else [])

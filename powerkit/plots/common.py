@@ -1,5 +1,6 @@
 """Shared figure style: template, colours, label placement. Names from deal files go through
-:func:`powerkit.text.esc` (re-exported here) before a plotly label: plotly renders some HTML."""
+:func:`powerkit.text.label` (imported in each module as ``lbl``) before a plotly label, hover
+text or title: plotly renders some HTML. ``esc`` stays re-exported for old callers."""
 from __future__ import annotations
 
 import plotly.graph_objects as go

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..text import esc
+from ..text import label as lbl
 from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
 __all__ = ["ach_figure", "posterior_figure", "question_figure"]
@@ -32,14 +32,14 @@ def ach_figure(analysis, *, title: str = "Evidence against hypotheses (ACH matri
     """
     W = analysis.contributions
     ach = analysis.ach
-    items = [esc(e) for e in W.index]
-    hyps = [esc(h) for h in W.columns]
+    items = [lbl(e) for e in W.index]
+    hyps = [lbl(h) for h in W.columns]
     z = W.to_numpy().T if W.size else np.zeros((len(hyps), 0))
     lim = float(np.abs(z).max()) if z.size else 1.0
     lim = lim if lim > 0 else 1.0
-    text = [[esc(ach.loc[e, h]) for e in W.index] for h in W.columns]
+    text = [[lbl(ach.loc[e, h]) for e in W.index] for h in W.columns]
     desc = analysis.diagnosticity["description"].reindex(W.index)
-    hover = [[f"{esc(h)} · {esc(e)}: {esc(desc.loc[e])}<br>rating {esc(ach.loc[e, h]) or '—'}"
+    hover = [[f"{lbl(h)} · {lbl(e)}: {lbl(desc.loc[e])}<br>rating {lbl(ach.loc[e, h]) or '—'}"
               f"<br>weight %{{z:.2f}} bits" for e in W.index] for h in W.columns]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
                         vertical_spacing=0.06)
@@ -77,10 +77,10 @@ def posterior_figure(analysis, *, title: str = "Hidden constraints: prior and po
         Trace 0 the priors, trace 1 the posteriors (probability, 0–1).
     """
     h = analysis.hypotheses.iloc[::-1]
-    labels = [f"{esc(i)} · {esc(r['kind']).replace('_', ' ')} ({esc(r['holder'])})"
-              + (f" [{esc(r['group'])}]" if isinstance(r["group"], str) else "")
+    labels = [f"{lbl(i)} · {lbl(r['kind']).replace('_', ' ')} ({lbl(r['holder'])})"
+              + (f" [{lbl(r['group'])}]" if isinstance(r["group"], str) else "")
               for i, r in h.iterrows()]
-    stmt = [esc(s) for s in h["statement"]]
+    stmt = [lbl(s) for s in h["statement"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=h["prior"], orientation="h", name="prior",
                          marker_color="#bdc3c7", customdata=stmt,
@@ -121,7 +121,7 @@ def question_figure(analysis, *, top: int = 10,
     swing = analysis.largest_swings()
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.45, 0.55],
                         horizontal_spacing=0.04)
-    labels = [f"{esc(r['question'])}: {esc(str(r['text'])[:48])}" for _, r in q.iterrows()]
+    labels = [f"{lbl(r['question'])}: {lbl(str(r['text'])[:48])}" for _, r in q.iterrows()]
     fig.add_trace(go.Bar(y=labels, x=q["expected_gain_bits"], orientation="h",
                          marker_color=US_COLOUR, name="expected gain",
                          hovertemplate="%{x:.3f} bits<extra>expected gain</extra>"), row=1, col=1)
@@ -136,7 +136,7 @@ def question_figure(analysis, *, top: int = 10,
         yes.append(row["if_yes"])
         no.append(row["if_no"])
         now.append(row["now"])
-        names.append(esc(row["hypothesis"]))
+        names.append(lbl(row["hypothesis"]))
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#999", width=6),
                              showlegend=False, hoverinfo="skip"), row=1, col=2)
     fig.add_trace(go.Scatter(x=yes, y=labels, mode="markers", name="if yes",

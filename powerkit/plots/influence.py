@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..influence import ROLES
-from ..text import esc
+from ..text import label as lbl
 from .common import STANCE_SCALE, THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
 __all__ = ["network_figure", "rank_scatter_figure", "forecast_path_figure",
@@ -120,7 +120,7 @@ def network_figure(formal, informal, size=None, stance=None, names=None, title=N
     px = (10 + 30 * size / smax).to_numpy()
     hl = set(highlight)
     line_w = [3 if v in hl else 0.5 for v in nodes]
-    labels = [esc(names.get(v, v)) for v in nodes]
+    labels = [lbl(names.get(v, v)) for v in nodes]
     hover = [f"{lab}<br>influence {s:.3g}<br>stance {x:+.2f}"
              for lab, s, x in zip(labels, size, stance, strict=True)]
     pos_f = _org_chart_layout(formal.subgraph(nodes))
@@ -185,8 +185,8 @@ def rank_scatter_figure(table: pd.DataFrame, title: str | None = None) -> go.Fig
         fig.add_trace(go.Scatter(
             x=grp["formal_pct"], y=grp["informal_pct"], name=label,
             mode="markers+text" if flag else "markers",
-            text=[esc(n) for n in grp["name"]] if flag else None, textposition="top center",
-            hovertext=[f"{esc(n)}<br>formal rank {fr:g}, informal rank {ir:g}"
+            text=[lbl(n) for n in grp["name"]] if flag else None, textposition="top center",
+            hovertext=[f"{lbl(n)}<br>formal rank {fr:g}, informal rank {ir:g}"
                        for n, fr, ir in zip(grp["name"], grp["formal_rank"],
                                             grp["informal_rank"], strict=True)],
             hoverinfo="text", marker=dict(size=11 if flag else 8,
@@ -221,7 +221,7 @@ def forecast_path_figure(plan) -> go.Figure:
     steps = plan.steps
     x = [0, *steps["step"].tolist()]
     names = steps["name"] if "name" in steps else steps["stakeholder"].astype(str)
-    text = ["no contact", *[esc(n) for n in names]]
+    text = ["no contact", *[lbl(n) for n in names]]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=[plan.baseline, *steps["forecast"].tolist()],
                              mode="lines+markers", name="one after another",
@@ -268,7 +268,7 @@ def forecast_shift_figure(plan, names=None, top: int = 20) -> go.Figure:
     if names is None and "name" in st:
         names = st["name"]
     names = dict(names if names is not None else {})
-    y = [esc(names.get(i, i)) for i in st.index]
+    y = [lbl(names.get(i, i)) for i in st.index]
     fig = go.Figure()
     xs, ys = [], []
     for yi, a, b in zip(y, st["before"], st["after"], strict=True):
@@ -321,7 +321,7 @@ def brokerage_figure(measures: pd.DataFrame, top: int = 12) -> go.Figure:
         return base_layout(fig, "Brokerage roles", height=200)
     t = measures.sort_values("brokerage_total", ascending=False).head(top)
     header = ["person", *ROLES, "total"]
-    cells = [[esc(n) for n in t["name"]], *[t[r].astype(int).tolist() for r in ROLES],
+    cells = [[lbl(n) for n in t["name"]], *[t[r].astype(int).tolist() for r in ROLES],
              t["brokerage_total"].astype(int).tolist()]
     fig = go.Figure(go.Table(header=dict(values=header, fill_color="#eeeeee", align="left"),
                              cells=dict(values=cells, align="left")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..text import esc
+from ..text import label as lbl
 from .common import STANCE_SCALE, base_layout, label_places
 
 __all__ = ["stance_authority_figure"]
@@ -37,16 +37,16 @@ def stance_authority_figure(people: pd.DataFrame, party_names: dict | None = Non
     fig = go.Figure()
     for party, g in people.groupby("party", sort=False):
         pname = names_of.get(party, party)
-        names = [esc(n) for n in g["name"]]
+        names = [lbl(n) for n in g["name"]]
         fig.add_trace(go.Scatter(
-            x=g["stance"], y=auth[g.index], mode="markers+text", name=esc(pname),
+            x=g["stance"], y=auth[g.index], mode="markers+text", name=lbl(pname),
             text=[n if place[i] else "" for n, i in zip(names, g.index, strict=True)],
             customdata=names, textposition=[place[i] or "top center" for i in g.index],
             cliponaxis=False,
             marker=dict(size=10 + 20 * interest[g.index], color=g["stance"], cmin=-1, cmax=1,
                         colorscale=STANCE_SCALE, line=dict(width=1, color="#333")),
             hovertemplate="%{customdata}<br>stance %{x:.2f}<br>formal authority %{y:.2f}"
-                          "<extra>" + esc(pname) + "</extra>"))
+                          "<extra>" + lbl(pname) + "</extra>"))
     fig.add_vline(x=0, line_dash="dot", line_color="#999")
     base_layout(fig, "Stakeholders by stance and formal authority (marker size = interest)",
                 "stance on our proposal (−1 opposed … +1 supports)",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..text import esc, money
+from ..text import label as lbl
+from ..text import money
 from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
 __all__ = ["power_profile_figure", "update_power_profile_figure", "tornado_figure",
@@ -32,9 +33,9 @@ def power_profile_figure(profile, us_name: str | None = None,
     for party, name, colour in ((profile.us, us_name, US_COLOUR),
                                 (profile.counterpart, them_name, THEM_COLOUR)):
         fig.add_trace(go.Bar(
-            x=cats, y=[0.0] * len(cats), name=esc(name or party), marker_color=colour,
+            x=cats, y=[0.0] * len(cats), name=lbl(name or party), marker_color=colour,
             textposition="outside",
-            hovertemplate="%{x}: %{y:.3f}<extra>" + esc(name or party) + "</extra>"))
+            hovertemplate="%{x}: %{y:.3f}<extra>" + lbl(name or party) + "</extra>"))
     base_layout(fig, "Three sources of power", "source of power",
                 "score (0 = none … 1 = strongest)")
     fig.update_layout(barmode="group")
@@ -73,7 +74,7 @@ def tornado_figure(tornado: pd.DataFrame, balance: float, top: int = 12,
     """
     t = tornado.head(top).iloc[::-1]
     names = names or {}
-    labels = [f"{esc(r.input.replace('_', ' '))} ({esc(names.get(r.party, r.party))})"
+    labels = [f"{lbl(r.input.replace('_', ' '))} ({lbl(names.get(r.party, r.party))})"
               for r in t.itertuples()]
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=t["balance_low"] - balance, base=balance, orientation="h",
@@ -117,7 +118,7 @@ def balance_timeline_figure(timeline: pd.DataFrame) -> go.Figure:
             x=ev["date"], y=ev["balance"], mode="markers", name="event",
             marker=dict(symbol="diamond", size=13, color="#f39c12", line=dict(color="#333",
                                                                                width=1)),
-            text=[esc(e) for e in ev["event"]],
+            text=[lbl(e) for e in ev["event"]],
             hovertemplate="%{x|%d %b %Y}<br>%{text}<extra>event</extra>"))
         for x in ev["date"]:
             fig.add_vline(x=x, line_dash="dot", line_color="#f39c12", opacity=0.6)
@@ -149,11 +150,11 @@ def negotiation_dance_figure(ledger: pd.DataFrame, us: str, them: str,
         else:
             x, y = g["other_utility"], g["own_utility"]
         fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines+markers+text", name=esc(name or party),
+            x=x, y=y, mode="lines+markers+text", name=lbl(name or party),
             text=[f"R{int(r)}" for r in g["round"]], textposition="top center",
             marker=dict(size=11, color=colour), line=dict(color=colour),
             hovertemplate="round %{text}<br>to us %{x:.2f}, to them %{y:.2f}<extra>"
-                          + esc(name or party) + "</extra>"))
+                          + lbl(name or party) + "</extra>"))
     base_layout(fig, "The negotiation dance: offers by round",
                 "utility of the offer to us (0..1, our ratings)",
                 "utility of the offer to them (0..1, their ratings)")
@@ -180,7 +181,7 @@ def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
     fig.add_trace(go.Bar(y=["price"], x=[0.0], base=[0.0], orientation="h"))
     for who in (z.seller, z.buyer):
         role = "walk-away (seller)" if who == z.seller else "walk-away (buyer)"
-        label = f"{esc(names.get(who, who))}'s {role}"
+        label = f"{lbl(names.get(who, who))}'s {role}"
         fig.add_trace(go.Scatter(
             x=[None], y=["price"], mode="markers", name=label,
             marker=dict(symbol="line-ns-open", size=40, line=dict(width=4),
@@ -190,7 +191,7 @@ def zopa_figure(split, us_name: str | None = None, them_name: str | None = None,
         x=[None], y=["price"], mode="markers+text", name="predicted price",
         textposition="top center", marker=dict(symbol="diamond", size=16, color=THIRD_COLOUR),
         hovertemplate="predicted price %{x:,.0f}<extra></extra>"))
-    cur = f" ({esc(currency)})" if currency else ""
+    cur = f" ({lbl(currency)})" if currency else ""
     base_layout(fig, "ZOPA and the predicted price", f"price{cur}", None, height=340)
     fig.update_xaxes(tickformat=",.0f")
     fig.update_yaxes(showticklabels=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..text import esc
+from ..text import label as lbl
 from .common import THEM_COLOUR, THIRD_COLOUR, US_COLOUR, base_layout
 
 __all__ = ["utility_space_figure", "issue_priority_figure", "package_table_figure"]
@@ -15,7 +15,7 @@ _FAIR_STYLE = {"nash": ("diamond", "#2ca02c", "Nash"),
 
 
 def _hover(df: pd.DataFrame, issues: list) -> list[str]:
-    return ["<br>".join(f"{esc(i)}: {esc(r[i])}" for i in issues)
+    return ["<br>".join(f"{lbl(i)}: {lbl(r[i])}" for i in issues)
             + f"<br>us {r['us']:.3f} · them {r['them']:.3f}" for _, r in df.iterrows()]
 
 
@@ -81,14 +81,14 @@ def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None) 
     fig.add_shape(type="rect", x0=du, y0=dt, x1=xmax, y1=ymax, line=dict(width=0),
                   fillcolor="rgba(44,160,44,0.07)", layer="below")
     fig.add_vline(x=du, line=dict(color=US_COLOUR, dash="dash"),
-                  annotation_text=f"BATNA {esc(a.us_label)}", annotation_position="top left")
+                  annotation_text=f"BATNA {lbl(a.us_label)}", annotation_position="top left")
     fig.add_hline(y=dt, line=dict(color=THEM_COLOUR, dash="dash"),
-                  annotation_text=f"BATNA {esc(a.them_label)}", annotation_position="bottom right")
+                  annotation_text=f"BATNA {lbl(a.them_label)}", annotation_position="bottom right")
     if offers is not None and len(offers):
         for party, g in offers.dropna(subset=["us", "them"]).groupby("party", sort=False):
             colour = US_COLOUR if party == a.us_party else THEM_COLOUR if party == a.them_party else None
             fig.add_trace(go.Scatter(x=g["us"], y=g["them"], mode="lines+markers+text",
-                                     name=f"offers by {esc(party)}",
+                                     name=f"offers by {lbl(party)}",
                                      text=[f"r{r}" for r in g["round"]], textposition="top center",
                                      line=dict(dash="dot", color=colour), marker=dict(size=8)))
     for p in (a.nash, a.kalai, a.utilitarian):
@@ -115,8 +115,8 @@ def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None) 
                                                  line=dict(color="#e377c2", width=2)),
                                      hovertext=_hover(imp, issues), hoverinfo="text"))
     base_layout(fig, "Packages in utility space: the frontier and the fair points",
-                x=f"Utility for {esc(a.us_label)} (0–1, share of their best package)",
-                y=f"Utility for {esc(a.them_label)} (0–1, share of their best package)",
+                x=f"Utility for {lbl(a.us_label)} (0–1, share of their best package)",
+                y=f"Utility for {lbl(a.them_label)} (0–1, share of their best package)",
                 height=520)
     fig.update_xaxes(range=[min(0.0, du) - 0.02, xmax])
     fig.update_yaxes(range=[min(0.0, dt) - 0.02, ymax])
@@ -151,15 +151,15 @@ def issue_priority_figure(analysis) -> go.Figure:
         pr, us_l, them_l = analysis, "us", "them"
     else:
         pr, us_l, them_l = analysis.priorities, analysis.us_label, analysis.them_label
-    names = [esc(i) + (" (compatible)" if k == "compatible" else "")
+    names = [lbl(i) + (" (compatible)" if k == "compatible" else "")
              for i, k in zip(pr["issue"], pr["kind"], strict=True)]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=names, x=pr["us_share"], orientation="h", name=esc(us_l),
+    fig.add_trace(go.Bar(y=names, x=pr["us_share"], orientation="h", name=lbl(us_l),
                          marker_color=US_COLOUR,
-                         hovertext=[f"best for {esc(us_l)}: {esc(b)}" for b in pr["us_best"]]))
-    fig.add_trace(go.Bar(y=names, x=pr["them_share"], orientation="h", name=esc(them_l),
+                         hovertext=[f"best for {lbl(us_l)}: {lbl(b)}" for b in pr["us_best"]]))
+    fig.add_trace(go.Bar(y=names, x=pr["them_share"], orientation="h", name=lbl(them_l),
                          marker_color=THEM_COLOUR,
-                         hovertext=[f"best for {esc(them_l)}: {esc(b)}" for b in pr["them_best"]]))
+                         hovertext=[f"best for {lbl(them_l)}: {lbl(b)}" for b in pr["them_best"]]))
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickformat=".0%")
@@ -184,8 +184,8 @@ def package_table_figure(table: pd.DataFrame, title: str = "Recommended packages
         if pd.api.types.is_float_dtype(col):
             cells.append([f"{v:.3f}" if pd.notna(v) else "" for v in col])
         else:
-            cells.append([esc(v) for v in col])
-    fig = go.Figure(go.Table(header=dict(values=[f"<b>{esc(c)}</b>" for c in table.columns],
+            cells.append([lbl(v) for v in col])
+    fig = go.Figure(go.Table(header=dict(values=[f"<b>{lbl(c)}</b>" for c in table.columns],
                                          fill_color="#eeeeee", align="left"),
                              cells=dict(values=cells, align="left")))
     return base_layout(fig, title, height=max(220, 140 + 50 * len(table)))

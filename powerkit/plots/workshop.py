@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .common import THEM_COLOUR, US_COLOUR, base_layout, esc, label_places
+from ..text import label as lbl
+from .common import THEM_COLOUR, US_COLOUR, base_layout, label_places
 from .influence import network_figure
 from .value import utility_space_figure
 
@@ -69,7 +70,7 @@ def position_figure(table: pd.DataFrame, highlight=()) -> go.Figure:
     """
     hl = {str(h) for h in highlight}
     colour = [THEM_COLOUR if str(i) in hl else US_COLOUR for i in table.index]
-    names = [esc(n) for n in table["name"]]
+    names = [lbl(n) for n in table["name"]]
     hover = [f"{n}<br>betweenness {b:.3f} (rank {br})<br>wealth {w:,.0f}<br>marriages {m}"
              for n, b, br, w, m in zip(names, table["betweenness"], table["betweenness_rank"],
                                        table["wealth"], table["marriages"], strict=True)]

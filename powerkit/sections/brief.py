@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..plan import GamePlan, game_plan
-from ..text import esc, money
+from ..text import md, money
 from . import Section
 
 __all__ = ["section", "brief_from_plan", "ladder_table", "steps_table", "package_table",
@@ -84,11 +84,11 @@ def brief_from_plan(deal, plan: GamePlan) -> Section:
         if len(pk.excluded_options):
             ex = pk.excluded_options
             sec.add("**Never offered:** " + "; ".join(
-                f"{esc(r.option)} ({r.why})" for r in ex.itertuples())
+                f"{md(r.option)} ({r.why})" for r in ex.itertuples())
                 + " — outside what both sides can accept.")
         if len(pk.offers_outside):
             sec.add("**Offers on the table outside the zone:** " + "; ".join(
-                f"round {r.round}, {esc(deal.parties.at[r.party, 'name'])}: {esc(r.option)}"
+                f"round {r.round}, {md(deal.parties.at[r.party, 'name'])}: {md(r.option)}"
                 for r in pk.offers_outside.itertuples())
                 + " — these cannot be agreed as they stand.")
     elif pk is not None:
@@ -105,29 +105,29 @@ def brief_from_plan(deal, plan: GamePlan) -> Section:
                 "deciding or influencing the decision.")
     if plan.explanations:
         sec.add("**Where the analyses pull apart.**\n\n" + "\n".join(
-            f"- {esc(x)}" for x in plan.explanations))
+            f"- {md(x)}" for x in plan.explanations))
     if plan.close_by is not None:
         sec.add(f"**Timing.** Close before **{_date(plan.close_by)}**: "
-                f"{esc(plan.close_reason)}.")
-    sec.add(f"**Posture.** {esc(plan.posture.capitalize())} — {esc(plan.posture_reason)}.")
+                f"{md(plan.close_reason)}.")
+    sec.add(f"**Posture.** {md(plan.posture.capitalize())} — {md(plan.posture_reason)}.")
     if len(plan.risks):
         sec.add("**Risks: conclusions that rest on one observation, and the question that "
                 "settles each.**\n\n" + "\n".join(
-                    f"- {esc(r.conclusion)} — rests on {esc(r.rests_on)} ({esc(r.evidence)})"
-                    + (f"; ask {esc(r.ask)}: \u201c{esc(r.question)}\u201d"
+                    f"- {md(r.conclusion)} — rests on {md(r.rests_on)} ({md(r.evidence)})"
+                    + (f"; ask {md(r.ask)}: \u201c{md(r.question)}\u201d"
                        if isinstance(r.question, str) and isinstance(r.ask, str) else "")
                     for r in plan.risks.itertuples()))
     if len(plan.rivals):
         sec.add("**Rivals.**", plan.rivals.rename(columns=lambda c: c.replace("_", " ")))
     if plan.roles["our_team"]:
-        sec.add("**Our reach:** " + esc(", ".join(plan.roles["our_team"]))
+        sec.add("**Our reach:** " + md(", ".join(plan.roles["our_team"]))
                 + " (our team: never a target of the plan).")
     first = plan.steps["name"].iloc[0] if n else None
     sec.summary = (
         (f"Aim for {money(pk.target_price, cur)} (walk away "
          f"{'below' if pk.zone.us_is_seller else 'above'} {money(pk.walk_away_price, cur)}); "
          if pk is not None and pk.target_price is not None else "")
-        + (f"meet {esc(first)} first" if first else "no one to meet")
+        + (f"meet {md(first)} first" if first else "no one to meet")
         + (f", close before {_date(plan.close_by)}" if plan.close_by is not None else "") + ".")
     return sec
 
@@ -173,7 +173,7 @@ def package_flip_note(deal) -> str:
     _, row, col = f.input.split(":")
     who = deal.parties["name"].get(row, deal.stakeholders["name"].get(row, row)) \
         if row in deal.parties.index or row in deal.stakeholders.index else row
-    name = f"{col.replace('_', ' ')} of {esc(who)}"
+    name = f"{col.replace('_', ' ')} of {md(who)}"
     fmt = ((lambda v: money(v, deal.meta.currency)) if col in ("reservation_price", "batna_value")
            else (lambda v: f"{v:.2f}"))
     a, b = fmt(f.value), fmt(f.new_value)

@@ -15,7 +15,7 @@ from ..plots.coalitions import (
     salience_figure,
     voting_power_figure,
 )
-from ..text import esc
+from ..text import md
 from . import Section
 
 __all__ = ["section", "joined_names", "power_table", "coalitions_table", "blocking_table",
@@ -39,7 +39,7 @@ def joined_names(result: CoalitionWhatIf, frame: pd.DataFrame, columns) -> pd.Da
 
 
 def _md_list(names: list[str]) -> str:
-    names = [esc(n) for n in names]
+    names = [md(n) for n in names]
     if not names:
         return "nobody"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -93,7 +93,7 @@ def packages_note(result: CoalitionWhatIf) -> str:
         return "*No issues table in this deal: no package analysis.*"
     res = result.packages.attrs["reservation"]
     return (f"{result.packages_passing} of {len(result.packages)} packages can pass. "
-            f"Reservation utilities: " + ", ".join(f"{esc(p)} {v:.2f}" for p, v in res.items()))
+            f"Reservation utilities: " + ", ".join(f"{md(p)} {v:.2f}" for p, v in res.items()))
 
 
 def packages_table(result: CoalitionWhatIf, top: int = 10) -> pd.DataFrame | None:
@@ -172,7 +172,7 @@ def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weig
         "counts the coalitions in which their defection would sink the decision. A member whose "
         "vote is never decisive (a *dummy*) has no voting power however many votes they hold; "
         "a member without whom no coalition wins holds a *veto*.\n\n"
-        f"Decision rule: {esc(game.description)}.")
+        f"Decision rule: {md(game.description)}.")
     sec.add(intro)
     show = power[["weight", "weight_share", "shapley_shubik", "banzhaf", "power_vs_weight",
                   "dummy", "veto"]].copy()
@@ -262,7 +262,7 @@ def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weig
     else:
         tail = (f"today's supporters hold {hl['support_now']:g} of the {hl['quota']:g} votes "
                 "needed and no plan reaches the quota.")
-    sec.summary = (f"{esc(hl['top_power'])} holds the most voting power "
+    sec.summary = (f"{md(hl['top_power'])} holds the most voting power "
                    f"({hl['top_power_shapley_shubik']:.0%} Shapley–Shubik for "
                    f"{hl['top_power_weight_share']:.0%} of the votes); {tail}")
     return sec

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import constraints as pc
 from ..errors import PowerkitError
 from ..plots.constraints import ach_figure, posterior_figure, question_figure
-from ..text import esc
+from ..text import md
 from . import Section
 
 __all__ = ["section", "TEACHING", "deal_note", "rests_on_note", "next_question_note",
@@ -74,12 +74,12 @@ def section(deal, result=None, **params) -> Section:
     sec.headline = headline
     label = pc.CATALOGUE[headline["top_kind"]].label.lower()
     s = (f"The most probable hidden constraint is {label} for "
-         f"{esc(headline['top_holder_name'])} ({headline['top_posterior']:.0%}); "
+         f"{md(headline['top_holder_name'])} ({headline['top_posterior']:.0%}); "
          f"{len(headline['likely'])} of {headline['n_hypotheses']} hypotheses reach "
          f"{headline['threshold']:.0%} or more.")
     if headline["next_question"] is not None:
-        s += (f" The next best question — “{esc(headline['next_question_text'])}” "
-              f"({esc(headline['next_question'])}) — is expected to gain "
+        s += (f" The next best question — “{md(headline['next_question_text'])}” "
+              f"({md(headline['next_question'])}) — is expected to gain "
               f"{headline['next_question_gain_bits']:.2f} bits.")
     sec.summary = s
     table = h[["holder", "kind", "statement", "prior", "posterior", "conclusion"]].copy()
@@ -150,7 +150,7 @@ def deal_note(deal, analysis) -> str:
     >>> deal_note(deal, pc.analyse(deal)).startswith("**")
     True
     """
-    return (f"**{esc(deal.meta.title)}** — decision: {esc(deal.meta.decision)}. "
+    return (f"**{md(deal.meta.title)}** — decision: {md(deal.meta.decision)}. "
             f"{len(analysis.hypotheses)} hypotheses, {len(analysis.contributions)} evidence "
             f"items, {len(analysis.questions)} questions in the bank.")
 
@@ -169,7 +169,7 @@ def next_question_note(analysis) -> str:
     q = analysis.next_question()
     if q is None:
         return "No questions in this deal."
-    return f"**If we ask {esc(q['question'])} next** — what each answer would do:"
+    return f"**If we ask {md(q['question'])} next** — what each answer would do:"
 
 
 def power_note(shift) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..influence import InfluenceView, what_if
 from ..plots.influence import forecast_path_figure, rank_scatter_figure
-from ..text import esc
+from ..text import md
 from . import Section
 
 __all__ = ["TEACHING", "section", "deal_line", "sought_after_note", "who_decides_note",
@@ -62,9 +62,9 @@ def section(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
     share = h["who_really_decides_share"]
     formal_say = h["who_really_decides_formal_weight"] > 0
     order = h["engage_order"]
-    summary = (f"{esc(h['who_really_decides'])} carries {100 * share:.0f}% of the forecast "
+    summary = (f"{md(h['who_really_decides'])} carries {100 * share:.0f}% of the forecast "
                f"decision{'' if formal_say else ' without any formal say'}; "
-               + (f"engage in this order: {', '.join(esc(n) for n in order)}, which moves the "
+               + (f"engage in this order: {', '.join(md(n) for n in order)}, which moves the "
                   f"forecast decision from {h['forecast_decision']:+.2f} to "
                   f"{h['forecast_after_plan']:+.2f}."
                   if order else "no contact moves the forecast decision."))
@@ -84,9 +84,9 @@ def section(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
                                   "forecast_at_once": "same people at once"})
     blocks = [
         TEACHING,
-        f"**The decision:** {esc(deal.meta.decision)}. Who formally decides: by "
-        f"{esc(h['decision_basis'].replace('_', ' '))}. The tie kinds used: "
-        f"{esc(kind)}.",
+        f"**The decision:** {md(deal.meta.decision)}. Who formally decides: by "
+        f"{md(h['decision_basis'].replace('_', ' '))}. The tie kinds used: "
+        f"{md(kind)}.",
         "### Who really decides",
         "Share of the decision = how much of the forecast decision traces back to each "
         "person's own view (Friedkin–Johnsen total influence, weighted by formal say). "
@@ -130,8 +130,8 @@ def deal_line(deal, view: InfluenceView) -> str:
     True
     """
     ties = 0 if deal.ties is None else len(deal.ties)
-    return (f"**{esc(deal.meta.title)}** — {len(deal.stakeholders)} people, {ties} ties; "
-            f"decision: *{esc(deal.meta.decision)}*. Tie kinds used: **{esc(view.kind)}**.")
+    return (f"**{md(deal.meta.title)}** — {len(deal.stakeholders)} people, {ties} ties; "
+            f"decision: *{md(deal.meta.decision)}*. Tie kinds used: **{md(view.kind)}**.")
 
 
 def sought_after_note(deal, view: InfluenceView) -> str:
@@ -145,10 +145,10 @@ def sought_after_note(deal, view: InfluenceView) -> str:
     """
     h = view.headline
     same = h["most_sought_after_id"] == h["formal_decider_id"]
-    return (f"The most sought-after person is **{esc(h['most_sought_after'])}**, listened to by "
+    return (f"The most sought-after person is **{md(h['most_sought_after'])}**, listened to by "
             f"{h['most_sought_after_in_degree']} of {len(deal.stakeholders) - 1} people. "
             f"The person with the largest formal say in the decision is "
-            f"**{esc(h['formal_decider'])}**, listened to by {view.formal_decider_in_degree}. "
+            f"**{md(h['formal_decider'])}**, listened to by {view.formal_decider_in_degree}. "
             + ("They are the same person." if same else
                "They are **not** the same person: the network does not simply follow the chart."))
 
@@ -156,7 +156,7 @@ def sought_after_note(deal, view: InfluenceView) -> str:
 def who_decides_note(view: InfluenceView) -> str:
     """Who really decides, with their share, and where the decision is heading (Markdown)."""
     h = view.headline
-    return (f"**Who really decides:** {esc(h['who_really_decides'])} carries "
+    return (f"**Who really decides:** {md(h['who_really_decides'])} carries "
             f"{100 * h['who_really_decides_share']:.0f}% of the forecast decision "
             f"(formal say {100 * h['who_really_decides_formal_weight']:.0f}%). The weighted stance "
             f"of the decision makers is {h['decision_now']:+.2f} today and heads to "
@@ -166,5 +166,5 @@ def who_decides_note(view: InfluenceView) -> str:
 def factions_note(view: InfluenceView) -> str:
     """The two faction leaders and the value of the minimum cut between them (Markdown)."""
     split = view.factions
-    return (f"Leaders: **{esc(split.attrs['a_name'])}** and **{esc(split.attrs['b_name'])}** "
+    return (f"Leaders: **{md(split.attrs['a_name'])}** and **{md(split.attrs['b_name'])}** "
             f"(minimum cut {split.attrs['cut_value']:g}).")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..plots.overview import stance_authority_figure
 from ..power import Glance, at_a_glance
-from ..text import esc
+from ..text import md
 from . import Section
 
 __all__ = ["section", "parties_table", "stakeholders_table"]
@@ -50,11 +50,11 @@ def section(deal) -> Section:
             "supporters": g.supporters, "opponents": g.opponents, "sign_off": g.sign_off}
     summary = (f"{g.stakeholders} people across {g.parties} parties; {g.supporters} support our "
                f"proposal and {g.opponents} oppose it. Formal sign-off: "
-               f"{esc(', '.join(g.sign_off)) or 'nobody recorded'}.")
+               f"{md(', '.join(g.sign_off)) or 'nobody recorded'}.")
     sec = Section("overview", "The deal at a glance", headline=head, summary=summary)
     sec.add(
-        f"**Decision:** {esc(deal.meta.decision)}  \n**As of:** {deal.meta.as_of:%d %B %Y} · "
-        f"**Currency:** {esc(deal.meta.currency)}",
+        f"**Decision:** {md(deal.meta.decision)}  \n**As of:** {deal.meta.as_of:%d %B %Y} · "
+        f"**Currency:** {md(deal.meta.currency)}",
         parties_table(deal),
         stance_authority_figure(g.people, deal.parties["name"].to_dict()),
         "How to read it: the further right, the more a person supports us; the higher, the more "

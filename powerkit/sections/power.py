@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from ..errors import PowerkitError
 from ..plots.power import negotiation_dance_figure, power_profile_figure, zopa_figure
 from ..power import PowerProfile, posture, power_profile, stakeholder_provenance
-from ..text import esc, money
+from ..text import md, money
 from . import Section
 
 __all__ = ["section", "Note", "reading_note", "time_pressure_table", "zopa_view",
@@ -76,7 +76,7 @@ def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=No
     side = "in our favour" if head["top_driver_contributions"][0] >= 0 else "in theirs"
     bal = f"{head['balance']:+.2f}" if round(head["balance"], 2) != 0 else "0.00"
     summary = (f"Balance {bal} on a scale of −1 to +1: {head['balance_label']}; "
-               f"the largest driver is {esc(head['top_drivers'][0].replace('_', ' '))} "
+               f"the largest driver is {md(head['top_drivers'][0].replace('_', ' '))} "
                f"({side}).")
     if split is not None and split.price is not None:
         summary += (f" Given both sides' walk-away prices and time pressure, the expected price "
@@ -181,7 +181,7 @@ def uncertainty_blocks(u, currency: str, names: Mapping | None = None) -> list:
     f = u.flip
     if f is not None and f.input is not None:
         table, row, col = f.input.split(":")
-        who = esc((names or {}).get(row, row))
+        who = md((names or {}).get(row, row))
         blocks.append(f"**What would flip the posture:** {col.replace('_', ' ')} of {who} from "
                       f"{f.value:.2f} to {f.new_value:.2f} turns *{f.before}* into "
                       f"*{f.after}* — the smallest single change that does.")
@@ -208,9 +208,9 @@ class Note(str):
 
 def reading_note(deal, profile: PowerProfile) -> Note:
     """Whose side the walkthrough reads the deal from, and as of when (names escaped)."""
-    return Note(f"**{esc(deal.meta.title)}** — {esc(deal.meta.decision)}  \n"
-                f"Read from the side of **{esc(profile.us_name)}** against "
-                f"**{esc(profile.counterpart_name)}**, as of {profile.at:%d %B %Y}.")
+    return Note(f"**{md(deal.meta.title)}** — {md(deal.meta.decision)}  \n"
+                f"Read from the side of **{md(profile.us_name)}** against "
+                f"**{md(profile.counterpart_name)}**, as of {profile.at:%d %B %Y}.")
 
 
 def time_pressure_table(profile: PowerProfile) -> pd.DataFrame:
@@ -251,5 +251,5 @@ def key_person(deal, key: pd.DataFrame) -> tuple[Note, pd.DataFrame | None]:
     nobody is on the other side."""
     if not len(key):
         return Note("*Nobody on the other side.*"), None
-    return (Note(f"**{esc(key['name'].iloc[0])}**"),
+    return (Note(f"**{md(key['name'].iloc[0])}**"),
             stakeholder_provenance(deal, key.index[0]).round(3))

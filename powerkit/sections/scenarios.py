@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..scenarios import compare_scenarios
-from ..text import esc, money
+from ..text import md, money
 from . import Section
 
 __all__ = ["section", "comparison_table", "change_sentence", "json_rows"]
@@ -52,17 +52,17 @@ def change_sentence(base: pd.Series, row: pd.Series, currency: str) -> str:
                      if row["price"] is None or pd.isna(row["price"])
                      else f"the predicted price goes from {b} to {r}")
     if row["posture"] != base["posture"]:
-        parts.append(f"the posture becomes '{esc(row['posture'])}'")
+        parts.append(f"the posture becomes '{md(row['posture'])}'")
     if row["target_package"] != base["target_package"]:
         parts.append("no package stays within both walk-aways" if not row["target_package"] else
                      f"the target package changes (target price "
                      f"{_price(row['target_price'], currency)})")
     if list(row["engagement"]) != list(base["engagement"]):
-        first = ", ".join(esc(n) for n in row["engagement"][:FIRST_MEETINGS]) or "nobody"
-        gone = [esc(n) for n in base["engagement"] if n not in list(row["engagement"])]
+        first = ", ".join(md(n) for n in row["engagement"][:FIRST_MEETINGS]) or "nobody"
+        gone = [md(n) for n in base["engagement"] if n not in list(row["engagement"])]
         parts.append(f"the meetings change: first {first}"
                      + (f" ({', '.join(gone)} no longer on the list)" if gone else ""))
-    name = f"**{esc(row['scenario'])}**" + (f" ({esc(row['description'])})"
+    name = f"**{md(row['scenario'])}**" + (f" ({md(row['description'])})"
                                               if row["description"] else "")
     if not parts:
         return f"{name}: nothing the plan reads changes against the base case."

@@ -8,7 +8,7 @@ number comes from :func:`powerkit.value.what_if`; names from the deal pass throu
 from __future__ import annotations
 
 from .. import plots, value
-from ..text import esc
+from ..text import md
 from . import Section
 
 __all__ = ["section", "frontier_note", "proposal_note", "offers_note"]
@@ -26,7 +26,7 @@ def frontier_note(analysis: value.ValueAnalysis) -> str:
     a = analysis
     return (f"{a.n_packages} possible packages; **{len(a.frontier)} are efficient**, "
             f"{a.n_zopa_frontier} of them beat both BATNAs. "
-            f"Bargaining weight α = {a.alpha:.2f} ({esc(a.alpha_source)}).")
+            f"Bargaining weight α = {a.alpha:.2f} ({md(a.alpha_source)}).")
 
 
 def proposal_note(analysis: value.ValueAnalysis) -> str:
@@ -131,7 +131,7 @@ def section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spread: fl
         parts.append(f"The power-weighted Nash package gives us {h['nash_us']:.2f} and them "
                      f"{h['nash_them']:.2f}.")
     summary = " ".join(parts)
-    us_l, them_l = esc(a.us_label), esc(a.them_label)
+    us_l, them_l = md(a.us_label), md(a.them_label)
     teach = (
         "**Win-win from strength.** A package picks one option on every issue. Each side scores "
         "it by adding up, issue by issue, how much it likes the chosen option times how much the "
@@ -154,7 +154,7 @@ def section(deal, batna=(0.0, 0.0), proposed=None, alpha=None, weight_spread: fl
               rec.round(3)]
     if len(a.excluded_options):
         blocks.append("Never recommended, outside both sides' reservation prices: " + "; ".join(
-            f"{esc(r.option)} ({r.why})" for r in a.excluded_options.itertuples()) + ".")
+            f"{md(r.option)} ({r.why})" for r in a.excluded_options.itertuples()) + ".")
     if ev is not None and len(ev.improvements):
         blocks.append("**Value left on the table.** How much more each side could get, without "
                       "the other losing, than under the package on the table; the improvement "
