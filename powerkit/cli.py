@@ -157,11 +157,17 @@ def report(deals: Annotated[list[Path], typer.Argument(
         err.print(f"--paper: expected one of {', '.join(PAPERS)}; got {paper!r}", markup=False)
         raise typer.Exit(2)
     params = {**_parse_params(param or [], NOTEBOOK), **_scenario_file(scenario)}
-    with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("reports", total=len(deals))
-        results = run_reports(deals, out_dir, jobs=jobs or None, fmt=fmt, anonymise=anonymise, paper=paper,
-                              params=params, on_done=lambda r: bar.advance(task))
+    try:
+        with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("reports", total=len(deals))
+            results = run_reports(deals, out_dir, jobs=jobs or None, fmt=fmt,
+                                  anonymise=anonymise, paper=paper, params=params,
+                                  on_done=lambda r: bar.advance(task))
+    except KeyboardInterrupt:  # Ctrl-C: one line, exit 130; the workers die with us
+        err.print("interrupted: reports written so far are complete, the others were not "
+                  "written", markup=False)
+        _exit_now(130)
     table = Table(title="powerkit report", show_lines=False)
     for col in ("deal", "status", "seconds", "output or problem"):
         table.add_column(col, overflow="fold")
@@ -254,9 +260,9 @@ def main() -> None:
         app()
     except SystemExit as exc:
         _exit_now(exc.code)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt:  # one line and exit 130
+        err.print("interrupted", markup=False)
+        _exit_now(130)
     except Exception as exc:  # noqa: BLE001 - never a traceback to a consultant
         err.print(f"powerkit: internal error ({type(exc).__name__}: {exc}); please report it.",
                   markup=False)

@@ -28,7 +28,7 @@ from .paths import atomic_write, notebooks_dir
 from .sections import Section
 from .text import esc, md
 
-__all__ = ["headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
+__all__ = ["worker_start", "headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK",
            "read_scenarios", "anonymise_with_scenarios", "show_scenarios"]
 
@@ -397,6 +397,26 @@ def _run_one(args):
     return run_report(deal_path, out_dir, **kwargs)
 
 
+def worker_start(parent: int) -> None:
+    """Start of a batch worker: it dies with the command that started it. On Linux the kernel
+    sends it SIGKILL when its parent ends, however the parent ends (``prctl(PR_SET_PDEATHSIG)``;
+    if the parent is already gone, it leaves at once); everywhere it ignores Ctrl-C, which the
+    command itself handles. Its report kernel, in turn, exits when the worker goes
+    (ipykernel's parent poller)."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call above
+            os._exit(1)
+
+
 def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_done=None,
                 **kwargs) -> list[ReportResult]:
     """Run several reports in parallel processes (default: one more than cores).
@@ -435,7 +455,9 @@ def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_do
     else:
         ctx = mp.get_context("spawn")
     results: dict[int, ReportResult] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_start,
+                               initargs=(os.getpid(),))
+    try:
         futs = {pool.submit(_run_one, (str(p), str(out_dir), kwargs)): i
                 for i, p in enumerate(paths)}
         for fut in as_completed(futs):
@@ -443,4 +465,8 @@ def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_do
             results[futs[fut]] = r
             if on_done:
                 on_done(r)
+    except BaseException:  # Ctrl-C and the like: drop the queue, do not wait for the workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(paths))]
