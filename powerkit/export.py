@@ -45,12 +45,21 @@ def xlsx_text(value):
 
 def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells, index and column names are all :func:`xlsx_text`."""
+    return _map_text(df, xlsx_text, keep_column_levels=True)
+
+
+def _map_text(df: pd.DataFrame, fn, keep_column_levels: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` with ``fn`` applied to every text cell, the index and the column names
+    (a MultiIndex of columns kept as it is when ``keep_column_levels``)."""
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(xlsx_text)
-    out.index = out.index.map(xlsx_text)
-    out.columns = out.columns.map(xlsx_text) if out.columns.nlevels == 1 else out.columns
+            out[c] = out[c].map(fn)
+    out.index = out.index.map(fn)
+    if keep_column_levels:
+        out.columns = out.columns.map(fn) if out.columns.nlevels == 1 else out.columns
+    else:
+        out.columns = [fn(str(c)) for c in out.columns]
     return out
 
 
@@ -79,13 +88,7 @@ def neutralise(value):
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells, index and column names are all :func:`neutralise`d."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(neutralise)
-    out.index = out.index.map(neutralise)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    return out
+    return _map_text(df, neutralise)
 
 
 def result_tables(deal: Deal) -> dict[str, pd.DataFrame]:

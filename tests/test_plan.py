@@ -336,6 +336,19 @@ def test_ranges_invariant_catches_a_brief_quoting_another_range(samples):
     assert "ranges" in _kinds(violations(deal, secs, plan, head))
 
 
+def test_ranges_invariant_catches_another_predicted_price(samples):
+    import copy
+
+    deal, secs, plan, head = samples["harbour-council"]  # the brief explains 40m vs 40.8m
+    secs = copy.deepcopy(secs)
+    brief = secs[0]
+    assert any("for price alone" in b for b in brief.blocks if isinstance(b, str))
+    brief.blocks = [b.replace("walkthrough 1 predicts EUR", "walkthrough 1 predicts USD")
+                    if isinstance(b, str) else b for b in brief.blocks]
+    assert any("another" not in v and v.startswith("ranges: the brief quotes")
+               for v in violations(deal, secs, plan, head))
+
+
 def test_analysis_invariants_catch_broken_results(samples):
     deal = samples["northwind-vendor"][0]
     shared = shared_analyses(deal)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .model import number
+
 __all__ = ["parse_amount", "money_issues", "amount_problems", "SYMBOLS", "Zone", "zone",
            "admissible_options", "walk_aways", "rival_price"]
 
@@ -134,23 +136,11 @@ class Zone:
         return self.low if self.us_is_seller else self.high
 
 
-def _rp(parties: pd.DataFrame, party: str) -> float | None:
-    v = parties.at[party, "reservation_price"] if "reservation_price" in parties else None
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _num(parties: pd.DataFrame, party: str, col: str) -> float | None:
+def _cell(parties: pd.DataFrame, party: str, col: str = "reservation_price") -> float | None:
+    """A party's number in ``col`` (None when blank, text or missing): :func:`~.model.number`."""
     if col not in parties or party not in parties.index:
         return None
-    try:
-        v = float(parties.at[party, col])
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
+    return number(parties.at[party, col])
 
 
 def _seller_is_us(deal, p: pd.DataFrame) -> bool | None:
@@ -161,7 +151,7 @@ def _seller_is_us(deal, p: pd.DataFrame) -> bool | None:
         return True
     if role_us == "buyer" or role_them == "seller":
         return False
-    rp_us, rp_them = _rp(p, us), _rp(p, them)
+    rp_us, rp_them = _cell(p, us), _cell(p, them)
     if rp_us is not None and rp_them is not None:
         return rp_us <= rp_them
     return None
@@ -180,7 +170,7 @@ def rival_price(deal, party: str, parties: pd.DataFrame | None = None) -> float 
             vals = [amounts[r.issue].get(r.option) for r in last.itertuples()]
             if vals and all(v is not None for v in vals):
                 return float(sum(vals))
-    return _rp(p, party)
+    return _cell(p, party)
 
 
 def walk_aways(deal, parties: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -216,9 +206,9 @@ def walk_aways(deal, parties: pd.DataFrame | None = None) -> pd.DataFrame:
                      else (deal.counterpart, deal.us))
     rows = {}
     for role, party, sign in (("seller", seller, 1.0), ("buyer", buyer, -1.0)):
-        rp = _rp(p, party)
+        rp = _cell(p, party)
         wa, src = rp, "reservation price"
-        b0, b1 = _num(base, party, "batna_value"), _num(p, party, "batna_value")
+        b0, b1 = _cell(base, party, "batna_value"), _cell(p, party, "batna_value")
         if wa is not None and b0 is not None and b1 is not None and b1 != b0:
             wa = wa + sign * (b1 - b0)
             src = f"reservation price moved by the change in BATNA ({b1 - b0:+,.0f})"

@@ -21,8 +21,9 @@ Invariants
 8. ``money`` — every price in the brief is printed as its section prints it (one formatter).
 9. ``column`` — a text that promises a column (*the column* \*name\*) is followed by a table
    that has it.
-10. ``ranges`` — the price range the brief quotes is the one the power section prints and the
-    JSON carries (``power.price_interval``), formatted by the one money formatter.
+10. ``ranges`` — the price range and walkthrough 1's predicted price the brief quotes are the
+    ones the power section prints and the JSON carries (``power.price_interval``,
+    ``power.predicted_price``), formatted by the one money formatter.
 """
 from __future__ import annotations
 
@@ -43,13 +44,17 @@ _COUNT = re.compile(r"\((\d+) (?:meetings?|contacts?|steps?)\)")
 _COLUMN = re.compile(r"[Tt]he column \*([^*]+)\*")
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def text_blocks(sections) -> list[tuple[str, str]]:
-    """(section key, text) for every text a reader sees: summaries and markdown blocks."""
+    """(section key, text) for every text a reader sees: summaries and markdown blocks, with
+    Markdown's backslash escapes (``powerkit.text.md``) undone — the text as it reads."""
     out = []
     for s in sections:
         if s.summary:
-            out.append((s.key, s.summary))
-        out.extend((s.key, b) for b in s.blocks if isinstance(b, str))
+            out.append((s.key, _ESCAPED.sub(r"\1", s.summary)))
+        out.extend((s.key, _ESCAPED.sub(r"\1", b)) for b in s.blocks if isinstance(b, str))
     return out
 
 
@@ -162,6 +167,18 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
         power_text = " ".join(t for _, t in text_blocks([pw]))
         if lo != hi and f"between {lo} and {hi}" not in power_text:
             bad.append(f"ranges: the power section does not print its price range as {lo}–{hi}")
+    # 10b. the predicted price the brief quotes (walkthrough 1's) is the power section's
+    price = None if pw is None or pw.missing else pw.headline.get("predicted_price")
+    if price is not None and brief is not None:
+        said = money(price, deal.meta.currency)
+        brief_text = " ".join(t for _, t in text_blocks([brief]))
+        for m in re.finditer(r"walkthrough 1(?:'s)? (?:predicts )?(\S+ \S+?) for price alone",
+                             brief_text):
+            if m.group(1) != said:
+                bad.append(f"ranges: the brief quotes walkthrough 1's price as {m.group(1)}, "
+                           f"the power section as {said}")
+        if said not in " ".join(t for _, t in text_blocks([pw])):
+            bad.append(f"ranges: the power section does not print its predicted price {said}")
     return bad
 
 

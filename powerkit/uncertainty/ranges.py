@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..deal import number
 from ..errors import bad_argument
 from ..power import SOURCES, apply_events, resolve_weights
 
@@ -46,14 +47,6 @@ PEOPLE_RATINGS = ("trust_competence", "trust_benevolence", "trust_reliability", 
 _CLIP = {"rating": (0.0, 1.0), "stance": (-1.0, 1.0)}
 _COLUMNS = ["name", "table", "row", "column", "kind", "dist", "value", "low", "high", "a", "b",
             "group"]
-
-
-def _num(v) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if np.isfinite(f) else None
 
 
 def _setting(spreads: Mapping, column: str, table: str, kind: str) -> float:
@@ -110,7 +103,7 @@ def input_ranges(deal, spread: float = 1.0, spreads: Mapping | None = None) -> p
     >>> bool((input_ranges(make_deal(10, seed=1), spread=0)["dist"] == "fixed").all())
     True
     """
-    s = _num(spread)
+    s = number(spread)
     if s is None or s < 0 or isinstance(spread, bool):
         raise bad_argument("spread", "input_ranges", "a number >= 0", spread)
     spreads = dict(spreads or {})
@@ -142,14 +135,14 @@ def input_ranges(deal, spread: float = 1.0, spreads: Mapping | None = None) -> p
     p = d.parties
     for party in (us, them):
         for c in PARTY_RATINGS:
-            v = _num(p.at[party, c]) if c in p else None
+            v = number(p.at[party, c]) if c in p else None
             if v is not None:
                 add("parties", party, c, "rating", min(1.0, max(0.0, v)))
     for party in (us, them, *_rivals(d)):
         for c in ("reservation_price", "batna_value"):
             if party not in (us, them) and c == "batna_value":
                 continue
-            v = _num(p.at[party, c]) if c in p else None
+            v = number(p.at[party, c]) if c in p else None
             if v is not None:
                 add("parties", party, c, "money", v)
     st = d.stakeholders
@@ -184,7 +177,7 @@ def input_ranges(deal, spread: float = 1.0, spreads: Mapping | None = None) -> p
                 if isinstance(r.rating, str) and r.rating:
                     continue
                 for c in ("p_if_true", "p_if_false"):
-                    v = _num(getattr(r, c))
+                    v = number(getattr(r, c))
                     if v is not None:
                         add("evidence", f"{r.evidence}|{r.hypothesis}|{i}", c, "probability", v)
     w = resolve_weights()
