@@ -17,7 +17,7 @@ from ..errors import InputError, MissingTableError
 __all__ = ["Deal", "DealMeta", "TABLES", "number"]
 
 TABLES = ("parties", "stakeholders", "ties", "issues", "hypotheses", "evidence", "questions",
-          "events", "offers", "scenarios")
+          "events", "offers", "scenarios", "positions", "perceived_ties")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class Deal:
     events: pd.DataFrame | None = None
     offers: pd.DataFrame | None = None
     scenarios: pd.DataFrame | None = None  # named what-ifs (powerkit.scenarios)
+    positions: pd.DataFrame | None = None  # actors' positions on decision issues (forecast)
+    perceived_ties: pd.DataFrame | None = None  # each person's view of the network (perception)
     source: str = field(default="", compare=False)
     #: the parties table as the deal file gives it, kept by what-ifs and dated events that
     #: replace ``parties`` (walk-away prices move with the change of an alternative's value)

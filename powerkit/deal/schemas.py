@@ -26,6 +26,7 @@ import pandera.pandas as pa
 
 from ..errors import DealError, Problem
 from . import reading
+from . import more_tables
 from .meta import checked_spreads, default_rule
 from .model import TABLES, Deal, DealMeta
 from .scenario_settings import SETTINGS, table_problems
@@ -201,7 +202,9 @@ REQUIRED_TABLES = ("parties", "stakeholders")
 KEYS = {"parties": ["party"], "stakeholders": ["stakeholder"], "hypotheses": ["hypothesis"],
         "ties": ["source", "target", "kind"], "issues": ["issue", "option", "party"],
         "evidence": ["evidence", "hypothesis"], "questions": ["question", "hypothesis"],
-        "offers": ["round", "party", "issue"], "scenarios": ["scenario", "setting", "value"]}
+        "offers": ["round", "party", "issue"], "scenarios": ["scenario", "setting", "value"],
+        **more_tables.KEYS}
+SPEC.update(more_tables.specs(_c, TIE_KINDS))
 INDEX = {"parties": "party", "stakeholders": "stakeholder", "hypotheses": "hypothesis"}
 
 META_KEYS = {  # key: (required, help)
@@ -644,6 +647,8 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
         P("offers", None, None, None, "an issues table defining the issues and options offered")
     for row, col, value, expected in table_problems(t):
         P("scenarios", row, col, value, expected)
+    for problem in more_tables.reference_problems(t, parties, people):
+        P(*problem)
 
     if st is not None and meta is not None and meta.get("quota") is not None:
         if st["vote_weight"].isna().all():

@@ -22,8 +22,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 @app.command()
 def validate(path: Annotated[Path, typer.Argument(help="deal folder or .xlsx workbook")]):
     """Check a deal file; print 'ok' and a summary, or every problem (exit 2)."""
-    from .deal import load_deal
-    from .errors import DealError
+    from ..deal import load_deal
+    from ..errors import DealError
 
     try:
         deal = load_deal(path)
@@ -42,7 +42,7 @@ def template(out_file: Annotated[Path, typer.Argument(help="where to write the .
              from_deal: Annotated[Path | None, typer.Option(
                  "--from", help="fill it from an existing deal folder")] = None):
     """Write a blank, documented Excel workbook to fill in (or a copy of a deal folder)."""
-    from .deal.workbook import folder_to_workbook, write_template
+    from ..deal.workbook import folder_to_workbook, write_template
 
     if out_file.suffix.lower() != ".xlsx":
         err.print(f"{out_file}: expected a file name ending in .xlsx", markup=False)
@@ -66,7 +66,7 @@ def _parse_params(pairs: list[str], notebook: Path) -> dict:
     import papermill as pm
     import yaml
 
-    from .deal.scenario_settings import SETTINGS, parse_setting
+    from ..deal.scenario_settings import SETTINGS, parse_setting
 
     known = pm.inspect_notebook(str(notebook))
     own = {"deal_path": "the DEAL argument", "anonymise": "--anonymise",
@@ -110,8 +110,8 @@ def _scenario_file(path: Path | None) -> dict:
     checks that need no deal (each deal's own are made before its report runs)."""
     if path is None:
         return {}
-    from .errors import DealError
-    from .scenarios import read_scenario_file
+    from ..errors import DealError
+    from ..scenarios import read_scenario_file
 
     try:
         read_scenario_file(path)
@@ -140,15 +140,15 @@ def report(deals: Annotated[list[Path], typer.Argument(
                                   "description, settings}) compared side by side")] = None,
            jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one more than cores)")] = 0):
     """Produce a client report for each deal (+ a JSON of headline results); a summary at the end."""
-    from . import kernels
-    from .paths import find_deal
+    from .. import kernels
+    from ..paths import find_deal
 
     deals = [find_deal(d) for d in deals]
     if len(deals) == 1:  # its kernel imports the analysis stack while this process starts up
         kernels.prestart()  # (a batch runs in worker processes, one cold kernel per report)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .report import FORMATS, NOTEBOOK, PAPERS, run_reports
+    from ..report import FORMATS, NOTEBOOK, PAPERS, run_reports
 
     if fmt not in FORMATS:
         err.print(f"--format: expected one of {', '.join(FORMATS)}; got {fmt!r}", markup=False)
@@ -188,9 +188,9 @@ def tables(deal_path: Annotated[Path, typer.Argument(help="deal folder or .xlsx 
            out_dir: Annotated[Path, typer.Option("--out", help="folder for the export")] = Path("reports"),
            csv: Annotated[bool, typer.Option("--csv", help="CSV files instead of one workbook")] = False):
     """Export every result table of the report to Excel (or CSV), formula-safe."""
-    from .deal import load_deal
-    from .errors import DealError
-    from .export import write_tables
+    from ..deal import load_deal
+    from ..errors import DealError
+    from ..export import write_tables
 
     try:
         deal = load_deal(deal_path)
@@ -215,8 +215,8 @@ def workshop_command(
         print_only: Annotated[bool, typer.Option(
             "--print", help="print the command and exit")] = False):
     """Serve the walkthroughs and the workshop exercises as Voila dashboards on 127.0.0.1 (code hidden, widgets live)."""
-    from .errors import InputError
-    from .workshop import serve
+    from ..errors import InputError
+    from ..workshop import serve
 
     try:
         code = serve(target, port=port, preheat=not no_preheat, pool_size=pool_size,

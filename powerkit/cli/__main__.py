@@ -1,0 +1,4 @@
+"""``python -m powerkit.cli``: the same as the ``powerkit`` command."""
+from . import main
+
+main()
