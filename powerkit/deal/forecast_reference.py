@@ -48,7 +48,7 @@ def load_eu_emissions(path=None) -> pd.DataFrame:
     Examples
     --------
     >>> t = load_eu_emissions()
-    >>> len(t), t["salience"].max(), round(float(t["capability"].sum()), 2)
+    >>> len(t), float(t["salience"].max()), round(float(t["capability"].sum()), 2)
     (10, 1.0, 1.01)
     >>> t.set_index("actor").loc["UK", ["position", "salience", "capability"]].tolist()
     [10.0, 0.9, 0.16]
