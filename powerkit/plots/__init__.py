@@ -5,6 +5,7 @@ One submodule per walkthrough; everything is re-exported here.
 from .coalitions import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
 from .constraints import *  # noqa: F401,F403
+from .forecast import *  # noqa: F401,F403
 from .influence import *  # noqa: F401,F403
 from .overview import *  # noqa: F401,F403
 from .power import *  # noqa: F401,F403
