@@ -434,7 +434,7 @@ def sensitivity_figure(sens: pd.DataFrame, issue: str, names: dict | None = None
     ----------
     sens : pandas.DataFrame
         :func:`powerkit.forecast.sensitivity` output (actor, issue, d_position, d_salience,
-        to_shift_one).
+        to_shift_one ≥ 0 and, optional, direction: +1 up the scale, −1 down).
     issue : str
     names, us
         As :func:`issue_forecast_figure`.
@@ -454,6 +454,8 @@ def sensitivity_figure(sens: pd.DataFrame, issue: str, names: dict | None = None
     (['Ann'], [2.0])
     """
     s = sens[sens["issue"] == issue].copy()
+    sign = s["direction"].astype(float).replace(0.0, 1.0) if "direction" in s.columns else 1.0
+    s["signed"] = s["to_shift_one"].astype(float) * sign
     move = s["to_shift_one"].astype(float)
     finite = s[np.isfinite(move.to_numpy())].assign(size=lambda d: d["to_shift_one"].abs())
     finite = finite.sort_values("size", kind="stable").head(top)
@@ -463,7 +465,7 @@ def sensitivity_figure(sens: pd.DataFrame, issue: str, names: dict | None = None
     fig = go.Figure(go.Bar(
         y=y, x=finite["size"].astype(float), orientation="h", name="move needed",
         marker_color=[US_COLOUR if a in us else THIRD_COLOUR for a in finite["actor"]],
-        customdata=np.column_stack([finite["to_shift_one"].astype(float),
+        customdata=np.column_stack([finite["signed"].astype(float),
                                     finite["d_position"].astype(float),
                                     finite["d_salience"].astype(float)]) if len(finite) else None,
         hovertemplate="%{y}: move %{customdata[0]:+.3g} on the scale<br>forecast moves "

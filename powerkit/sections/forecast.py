@@ -1,0 +1,327 @@
+"""Walkthrough 6 in the client report: where the decision will land on each issue, how the
+positions move as the parties bargain, and whom to move to shift it our way.
+
+:func:`section` builds the report's section from one :func:`powerkit.forecast.forecast` result
+(the notebook reads the same object); the helpers (:func:`actor_names`, :func:`our_actors`,
+:func:`forecast_table`, :func:`exchanges_table`, :func:`levers_table`, :func:`key_issue`) are
+the walkthrough's views of it, actors by name. :func:`forecast_violations` lists the section's
+invariants that fail (each model's forecast lies within the positions taken; our position is the
+positions table's; the headline is the table's).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..plots.forecast import (
+    MODEL_LABELS,
+    bdm_paths_figure,
+    exchanges_figure,
+    forecast_overview_figure,
+    issue_forecast_figure,
+    sensitivity_figure,
+)
+from ..text import md
+from . import Section
+
+__all__ = ["section", "TITLE", "MISSING", "actor_names", "our_actors", "forecast_table",
+           "exchanges_table", "levers_table", "key_issue", "scale_ends", "forecast_violations"]
+
+TITLE = "Where the decision will land"
+#: the one line a report (and walkthrough 6) shows for a deal without a positions table
+MISSING = ("No positions table in this deal: the forecast of the decision is left out (add "
+           "positions.csv, one row per actor and issue, as docs/deal-format.md describes).")
+
+TEACHING = (
+    "A decision taken by many hands lands somewhere between the positions on the table, pulled "
+    "towards the actors who can weigh in and care most. Each actor's position is the outcome "
+    "they advocate on the issue's scale, weighted by their **capability** (votes in the "
+    "council, or what an outside party can bring to bear) times their **salience** (how much "
+    "the issue matters to them). The **compromise model** — the weighted mean of the positions "
+    "— forecast the outcomes of EU legislation better than procedural models (Thomson et al. "
+    "2006); the **weighted median** is where a majority cannot be beaten; a **Condorcet "
+    "winner**, when one exists, is the position that wins every pairwise vote. **Bueno de "
+    "Mesquita's expected-utility model** lets the actors challenge each other round by round, "
+    "and **Stokman's exchange model** lets two actors trade: each gives way on the issue they "
+    "care less about. Where the models agree, the forecast is robust; where they pull apart, "
+    "the bargaining itself will decide.")
+
+
+def actor_names(deal) -> dict:
+    """Actor id → display name: parties and stakeholders by their ``name`` (ids not in the deal
+    stay as they are).
+
+    >>> from powerkit.deal.synthetic import make_deal
+    >>> names = actor_names(make_deal(6, seed=1))
+    >>> names["us"] == make_deal(6, seed=1).parties.at["us", "name"]
+    True
+    """
+    out = {str(k): str(v) for k, v in deal.stakeholders["name"].items()}
+    out.update({str(k): str(v) for k, v in deal.parties["name"].items()})
+    return out
+
+
+def our_actors(deal) -> set:
+    """Our side's actor ids: the ``us`` party and its people.
+
+    >>> from powerkit.deal.synthetic import make_deal
+    >>> d = make_deal(6, seed=1)
+    >>> "us" in our_actors(d) and our_actors(d) - {"us"} <= set(d.stakeholders.index)
+    True
+    """
+    st = deal.stakeholders
+    return {str(deal.us)} | {str(s) for s in st.index[st["party"] == deal.us]}
+
+
+def scale_ends(compare: pd.DataFrame, issue) -> tuple:
+    """(scale_low, scale_high) of an issue, None where the deal names no end."""
+    out = []
+    for col in ("scale_low", "scale_high"):
+        v = compare.at[issue, col] if col in compare.columns else None
+        out.append(None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+    return tuple(out)
+
+
+def forecast_table(compare: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """One row per issue: our position, the range of positions and each model's forecast, the
+    scale's ends (text from the deal: tables escape it when rendered)."""
+    models = [m for m in MODEL_LABELS if m in compare.columns]
+    t = pd.DataFrame({"issue": compare.index.astype(str)})
+    for col, name in (("ours", "our position"), ("low", "lowest position"),
+                      ("high", "highest position")):
+        t[name] = pd.to_numeric(compare[col], errors="coerce").to_numpy()
+    for m in models:
+        t[MODEL_LABELS[m]] = pd.to_numeric(compare[m], errors="coerce").to_numpy()
+    num = t.columns[1:]
+    t[num] = t[num].astype(float).round(digits)
+    for col, name in (("scale_low", "low end means"), ("scale_high", "high end means")):
+        if col in compare.columns:
+            t[name] = [None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                       for v in compare[col]]
+    return t
+
+
+def key_issue(compare: pd.DataFrame, model: str = "mean"):
+    """The issue whose forecast (``model``) lies farthest from our position, measured as a
+    share of the range of positions taken on it; None when we take no position.
+
+    >>> c = pd.DataFrame({"mean": [5.0, 1.5], "low": [0.0, 0.0], "high": [10.0, 2.0],
+    ...                   "ours": [0.0, 0.0]}, index=["a", "b"])
+    >>> key_issue(c)
+    'b'
+    """
+    ours = pd.to_numeric(compare["ours"], errors="coerce")
+    span = (compare["high"] - compare["low"]).astype(float).where(lambda s: s > 0, 1.0)
+    gap = ((compare[model].astype(float) - ours).abs() / span).dropna()
+    return None if gap.empty else gap.idxmax()
+
+
+def levers_table(sens: pd.DataFrame, issue, names: dict, top: int = 5,
+                 digits: int = 3) -> pd.DataFrame:
+    """For one issue, the actors whose position needs the smallest move to shift the forecast
+    by one unit towards ours, by name; the move is signed (+ up the scale, − down: the
+    sensitivity frame's ``to_shift_one`` × ``direction``)."""
+    s = sens[sens["issue"] == issue]
+    s = s[np.isfinite(s["to_shift_one"].astype(float))]
+    s = s.assign(size=s["to_shift_one"].astype(float).abs()).sort_values("size", kind="stable")
+    sign = (s["direction"].astype(float).replace(0.0, 1.0) if "direction" in s.columns
+            else pd.Series(1.0, index=s.index))
+    t = pd.DataFrame({"actor": [names.get(a, a) for a in s["actor"]],
+                      "move their position by": (s["to_shift_one"].astype(float) * sign)
+                      .round(digits),
+                      "forecast per unit of their position": s["d_position"].astype(float)
+                      .round(digits),
+                      "forecast per unit of their salience": s["d_salience"].astype(float)
+                      .round(digits)})
+    t.attrs["empty"] = "*Nobody's position can shift this forecast our way.*"
+    return t.head(top).reset_index(drop=True)
+
+
+def exchanges_table(exchanges: pd.DataFrame, names: dict, top: int = 8,
+                    digits: int = 3) -> pd.DataFrame:
+    """The exchanges of Stokman's model, actors by name: who moves on which issue, by how much,
+    and the expected gain of each side (``our_way`` kept when the frame has it)."""
+    e = exchanges.head(top)
+    t = pd.DataFrame({
+        "actor": [names.get(a, a) for a in e["actor_i"]],
+        "moves on": e["issue_i"].astype(str).to_numpy(),
+        "by": e["move_i"].astype(float).round(digits).to_numpy(),
+        "in return": [names.get(a, a) for a in e["actor_j"]],
+        "moves on ": e["issue_j"].astype(str).to_numpy(),
+        "by ": e["move_j"].astype(float).round(digits).to_numpy(),
+        "gain of the first": e["gain_i"].astype(float).round(digits).to_numpy(),
+        "gain of the second": e["gain_j"].astype(float).round(digits).to_numpy()})
+    if "our_way" in e.columns:
+        t["moves an outcome our way"] = e["our_way"].astype(bool).to_numpy()
+    t.attrs["empty"] = ("*No exchange pays both sides: every pair of actors cares about the "
+                        "issues in the same proportions, or already agrees.*")
+    return t
+
+
+def _num(v):
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _fmt(v) -> str:
+    return "none" if v is None else (f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1000
+                                     else f"{v:,.0f}")
+
+
+def section(deal, result=None) -> Section:
+    """The report's "Where the decision will land" section.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    result : powerkit.forecast.Forecast, optional
+        A :func:`powerkit.forecast.forecast` result (computed here when not given).
+
+    Returns
+    -------
+    Section
+        key ``"forecast"``; ``missing`` set (one line, :data:`MISSING`) when the deal has no
+        ``positions`` table. ``headline``: ``issues``, ``actors``, ``ours`` (issue → our
+        position), ``forecast_mean``, ``forecast_median``, ``forecast_bdm`` (issue →
+        forecast), ``key_issue`` and its ``key_gap`` (compromise forecast − our position),
+        ``bdm_oscillating`` (issues), ``exchanges`` (how many), ``lever`` (who moves the key
+        issue's forecast one unit our way for the smallest move, and that move).
+    """
+    sec = Section(key="forecast", title=TITLE)
+    if not deal.has("positions"):
+        sec.missing = MISSING
+        return sec
+    from ..forecast import forecast
+
+    fc = result if result is not None else forecast(deal)
+    cmp_, table = fc.compare, fc.table
+    names, us = actor_names(deal), our_actors(deal)
+    ours = {str(i): _num(v) for i, v in cmp_["ours"].items()}
+    key = key_issue(cmp_)
+    hl = {
+        "issues": int(len(cmp_)),
+        "actors": int(table["actor"].nunique()),
+        "ours": ours,
+        "forecast_mean": {str(i): round(float(v), 4) for i, v in cmp_["mean"].items()},
+        "forecast_median": {str(i): round(float(v), 4) for i, v in cmp_["median"].items()},
+        "forecast_bdm": ({str(i): round(float(v), 4) for i, v in cmp_["bdm"].items()}
+                         if "bdm" in cmp_.columns else {}),
+        "key_issue": None if key is None else str(key),
+        "key_gap": None if key is None else round(float(cmp_.at[key, "mean"])
+                                                  - float(cmp_.at[key, "ours"]), 4),
+        "bdm_oscillating": [str(i) for i, v in fc.bdm.oscillating.items() if bool(v)],
+        "exchanges": int(len(fc.exchange.exchanges)),
+        "lever": None, "lever_move": None,
+    }
+    sec.add("### What the models say\n" + TEACHING)
+    sec.add(forecast_overview_figure(cmp_), forecast_table(cmp_))
+    near = [i for i in cmp_.index if ours.get(str(i)) is not None
+            and abs(float(cmp_.at[i, "mean"]) - ours[str(i)])
+            <= 0.1 * max(float(cmp_.at[i, "high"] - cmp_.at[i, "low"]), 1e-12)]
+    if ours and any(v is not None for v in ours.values()):
+        sec.add(f"The compromise forecast lies within a tenth of the range of positions of our "
+                f"position on {len(near)} of {len(cmp_)} issues"
+                + (f" ({', '.join(md(i) for i in near)})." if near else "."))
+    else:
+        sec.add("We take no position in the positions table (no row for our party or our "
+                "people): the forecasts are shown without ours.")
+    if hl["bdm_oscillating"]:
+        sec.add("The expected-utility model does not settle on "
+                + ", ".join(md(i) for i in hl["bdm_oscillating"])
+                + ": the positions cycle from round to round (a known behaviour of the model), "
+                "so its forecast there is the last round's, not a resting point.")
+    if key is not None:
+        lo, hi = scale_ends(cmp_, key)
+        m, o = float(cmp_.at[key, "mean"]), float(cmp_.at[key, "ours"])
+        sec.add(f"### The issue where we stand farthest from the forecast: {md(key)}\n"
+                f"The compromise model puts {md(key)} at {_fmt(m)}, against our {_fmt(o)}"
+                + (f" (the scale runs from {md(lo)} to {md(hi)})" if lo and hi else "") + ".")
+        sec.add(issue_forecast_figure(table, cmp_, key, names=names, us=us))
+        lev = levers_table(fc.sensitivity, key, names)
+        if len(lev):
+            hl["lever"] = str(lev.at[0, "actor"])
+            hl["lever_move"] = float(lev.at[0, "move their position by"])
+            sec.add(f"**Whom to move.** To shift the forecast on {md(key)} by one unit our way, "
+                    f"the smallest move is {md(hl['lever'])}'s: {_fmt(abs(hl['lever_move']))} "
+                    f"{'up' if hl['lever_move'] > 0 else 'down'} the scale (the compromise "
+                    "model; each actor pulls with capability × salience).")
+        sec.add(sensitivity_figure(fc.sensitivity, key, names=names, us=us), lev)
+        sec.add(bdm_paths_figure(fc.bdm, key, names=names, us=us, scale=(lo, hi)))
+    sec.add("### Trades that move the outcome\n"
+            "In Stokman's exchange model two actors who weigh two issues differently each give "
+            "way on the issue they care less about, and both gain in expected utility.")
+    ex = exchanges_table(fc.exchange.exchanges, names)
+    if len(ex):
+        sec.add(exchanges_figure(fc.exchange.exchanges, names=names))
+    sec.add(ex)
+    sec.headline = hl
+    if key is not None:
+        tail = (f" the widest gap is on {md(key)} ({_fmt(float(cmp_.at[key, 'mean']))} against "
+                f"our {_fmt(float(cmp_.at[key, 'ours']))})"
+                + (f", and {md(hl['lever'])} is the cheapest to move there" if hl["lever"]
+                   else "") + ".")
+    else:
+        tail = " we take no position on these issues."
+    sec.summary = (f"The compromise model forecasts {len(cmp_)} issue"
+                   f"{'s' if len(cmp_) != 1 else ''} from {hl['actors']} actors' positions;"
+                   + tail)
+    return sec
+
+
+def forecast_violations(deal, sec: Section, result=None, tol: float = 1e-9) -> list[str]:
+    """The section's invariants that fail, one sentence each (empty: consistent).
+
+    1. ``range`` — every model's forecast of an issue lies within the lowest and highest
+       position taken on it (each model is a weighted average, a median or one of the actors'
+       positions; BDM and the exchange model move positions only between existing ones);
+    2. ``ours`` — our position in the headline is the positions table's row of our party (or
+       one of our people);
+    3. ``headline`` — the headline's forecasts are the compare frame's.
+
+    Parameters
+    ----------
+    deal : powerkit.Deal
+    sec : Section
+        :func:`section`'s output for ``deal``.
+    result : powerkit.forecast.Forecast, optional
+        The result the section was built from (computed when not given).
+    """
+    if sec.missing:
+        return [] if not deal.has("positions") else ["missing: the deal has a positions table "
+                                                     "but the section is left out"]
+    from ..forecast import forecast
+
+    fc = result if result is not None else forecast(deal)
+    bad = []
+    raw = deal.positions
+    span = raw.groupby("issue", sort=False)["position"].agg(["min", "max"]).astype(float)
+    models = [m for m in MODEL_LABELS if m in fc.compare.columns]
+    for issue, row in fc.compare.iterrows():
+        lo, hi = span.loc[issue, "min"], span.loc[issue, "max"]
+        eps = tol * max(1.0, abs(lo), abs(hi))
+        for m in models:
+            v = _num(row[m])
+            if v is not None and not lo - eps <= v <= hi + eps:
+                bad.append(f"range: {MODEL_LABELS[m]} forecasts {v} on {issue!r}, outside the "
+                           f"positions taken ({lo}–{hi})")
+    mine = raw[raw["actor"].astype(str).isin(our_actors(deal))]
+    for issue, got in sec.headline.get("ours", {}).items():
+        rows = mine[mine["issue"] == issue]["position"].astype(float)
+        if got is None and len(rows):
+            bad.append(f"ours: the section shows no position of ours on {issue!r}, the table has "
+                       f"{rows.iloc[0]}")
+        elif got is not None and not any(abs(got - x) <= tol * max(1.0, abs(x)) for x in rows):
+            bad.append(f"ours: the section shows {got} as our position on {issue!r}, the "
+                       f"positions table has {rows.tolist() or 'none'}")
+    for key, col in (("forecast_mean", "mean"), ("forecast_median", "median"),
+                     ("forecast_bdm", "bdm")):
+        for issue, v in sec.headline.get(key, {}).items():
+            if abs(v - float(fc.compare.at[issue, col])) > 1e-3 * max(1.0, abs(v)):
+                bad.append(f"headline: {key} on {issue!r} is {v}, the models say "
+                           f"{float(fc.compare.at[issue, col])}")
+    return bad
