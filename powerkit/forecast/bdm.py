@@ -1,0 +1,386 @@
+"""Bueno de Mesquita's expected-utility model ("BDM"), as specified by Scholz, Calbert & Smith.
+
+One issue at a time, round by round: every actor estimates its chance of winning a contest with
+every other (the weighted pairwise votes of the whole group), its expected utility of challenging
+each of them and each one's expected utility of challenging it, with a risk exponent that
+measures how exposed its position is; from those it receives offers (conflict, compromise,
+capitulation), accepts the one that moves it least, and all actors move together. The forecast
+after each round is the weighted median of the positions. The arrays are actors × actors per
+issue (the votes actors × actors × voters), so a round costs a few numpy passes instead of a
+Python loop over pairs; ``benchmarks/forecast_loop.py`` is that loop, kept as the peer that the
+tests compare against.
+
+Every choice the specification leaves open is listed in :data:`NOTES` (returned with each
+result) and in docs/methods/forecast.md, section "Bueno de Mesquita's expected-utility model".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import bad_argument
+from .compromise import TIE_TOL
+from .table import check_table, issues_of
+
+__all__ = ["BDMResult", "expected_utility_model", "issue_round", "risk_exponents", "NOTES",
+           "OFFER_KINDS", "EPS"]
+
+#: two expected utilities closer than this count as equal (no offer is made on a tie); also the
+#: tolerance of "a position returns to an earlier state" (relative to the issue's range)
+EPS = 1e-9
+#: offer kinds, in the codes of :attr:`BDMResult.moves` ``kind``
+OFFER_KINDS = ("conflict", "compromise", "capitulation")
+
+#: the choices this implementation makes where Scholz, Calbert & Smith (2011) leave room
+NOTES = (
+    "Utilities (Scholz et al. §3): U_s = 2 − 4(½ − ½d)^r, U_f = 2 − 4(½ + ½d)^r, "
+    "U_b = 2 − 4(½ − ¼(|x_i − μ|/Δ + d))^r, U_w = 2 − 4(½ + ¼(|x_i − μ|/Δ + d))^r, "
+    "U_sq = 2 − 4·½^r, with d = |x_i − x_j|/Δ and Δ the range of the issue's starting positions "
+    "(fixed over the rounds; positions never leave it).",
+    "Votes (§4): v_k(i:j) = c_k s_k (|x_k − x_j| − |x_k − x_i|), i.e. linear utility differences "
+    "(no risk exponent; the factor 2/Δ cancels). P_ij = Σ_k max(0, v_k) / Σ_k |v_k| over all "
+    "actors k, so P_ij + P_ji = 1; P_ij = 0 when nobody's vote separates i and j.",
+    "Expected utility of i challenging j (§2): E_i(U_ij) = s_j[P_ij U_s + (1 − P_ij) U_f] + "
+    "(1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w], with Q = T = 1 by default (the status "
+    "quo persists if nobody challenges), so μ only matters when Q < 1; μ is the round's forecast.",
+    "Risk (§5): with every r = 1, actor i's exposure S_i = Σ_{j≠i} E_j(U_ji) (what all others "
+    "expect from challenging i); R_i = (2S_i − S_max − S_min)/(S_max − S_min) and "
+    "r_i = (1 − R_i/3)/(1 + R_i/3) ∈ [0.5, 2]: the most exposed actor gets 0.5, the safest 2. "
+    "All r = 1 when every S_i is equal. Recomputed every round from that round's positions.",
+    "Perception (§6): actor i judges both sides of a pair with its own risk exponent r_i: its "
+    "own E_i(U_ij) and its estimate of j's E_i(U_ji) (same utilities, resistance s_i, P_ji).",
+    "Offers to i from j (x_j ≠ x_i), a = E_i(U_ij), b = E_i(U_ji): conflict when b > a > 0 (i "
+    "expects to lose a fight j wants: i moves to x_j); compromise when b > 0 > a and b > |a| (i "
+    "moves the fraction |a|/b of the way to x_j); capitulation when b > 0 > a and |a| > b (i moves "
+    "to x_j). Differences smaller than EPS = 1e-9 count as ties and make no offer.",
+    "Acceptance: each actor takes the offer that moves it least (BDM 1994; Scholz et al. §6); "
+    "ties go to the first proposer in table order. Scholz et al.'s own program reportedly ranks "
+    "conflict before compromise before capitulation instead; we follow the text.",
+    "All actors move at once at the end of a round (offers are computed on the round's starting "
+    "positions); a round without any offer leaves the issue where it is (converged).",
+    "Forecast per round: the weighted median of the positions (weights c·s), the winner of the "
+    "weighted pairwise votes above (it minimises Σ c_k s_k |x_k − y|); the weighted mean is "
+    "reported alongside.",
+    "Oscillation: an issue is flagged when its positions return to an earlier state that is "
+    "not the previous one (a cycle of length ≥ 2), or its forecast alternates (f_t = f_{t−2} ≠ "
+    "f_{t−1}); the rounds are reported as computed, never smoothed.",
+    "Capabilities enter only through the vote weights c·s, so scaling every capability on an "
+    "issue leaves the model unchanged; salience also acts as the probability of resisting.",
+)
+
+
+@dataclass
+class BDMResult:
+    """What :func:`expected_utility_model` returns.
+
+    Attributes
+    ----------
+    forecast : pandas.DataFrame
+        Indexed by issue: ``forecast`` (weighted median after the last round), ``mean`` (weighted
+        mean after the last round), ``start`` (weighted median before round 1), ``rounds`` (rounds
+        run), ``converged`` (the last round moved nobody) and ``oscillating``.
+    rounds : pandas.DataFrame
+        Long: ``round`` (0 = the starting positions), ``actor``, ``issue``, ``position``.
+    risk : pandas.DataFrame
+        ``actor``, ``issue``, ``round`` (1, 2, …), ``risk`` (the exponent r in [0.5, 2] used in
+        that round).
+    moves : pandas.DataFrame
+        The accepted offers: ``round``, ``issue``, ``actor`` (who moves), ``proposer``, ``kind``
+        (conflict / compromise / capitulation), ``before``, ``after``.
+    path : pandas.DataFrame
+        ``issue``, ``round`` (0, 1, …), ``forecast`` (weighted median), ``mean``.
+    oscillating : pandas.Series
+        Bool, indexed by issue.
+    notes : tuple of str
+        The modelling choices (:data:`NOTES`).
+    """
+
+    forecast: pd.DataFrame
+    rounds: pd.DataFrame
+    risk: pd.DataFrame
+    moves: pd.DataFrame
+    path: pd.DataFrame
+    oscillating: pd.Series
+    notes: tuple = field(default=NOTES)
+
+
+def _median(x: np.ndarray, w: np.ndarray) -> float:
+    """Weighted median with the rule of :func:`~powerkit.forecast.compromise.weighted_median`."""
+    pos, inv = np.unique(x, return_inverse=True)
+    wp = np.bincount(inv, weights=w, minlength=len(pos))
+    total = float(wp.sum())
+    cum = np.cumsum(wp)
+    return float(pos[int(np.argmax(cum >= total / 2.0 - TIE_TOL * total))])
+
+
+def _win_probabilities(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """P[i, j]: chance that i beats j, Σ_k max(0, v_k) / Σ_k |v_k| (sums in voter order)."""
+    n = len(x)
+    dist = np.abs(x[:, None] - x[None, :])            # dist[k, i] = |x_k − x_i|
+    top = np.zeros((n, n))
+    bottom = np.zeros((n, n))
+    for k in range(n):                                  # voters in order, like the per-pair loop
+        v = w[k] * (dist[k][None, :] - dist[k][:, None])  # v[i, j] = w_k(|x_k−x_j| − |x_k−x_i|)
+        top += np.maximum(v, 0.0)
+        bottom += np.abs(v)
+    out = np.zeros((n, n))
+    np.divide(top, bottom, out=out, where=bottom > 0)
+    return out
+
+
+def _utilities(d: np.ndarray, r: np.ndarray, dmu: np.ndarray):
+    """U_s, U_f, U_b, U_w (n × n, perceiver on rows) and U_sq (n) for risk exponents r."""
+    rr = r[:, None]
+    us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** rr
+    uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** rr
+    ub = 2.0 - 4.0 * (0.5 - 0.25 * (dmu + d)) ** rr
+    uw = 2.0 - 4.0 * (0.5 + 0.25 * (dmu + d)) ** rr
+    usq = 2.0 - 4.0 * 0.5 ** r
+    return us, uf, ub, uw, usq
+
+
+def _expected(x, s, P, r, span, mu, q, t):
+    """E[i, j] = E_i(U_ij) and F[i, j] = E_i(U_ji), both judged with r_i (perceiver i)."""
+    d = np.abs(x[:, None] - x[None, :]) / span
+    dmu_i = np.abs(x - mu) / span
+    us, uf, ub, uw, usq = _utilities(d, r, dmu_i[:, None])
+    # status quo of i challenging j: i's own distance to μ; of j challenging i (as i sees it):
+    # j's distance to μ, with i's risk exponent
+    ub_j = 2.0 - 4.0 * (0.5 - 0.25 * (dmu_i[None, :] + d)) ** r[:, None]
+    uw_j = 2.0 - 4.0 * (0.5 + 0.25 * (dmu_i[None, :] + d)) ** r[:, None]
+    sq_i = q * usq[:, None] + (1.0 - q) * (t * ub + (1.0 - t) * uw)
+    sq_j = q * usq[:, None] + (1.0 - q) * (t * ub_j + (1.0 - t) * uw_j)
+    sj = s[None, :]
+    si = s[:, None]
+    E = sj * (P * us + (1.0 - P) * uf) + (1.0 - sj) * us - sq_i
+    F = si * (P.T * us + (1.0 - P.T) * uf) + (1.0 - si) * us - sq_j
+    return E, F
+
+
+def risk_exponents(x, capability, salience, span=None, mu=None, q=1.0, t=1.0) -> np.ndarray:
+    """Each actor's risk exponent r ∈ [0.5, 2] on one issue (Scholz et al. 2011, §5).
+
+    With every r = 1, actor i's exposure is S_i = Σ_{j≠i} E_j(U_ji), what all the others expect
+    from challenging it; R_i = (2S_i − S_max − S_min)/(S_max − S_min) ∈ [−1, 1] and
+    r_i = (1 − R_i/3)/(1 + R_i/3).
+
+    Parameters
+    ----------
+    x, capability, salience : array-like
+        One value per actor.
+    span : float, optional
+        The issue's range Δ (default: max(x) − min(x)).
+    mu : float, optional
+        The reference outcome μ (only used when q < 1; default: the weighted median).
+    q, t : float
+        BDM's Q and T (probabilities of the status quo persisting / improving).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    The three-actor case derived by hand in tests/test_forecast_dynamic.py: A (c = 2, s = 1) at
+    1, B (c = 1, s = 0.2) at 0, C (c = 1, s = 1) at 0.4. B is the most exposed (r = 0.5), A the
+    safest (r = 2).
+
+    >>> risk_exponents([1.0, 0.0, 0.4], [2, 1, 1], [1.0, 0.2, 1.0]).round(4).tolist()
+    [2.0, 0.5, 1.3289]
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
+    s = np.asarray(salience, dtype=float)
+    span = float(x.max() - x.min()) if span is None else float(span)
+    if span <= 0:
+        return np.ones(len(x))
+    mu = _median(x, w) if mu is None else float(mu)
+    return _risk(x, s, _win_probabilities(x, w), span, mu, q, t)
+
+
+def _risk(x, s, P, span, mu, q, t) -> np.ndarray:
+    E1, _ = _expected(x, s, P, np.ones(len(x)), span, mu, q, t)
+    np.fill_diagonal(E1, 0.0)
+    S = E1.sum(axis=0)                                  # S_i = Σ_j E_j(U_ji)
+    lo, hi = S.min(), S.max()
+    if hi - lo <= EPS * max(1.0, abs(hi), abs(lo)):
+        return np.ones(len(x))
+    R = (2.0 * S - hi - lo) / (hi - lo)
+    return (1.0 - R / 3.0) / (1.0 + R / 3.0)
+
+
+def issue_round(x, capability, salience, span, q=1.0, t=1.0):
+    """One round of BDM on one issue: new positions, the risk exponents, the accepted offers.
+
+    Parameters
+    ----------
+    x, capability, salience : array-like
+        Positions at the start of the round, capabilities, saliences (one per actor).
+    span : float
+        The issue's range Δ (its starting positions' max − min).
+    q, t : float
+        BDM's Q and T.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, list of tuple)
+        The positions after the round, the risk exponents used, and the accepted offers as
+        (actor index, proposer index, kind index into :data:`OFFER_KINDS`, new position).
+
+    Examples
+    --------
+    >>> new, r, acc = issue_round([1.0, 0.0, 0.4], [2, 1, 1], [1.0, 0.2, 1.0], span=1.0)
+    >>> new.round(4).tolist(), [(i, j, OFFER_KINDS[k]) for i, j, k, _ in acc]
+    ([1.0, 0.1873, 1.0], [(1, 0, 'compromise'), (2, 0, 'capitulation')])
+    """
+    x = np.asarray(x, dtype=float)
+    c = np.asarray(capability, dtype=float)
+    s = np.asarray(salience, dtype=float)
+    n = len(x)
+    if span <= 0 or n < 2:
+        return x.copy(), np.ones(n), []
+    w = c * s
+    mu = _median(x, w)
+    P = _win_probabilities(x, w)
+    r = _risk(x, s, P, span, mu, q, t)
+    E, F = _expected(x, s, P, r, span, mu, q, t)
+    gap = x[None, :] - x[:, None]                       # gap[i, j] = x_j − x_i
+    differ = np.abs(gap) > EPS * span
+    conflict = differ & (F > E + EPS) & (E > EPS)
+    loses = differ & (F > EPS) & (E < -EPS)
+    compromise = loses & (F > -E + EPS)
+    capitulate = loses & (-E > F + EPS)
+    frac = np.where(compromise, -E / np.where(compromise, F, 1.0), 1.0)
+    move = np.where(conflict | capitulate, gap, np.where(compromise, gap * frac, np.nan))
+    kind = np.where(conflict, 0, np.where(compromise, 1, np.where(capitulate, 2, -1)))
+    new = x.copy()
+    accepted = []
+    has = ~np.isnan(move)
+    size = np.where(has, np.abs(move), np.inf)
+    best = size.min(axis=1)
+    for i in np.flatnonzero(np.isfinite(best)):
+        # the least move; ties (within EPS of the range) go to the first proposer
+        j = int(np.flatnonzero(size[i] <= best[i] + EPS * span)[0])
+        new[i] = x[i] + move[i, j]
+        accepted.append((int(i), j, int(kind[i, j]), float(new[i])))
+    return new, r, accepted
+
+
+def _oscillates(states: list[np.ndarray], path: list[float], tol: float) -> bool:
+    for t in range(2, len(states)):
+        if np.max(np.abs(states[t] - states[t - 1])) <= tol:
+            continue
+        if any(np.max(np.abs(states[t] - states[u])) <= tol for u in range(t - 1)):
+            return True
+        if abs(path[t] - path[t - 2]) <= tol and abs(path[t] - path[t - 1]) > tol:
+            return True
+    return False
+
+
+def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1.0) -> BDMResult:
+    """Bueno de Mesquita's expected-utility model, following Scholz, Calbert & Smith (2011).
+
+    On each issue separately, for ``rounds`` rounds: win probabilities from the weighted pairwise
+    votes of all actors, P_ij = Σ_k max(0, v_k) / Σ_k |v_k| with v_k = c_k s_k (|x_k − x_j| −
+    |x_k − x_i|); risk exponents r_i ∈ [0.5, 2] from how much the others expect to gain by
+    challenging i; expected utilities of challenging, E_i(U_ij) = s_j[P_ij U_s + (1 − P_ij) U_f]
+    + (1 − s_j) U_s − Q U_sq − (1 − Q)[T U_b + (1 − T) U_w]; offers (conflict, compromise,
+    capitulation); each actor accepts the offer that moves it least and all move at once. The
+    forecast after each round is the weighted median. Every open choice is in :data:`NOTES`
+    (also ``result.notes``) and docs/methods/forecast.md.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The positions table (actor, issue, position, salience in [0, 1], capability ≥ 0).
+    rounds : int
+        Number of rounds (≥ 0); an issue whose positions stop moving stays where it is.
+    q, t : float
+        BDM's Q (probability the status quo persists if nobody challenges) and T (probability
+        that a change without challenge is for the better), both in [0, 1]; default 1.
+
+    Returns
+    -------
+    BDMResult
+
+    Raises
+    ------
+    InputError
+        A malformed table (see :func:`~powerkit.forecast.table.check_table`), ``rounds`` not a
+        non-negative integer, or ``q``/``t`` outside [0, 1].
+
+    Examples
+    --------
+    The three-actor case of tests/test_forecast_dynamic.py: B (c = 1, s = 0.2) at 0 accepts
+    A's (c = 2, s = 1, at 1) compromise, the smaller of its two offers; C (c = 1, s = 1) at 0.4
+    capitulates to A.
+
+    >>> t = pd.DataFrame({"actor": ["A", "B", "C"], "issue": "x", "position": [1.0, 0.0, 0.4],
+    ...                   "salience": [1.0, 0.2, 1.0], "capability": [2.0, 1.0, 1.0]})
+    >>> res = expected_utility_model(t, rounds=1)
+    >>> res.moves[["actor", "proposer", "kind"]].values.tolist()
+    [['B', 'A', 'compromise'], ['C', 'A', 'capitulation']]
+    >>> float(res.forecast.loc["x", "start"]), float(res.forecast.loc["x", "forecast"])
+    (1.0, 1.0)
+
+    References
+    ----------
+    Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group
+    decision model. *Journal of Theoretical Politics* 23(4), 510–531.
+    Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In Bueno de
+    Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, 71–104.
+    """
+    tab = check_table(table, "expected_utility_model")
+    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 0:
+        raise bad_argument("rounds", "expected_utility_model", "an integer ≥ 0", rounds)
+    for name, v in (("q", q), ("t", t)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
+            raise bad_argument(name, "expected_utility_model", "a number in [0, 1]", v)
+    q, t = float(q), float(t)
+    issues = issues_of(tab)
+    f_rows, r_rows, risk_rows, m_rows, p_rows, osc = [], [], [], [], [], {}
+    for issue in issues:
+        sub = tab[tab["issue"] == issue]
+        actors = sub["actor"].to_numpy()
+        x = sub["position"].to_numpy(dtype=float)
+        c = sub["capability"].to_numpy(dtype=float)
+        s = sub["salience"].to_numpy(dtype=float)
+        w = c * s
+        span = float(x.max() - x.min())
+        states, path, means = [x.copy()], [_median(x, w)], [float(np.dot(w, x) / w.sum())]
+        ran, converged = 0, False
+        for k in range(1, rounds + 1):
+            new, r, acc = issue_round(states[-1], c, s, span, q, t)
+            ran = k
+            risk_rows.append(pd.DataFrame({"actor": actors, "issue": issue, "round": k,
+                                           "risk": r}))
+            for i, j, kind, after in acc:
+                m_rows.append((k, issue, actors[i], actors[j], OFFER_KINDS[kind],
+                               float(states[-1][i]), after))
+            states.append(new)
+            path.append(_median(new, w))
+            means.append(float(np.dot(w, new) / w.sum()))
+            if not acc:
+                converged = True
+                break
+        tol = EPS * max(span, 1.0)
+        osc[issue] = _oscillates(states, path, tol)
+        for k, st in enumerate(states):
+            r_rows.append(pd.DataFrame({"round": k, "actor": actors, "issue": issue,
+                                        "position": st}))
+        p_rows.append(pd.DataFrame({"issue": issue, "round": range(len(path)),
+                                    "forecast": path, "mean": means}))
+        f_rows.append((issue, path[-1], means[-1], path[0], ran, converged, osc[issue]))
+    forecast = pd.DataFrame(f_rows, columns=["issue", "forecast", "mean", "start", "rounds",
+                                             "converged", "oscillating"]).set_index("issue")
+    risk = (pd.concat(risk_rows, ignore_index=True) if risk_rows else
+            pd.DataFrame(columns=["actor", "issue", "round", "risk"]))
+    moves = pd.DataFrame(m_rows, columns=["round", "issue", "actor", "proposer", "kind",
+                                          "before", "after"])
+    oscillating = pd.Series(osc, name="oscillating", dtype=bool)
+    oscillating.index.name = "issue"
+    return BDMResult(forecast=forecast, rounds=pd.concat(r_rows, ignore_index=True),
+                     risk=risk, moves=moves, path=pd.concat(p_rows, ignore_index=True),
+                     oscillating=oscillating)
