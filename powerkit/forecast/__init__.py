@@ -13,8 +13,22 @@ Formulas and references: docs/methods/forecast.md.
 """
 from __future__ import annotations
 
-from .compromise import condorcet_winner, pairwise_votes, weighted_mean, weighted_median
+from .bdm import BDMResult, expected_utility_model
+from .compare import MODEL_COLUMNS, compare_models, our_actors, our_positions, scale_ends
+from .compromise import (
+    condorcet_winner,
+    majority_cycle,
+    pairwise_votes,
+    weighted_mean,
+    weighted_median,
+)
+from .network import issue_matrix, network_positions
+from .sensitivity import sensitivity
+from .summary import Forecast, forecast, levers
 from .table import check_table, positions_table
 
 __all__ = ["check_table", "positions_table", "weighted_mean", "weighted_median",
-           "condorcet_winner", "pairwise_votes"]
+           "condorcet_winner", "pairwise_votes", "majority_cycle", "network_positions",
+           "issue_matrix", "compare_models", "MODEL_COLUMNS", "our_actors", "our_positions",
+           "scale_ends", "sensitivity", "Forecast", "forecast", "levers", "BDMResult",
+           "expected_utility_model"]

@@ -13,7 +13,7 @@ import pandas as pd
 from .table import check_table, weights
 
 __all__ = ["weighted_mean", "weighted_median", "condorcet_winner", "pairwise_votes",
-           "TIE_TOL"]
+           "majority_cycle", "TIE_TOL"]
 
 #: relative tolerance below which two weights or two distances count as equal (so rounding of
 #: floats never decides a median, a vote or a tie of distance)
@@ -167,19 +167,41 @@ def pairwise_votes(positions, weights_, candidates=None) -> pd.DataFrame:
     return pd.DataFrame(V, index=pd.Index(cand, name="for"), columns=pd.Index(cand, name="against"))
 
 
-def _cycle(beats: np.ndarray, cand: np.ndarray):
-    """A majority cycle (tuple of positions, each beating the next, the last beating the
-    first) in the strict-majority digraph, or None."""
+def majority_cycle(votes) -> tuple | None:
+    """A majority cycle in a matrix of pairwise votes: labels each beating the next (more votes
+    for than against) and the last beating the first; None when the strict majority relation
+    has no cycle.
+
+    Parameters
+    ----------
+    votes : pandas.DataFrame
+        Square; ``votes.loc[a, b]`` = the weight voting for a against b
+        (:func:`pairwise_votes`).
+
+    Examples
+    --------
+    Condorcet's paradox: three voters ranking A > B > C, B > C > A and C > A > B.
+
+    >>> V = pd.DataFrame([[0, 2, 1], [1, 0, 2], [2, 1, 0]], index=list("ABC"),
+    ...                  columns=list("ABC"))
+    >>> majority_cycle(V)
+    ('A', 'B', 'C')
+    """
     import networkx as nx
 
+    V = votes.to_numpy(dtype=float)
+    tol = TIE_TOL * max(1.0, float(np.abs(V).max()))
+    beats = V > V.T + tol
+    np.fill_diagonal(beats, False)
     G = nx.DiGraph()
-    G.add_nodes_from(range(len(cand)))
+    G.add_nodes_from(range(len(V)))
     G.add_edges_from(zip(*np.nonzero(beats), strict=True))
     try:
         edges = nx.find_cycle(G)
     except nx.NetworkXNoCycle:
         return None
-    return tuple(float(cand[u]) for u, _ in edges)
+    labels = list(votes.index)
+    return tuple(labels[u] for u, _ in edges)
 
 
 def condorcet_winner(table) -> pd.DataFrame:
@@ -242,6 +264,7 @@ def condorcet_winner(table) -> pd.DataFrame:
             order = sorted(zip(-w[at], map(str, a[at]), strict=True))
             rows[issue] = (float(c), order[0][1], tuple(holders), None, weak)
         else:
-            rows[issue] = (float("nan"), None, (), _cycle(beats, cand), weak)
+            cyc = majority_cycle(pd.DataFrame(V, index=[float(c) for c in cand]))
+            rows[issue] = (float("nan"), None, (), cyc, weak)
     return _frame(rows, ["forecast", "winner", "holders", "cycle", "weak"])
 
