@@ -17,7 +17,8 @@ from ..errors import InputError, MissingTableError
 __all__ = ["Deal", "DealMeta", "TABLES", "number"]
 
 TABLES = ("parties", "stakeholders", "ties", "issues", "hypotheses", "evidence", "questions",
-          "events", "offers", "scenarios", "positions", "perceived_ties")
+          "events", "offers", "scenarios", "positions", "perceived_ties",
+          "commitments", "references")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Deal:
     scenarios: pd.DataFrame | None = None  # named what-ifs (powerkit.scenarios)
     positions: pd.DataFrame | None = None  # actors' positions on decision issues (forecast)
     perceived_ties: pd.DataFrame | None = None  # each person's view of the network (perception)
+    commitments: pd.DataFrame | None = None  # promises and whether they were kept (reliability)
+    references: pd.DataFrame | None = None  # whom each person knows among our references
     source: str = field(default="", compare=False)
     #: the parties table as the deal file gives it, kept by what-ifs and dated events that
     #: replace ``parties`` (walk-away prices move with the change of an alternative's value)

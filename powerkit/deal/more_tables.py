@@ -1,5 +1,7 @@
 """Deal tables added after the first format: ``positions`` (walkthrough 6, forecasting a
-multi-party decision) and ``perceived_ties`` (walkthrough 2, cognitive social structures).
+multi-party decision), ``perceived_ties`` (walkthrough 2, cognitive social structures),
+``commitments`` (the reliability ledger: what each side promised, kept or broken) and
+``references`` (social proof: which of our clients, projects or peers each person knows).
 
 Their columns follow the same :class:`~powerkit.deal.schemas.Col` specification as every table
 (``schemas.SPEC`` merges :func:`specs`); :func:`reference_problems` adds their cross-table
@@ -11,7 +13,11 @@ import math
 
 import pandas as pd
 
-__all__ = ["specs", "KEYS", "CAPABILITY_FROM_VOTES", "reference_problems"]
+__all__ = ["specs", "KEYS", "CAPABILITY_FROM_VOTES", "COMMITMENT_STATUS", "REFERENCE_RELATIONS",
+           "reference_problems"]
+
+COMMITMENT_STATUS = ("open", "kept", "partly", "broken")
+REFERENCE_RELATIONS = ("knows", "trusts", "follows")
 
 #: the word a ``positions.capability`` cell may hold instead of a number: the actor's voting
 #: power from walkthrough 5 (their vote weight in the deciding body)
@@ -42,11 +48,31 @@ def specs(col, tie_kinds) -> dict[str, list]:
             col("target", "id", True, "who is listened to, as the perceiver sees it (a stakeholder id)"),
             col("kind", "choice", True, "kind of tie", choices=tie_kinds),
         ],
+        "commitments": [
+            col("commitment", "id", True, "short id"),
+            col("by", "id", True, "who promised (a party or stakeholder id)"),
+            col("to", "id", True, "to whom (a party or stakeholder id)"),
+            col("promise", "text", True, "what was promised"),
+            col("date", "date", True, "when it was promised"),
+            col("due", "date", help="when it was due"),
+            col("status", "choice", True, "open, kept, partly or broken",
+                choices=COMMITMENT_STATUS),
+        ],
+        "references": [
+            col("stakeholder", "id", True, "the person (a stakeholder id)"),
+            col("reference", "text", True, "one of our clients, projects or peers"),
+            col("relation", "choice", True, "knows, trusts or follows", choices=REFERENCE_RELATIONS),
+            col("via", "id", help="who can bring the reference to them (a stakeholder id; blank: "
+                "we can cite it ourselves)"),
+            col("strength", "number", help="how much the reference counts for them 0..1",
+                lo=0.0, hi=1.0, default=1.0),
+        ],
     }
 
 
 KEYS = {"positions": ["actor", "issue"],
-        "perceived_ties": ["perceiver", "source", "target", "kind"]}
+        "perceived_ties": ["perceiver", "source", "target", "kind"],
+        "commitments": ["commitment"], "references": ["stakeholder", "reference"]}
 
 
 def _number(s) -> float | None:
@@ -105,4 +131,24 @@ def reference_problems(t: dict[str, pd.DataFrame], parties: set | None, people: 
             if s is not None and s == g:
                 out.append(("perceived_ties", i + 2, "target", g,
                             "a different person than the source (no self-ties)"))
+    both = None if parties is None or people is None else parties | people
+    cm = t.get("commitments")
+    if cm is not None and both is not None:
+        for col in ("by", "to"):
+            for i, v in enumerate(cm[col]):
+                if v is not None and v not in both:
+                    out.append(("commitments", i + 2, col, v,
+                                "a party or stakeholder id (add them or fix the id)"))
+    if cm is not None:
+        for i, (d, due) in enumerate(zip(cm["date"], cm["due"], strict=True)):
+            if pd.notna(d) and pd.notna(due) and due < d:
+                out.append(("commitments", i + 2, "due", due.date().isoformat(),
+                            f"a date on or after the promise ({d.date().isoformat()})"))
+    rf = t.get("references")
+    if rf is not None and people is not None:
+        for col in ("stakeholder", "via"):
+            for i, v in enumerate(rf[col]):
+                if v is not None and v not in people:
+                    out.append(("references", i + 2, col, v,
+                                "a stakeholder id from stakeholders (add the person or fix the id)"))
     return out
