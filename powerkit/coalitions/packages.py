@@ -20,6 +20,15 @@ from ..deal import number
 from ..deal.money import money_issues, walk_aways
 from ..errors import InputError, bad_argument
 from .games import voting_game
+from .search import (
+    SAMPLE_SIZE,
+    Rules,
+    estimate_share,
+    median_utility,
+    package_space,
+    packages_problem,
+    top_packages,
+)
 
 __all__ = ["party_utilities", "acceptable_packages", "best_package"]
 
@@ -62,8 +71,8 @@ def party_utilities(issues: pd.DataFrame, max_packages: int = 200_000) -> pd.Dat
     count = math.prod(len(v) for v in options.values())
     if count > max_packages:
         raise InputError(f"The 'issues' table of {func} gives {count:,} packages, more than "
-                         f"max_packages={max_packages:,}. Merge or drop options (or raise "
-                         f"max_packages).")
+                         f"max_packages={max_packages:,}: too many to list one by one. "
+                         f"acceptable_packages finds the best of them without listing them.")
     grids = np.meshgrid(*[np.arange(len(options[i])) for i in issue_names], indexing="ij")
     idx = [g.ravel() for g in grids]
     out = pd.DataFrame({i: np.array(options[i], dtype=object)[k]
@@ -86,7 +95,8 @@ def party_utilities(issues: pd.DataFrame, max_packages: int = 200_000) -> pd.Dat
 
 
 def acceptable_packages(deal, reservation=None, weights=None, quota=None,
-                        max_packages: int = 200_000) -> pd.DataFrame:
+                        max_packages: int = 200_000, top: int = 20, seed: int = 0,
+                        sample_size: int = SAMPLE_SIZE) -> pd.DataFrame:
     """Packages acceptable to a winning coalition, ranked by how many interests they meet.
 
     A party *accepts* a package when its utility (:func:`party_utilities`) is at least its
@@ -100,7 +110,16 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
     the counterpart: the effective walk-away, :func:`powerkit.deal.money.walk_aways`). Competitors
     (rivals, and third parties in our own role) are shown but not asked to accept. Ranking (METHOD.md §6, "meet every stakeholder's core interests rather
     than optimising for one"): passing first, then the number of parties that accept
-    (breadth), then the smallest surplus over reservation among them, then our utility.
+    (breadth), then the smallest surplus over reservation among them, then our utility, then
+    issue order (options in table order).
+
+    Up to ``max_packages`` packages, every package is listed. Above it (a 12-issue deal of 8
+    options has 6.9·10¹⁰) only the ``top`` best passing packages are returned, found without
+    enumerating (:mod:`powerkit.coalitions.search`, docs/methods/coalitions.md §6b): the
+    reservation medians and the ``top`` packages are **exact** (the same as full enumeration
+    would give); the number of passing packages is exact when fewer than ``top`` pass, else
+    **estimated** from a seeded uniform sample of 200,000 packages, with a 95% interval in
+    ``.attrs``.
 
     Parameters
     ----------
@@ -109,26 +128,52 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
         Party → reservation utility (0..1) replacing the median default.
     weights, quota
         What-if overrides of the voting game.
-    max_packages : int
-        See :func:`party_utilities`.
+    max_packages : int, default 200000
+        Enumerate every package up to this many; search above it.
+    top : int, default 20
+        Passing packages returned when searching.
+    seed : int, default 0
+        Seed of the sample that estimates the number of passing packages (search only).
+    sample_size : int, default 200000
+        Packages drawn for that estimate (all of them are counted when there are fewer).
 
     Returns
     -------
     pandas.DataFrame
-        The packages with ``U(<party>)`` columns, ``accepted_by`` (tuple), ``breadth``,
-        ``votes_for``, ``passes``, ``min_surplus``, ``rank`` (1 = best; passing packages
-        only, else NaN). ``.attrs``: ``reservation``, ``party_votes``, ``quota``,
-        ``competitors``, ``n_passing``, ``reservation_rule``, ``issues`` (the issue columns,
-        in the deal's order).
+        The packages (all of them, or the ``top`` passing ones when searching) with
+        ``U(<party>)`` columns, ``accepted_by`` (tuple), ``breadth``, ``votes_for``,
+        ``passes``, ``min_surplus``, ``rank`` (1 = best; passing packages only, else NaN).
+        ``.attrs``: ``reservation``, ``party_votes``, ``quota``, ``competitors``,
+        ``n_passing``, ``reservation_rule``, ``issues`` (the issue columns, in the deal's
+        order), ``n_packages`` (all packages, exact), ``enumerated`` (bool), ``n_passing_rule``
+        ("counted" or how it was estimated) and ``n_passing_interval`` (95% interval; equal
+        ends when counted).
 
     Raises
     ------
     MissingTableError
         When the deal has no issues table.
+    InputError
+        When the deal has more packages than the search can take
+        (:func:`powerkit.coalitions.search.packages_problem`).
+
+    Examples
+    --------
+    >>> from powerkit.deal.synthetic import make_deal
+    >>> d = make_deal(30, issues=12, options=8)
+    >>> pk = acceptable_packages(d, top=3)
+    >>> pk.attrs["n_packages"], len(pk), pk.attrs["enumerated"]
+    (68719476736, 3, False)
     """
     func = "acceptable_packages"
     issues = deal.table("issues", analysis="competing interests")
-    pk = party_utilities(issues, max_packages=max_packages)
+    space = package_space(issues)
+    enumerate_all = space.count <= max_packages
+    if not enumerate_all:
+        problem = packages_problem(space.sizes)
+        if problem is not None:
+            raise InputError(f"The 'issues' table cannot be analysed: {problem}.")
+    pk = party_utilities(issues, max_packages=max_packages) if enumerate_all else None
     parties = list(pd.unique(issues["party"]))
     issue_names = list(pd.unique(issues["issue"]))
     game = voting_game(deal, weights=weights, quota=quota)
@@ -141,7 +186,10 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
                    and (pt.loc[p, "side"] == "rival"
                         or (pt.loc[p, "side"] == "third" and our_role in ("buyer", "seller")
                             and pt.loc[p, "role"] == our_role))]
-    res = {p: float(pk[f"U({p})"].median()) for p in parties}
+    if enumerate_all:
+        res = {p: float(pk[f"U({p})"].median()) for p in parties}
+    else:
+        res = {p: median_utility(space.contrib[p]) for p in parties}
     if reservation is not None:
         for p, v in dict(reservation).items():
             if p not in res:
@@ -151,21 +199,42 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
                 raise bad_argument("reservation", func, "utilities in [0, 1]", {p: v})
             res[p] = float(v)
     judges = [p for p in parties if p not in competitors]
-    acc = pd.DataFrame({p: pk[f"U({p})"] >= res[p] - 1e-12 for p in judges})
     # money: no party accepts a price beyond its reservation price (a seller's floor, a buyer's
     # ceiling), whatever the rest of the package gives it
     amounts = money_issues(issues, deal.meta.currency)
+    floor, ceiling = {}, {}
     if amounts:
-        price = sum(pk[i].map(a).astype(float) for i, a in amounts.items())
         effective = walk_aways(deal).set_index("party")["walk_away"]  # us and the counterpart
         for p in judges:
             rp = (float(effective[p]) if p in effective.index else
                   number(pt.at[p, "reservation_price"]) if p in pt.index else None)
             role = pt.at[p, "role"] if p in pt.index and "role" in pt else None
             if rp is not None and role == "seller":
-                acc[p] &= price >= rp - 1e-6
+                floor[p] = rp
             elif rp is not None and role == "buyer":
-                acc[p] &= price <= rp + 1e-6
+                ceiling[p] = rp
+    must = ([deal.us] if deal.us in judges else []) + [
+        st.at[v, "party"] for v in game.vetoes if st.at[v, "party"] in judges]
+    info = {"n_packages": space.count, "enumerated": enumerate_all}
+    if not enumerate_all:
+        rules = Rules(
+            judges=tuple(judges), res=res, floor=floor, ceiling=ceiling,
+            price=tuple(np.array([float(amounts[i].get(o, np.nan)) for o in opts])
+                        if i in amounts else np.zeros(len(opts))
+                        for i, opts in zip(space.issues, space.options, strict=True)),
+            price_order=tuple(space.issues.index(i) for i in amounts),
+            votes={p: party_votes[p] for p in judges}, needed=float(game.votes_needed),
+            must=tuple(dict.fromkeys(must)), us=deal.us if deal.us in parties else None)
+        choice, facts = top_packages(space, rules, top=top, seed=seed,
+                                      sample_size=sample_size)
+        pk = space.frame(choice)
+    price = (sum(pk[i].map(a).astype(float) for i, a in amounts.items()) if amounts else None)
+    acc = pd.DataFrame({p: pk[f"U({p})"] >= res[p] - 1e-12 for p in judges})
+    for p in judges:
+        if p in floor:
+            acc[p] &= price >= floor[p] - 1e-6
+        elif p in ceiling:
+            acc[p] &= price <= ceiling[p] + 1e-6
     pk["accepted_by"] = [tuple(p for p in judges if row[p]) for row in acc.to_dict("records")]
     pk["breadth"] = acc.sum(axis=1)
     pk["votes_for"] = acc.mul(pd.Series(party_votes).reindex(judges)).sum(axis=1)
@@ -183,14 +252,29 @@ def acceptable_packages(deal, reservation=None, weights=None, quota=None,
                                                   ascending=False, kind="stable")
     pk = pk.loc[order.index].reset_index(drop=True)
     npass = int(pk["passes"].sum())
+    if enumerate_all:
+        info.update(n_passing_rule="counted", n_passing_interval=(npass, npass))
+    else:
+        pk = pk[pk["passes"]].head(top).reset_index(drop=True)
+        if facts["all"]:
+            npass = facts["sample"][0]
+            info.update(n_passing_rule="counted", n_passing_interval=(npass, npass))
+        elif facts["complete"]:
+            info.update(n_passing_rule="counted", n_passing_interval=(npass, npass))
+        else:
+            hits, draws = facts["sample"]
+            share, lo, hi = estimate_share(hits, draws)
+            npass = round(share * space.count)
+            info.update(n_passing_rule=f"estimated from {draws:,} packages drawn uniformly "
+                        f"(seed {seed}), 95% interval",
+                        n_passing_interval=(math.floor(lo * space.count),
+                                            math.ceil(hi * space.count)))
     pk["rank"] = pd.Series(np.arange(1, len(pk) + 1), dtype=float).where(pk["passes"])
     pk.attrs.update(reservation=res, party_votes=party_votes, quota=game.votes_needed,
                     competitors=competitors, n_passing=npass, issues=issue_names,
                     reservation_rule="median package utility" if reservation is None
-                    else "given (others: median package utility)")
+                    else "given (others: median package utility)", **info)
     return pk
-
-
 
 
 def best_package(packages: pd.DataFrame) -> dict | None:
