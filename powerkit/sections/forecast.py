@@ -23,11 +23,13 @@ from ..plots.forecast import (
     issue_forecast_figure,
     sensitivity_figure,
 )
+from ..forecast.compare import our_actors
 from ..text import md
 from . import Section
 
 __all__ = ["section", "TITLE", "MISSING", "actor_names", "our_actors", "forecast_table",
            "exchanges_table", "levers_table", "key_issue", "scale_ends", "forecast_violations"]
+# our_actors: powerkit.forecast.compare.our_actors, re-exported for the notebook and widgets
 
 TITLE = "Where the decision will land"
 #: the one line a report (and walkthrough 6) shows for a deal without a positions table
@@ -63,18 +65,6 @@ def actor_names(deal) -> dict:
     return out
 
 
-def our_actors(deal) -> set:
-    """Our side's actor ids: the ``us`` party and its people.
-
-    >>> from powerkit.deal.synthetic import make_deal
-    >>> d = make_deal(6, seed=1)
-    >>> "us" in our_actors(d) and our_actors(d) - {"us"} <= set(d.stakeholders.index)
-    True
-    """
-    st = deal.stakeholders
-    return {str(deal.us)} | {str(s) for s in st.index[st["party"] == deal.us]}
-
-
 def scale_ends(compare: pd.DataFrame, issue) -> tuple:
     """(scale_low, scale_high) of an issue, None where the deal names no end."""
     out = []
@@ -85,8 +75,15 @@ def scale_ends(compare: pd.DataFrame, issue) -> tuple:
 
 
 def forecast_table(compare: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
-    """One row per issue: our position, the range of positions and each model's forecast, the
-    scale's ends (text from the deal: tables escape it when rendered)."""
+    """One row per issue: our position, the range of positions, each model's forecast, the gap
+    between the compromise and our position, and the scale's ends (text from the deal: tables
+    escape it when rendered).
+
+    >>> c = pd.DataFrame({"mean": [5.0], "low": [0.0], "high": [10.0], "ours": [2.0]},
+    ...                  index=pd.Index(["x"], name="issue"))
+    >>> [str(v) for v in forecast_table(c).iloc[0]]
+    ['x', '2.0', '0.0', '10.0', '5.0', '3.0']
+    """
     models = [m for m in MODEL_LABELS if m in compare.columns]
     t = pd.DataFrame({"issue": compare.index.astype(str)})
     for col, name in (("ours", "our position"), ("low", "lowest position"),
@@ -94,6 +91,8 @@ def forecast_table(compare: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
         t[name] = pd.to_numeric(compare[col], errors="coerce").to_numpy()
     for m in models:
         t[MODEL_LABELS[m]] = pd.to_numeric(compare[m], errors="coerce").to_numpy()
+    if "mean" in compare.columns:
+        t["gap (compromise − ours)"] = t[MODEL_LABELS["mean"]] - t["our position"]
     num = t.columns[1:]
     t[num] = t[num].astype(float).round(digits)
     for col, name in (("scale_low", "low end means"), ("scale_high", "high end means")):
@@ -189,14 +188,17 @@ def section(deal, result=None) -> Section:
         ``positions`` table. ``headline``: ``issues``, ``actors``, ``ours`` (issue → our
         position), ``forecast_mean``, ``forecast_median``, ``forecast_bdm`` (issue →
         forecast), ``key_issue`` and its ``key_gap`` (compromise forecast − our position),
-        ``bdm_oscillating`` (issues), ``exchanges`` (how many), ``lever`` (who moves the key
-        issue's forecast one unit our way for the smallest move, and that move).
+        ``bdm_oscillating`` (issues), ``exchanges`` (how many), ``lever`` and ``lever_move``
+        (who, not on our side, moves the key issue's forecast one unit our way for the smallest
+        move, and that move), ``best_lever`` (by name), ``best_lever_issue``,
+        ``best_lever_shift`` and ``best_lever_share`` (``Forecast.best_lever``: the actor whose
+        taking our position would move a compromise forecast furthest our way).
     """
     sec = Section(key="forecast", title=TITLE)
     if not deal.has("positions"):
         sec.missing = MISSING
         return sec
-    from ..forecast import forecast
+    from ..forecast.summary import forecast
 
     fc = result if result is not None else forecast(deal)
     cmp_, table = fc.compare, fc.table
@@ -217,16 +219,27 @@ def section(deal, result=None) -> Section:
         "bdm_oscillating": [str(i) for i, v in fc.bdm.oscillating.items() if bool(v)],
         "exchanges": int(len(fc.exchange.exchanges)),
         "lever": None, "lever_move": None,
+        "best_lever": None, "best_lever_issue": None, "best_lever_shift": None,
+        "best_lever_share": None,
     }
+    best = fc.best_lever
+    if best is not None:
+        hl.update(best_lever=names.get(str(best["actor"]), str(best["actor"])),
+                  best_lever_issue=str(best.name),
+                  best_lever_shift=round(float(best["shift_if_ours"]), 4),
+                  best_lever_share=round(float(best["share_of_range"]), 4))
     sec.add("### What the models say\n" + TEACHING)
     sec.add(forecast_overview_figure(cmp_), forecast_table(cmp_))
     near = [i for i in cmp_.index if ours.get(str(i)) is not None
             and abs(float(cmp_.at[i, "mean"]) - ours[str(i)])
             <= 0.1 * max(float(cmp_.at[i, "high"] - cmp_.at[i, "low"]), 1e-12)]
-    if ours and any(v is not None for v in ours.values()):
-        sec.add(f"The compromise forecast lies within a tenth of the range of positions of our "
-                f"position on {len(near)} of {len(cmp_)} issues"
-                + (f" ({', '.join(md(i) for i in near)})." if near else "."))
+    if near:
+        sec.add("The compromise forecast lies close to our position (within a tenth of the "
+                "range of positions taken) on " + ", ".join(md(i) for i in near)
+                + f" — {len(near)} of {len(cmp_)} issues; the table gives every gap.")
+    elif any(v is not None for v in ours.values()):
+        sec.add("On every issue the compromise forecast lies more than a tenth of the range of "
+                "positions taken away from our position; the table gives every gap.")
     else:
         sec.add("We take no position in the positions table (no row for our party or our "
                 "people): the forecasts are shown without ours.")
@@ -242,7 +255,8 @@ def section(deal, result=None) -> Section:
                 f"The compromise model puts {md(key)} at {_fmt(m)}, against our {_fmt(o)}"
                 + (f" (the scale runs from {md(lo)} to {md(hi)})" if lo and hi else "") + ".")
         sec.add(issue_forecast_figure(table, cmp_, key, names=names, us=us))
-        lev = levers_table(fc.sensitivity, key, names)
+        others = fc.sensitivity[~fc.sensitivity["actor"].astype(str).isin(us)]
+        lev = levers_table(others, key, names)
         if len(lev):
             hl["lever"] = str(lev.at[0, "actor"])
             hl["lever_move"] = float(lev.at[0, "move their position by"])
@@ -250,8 +264,13 @@ def section(deal, result=None) -> Section:
                     f"the smallest move is {md(hl['lever'])}'s: {_fmt(abs(hl['lever_move']))} "
                     f"{'up' if hl['lever_move'] > 0 else 'down'} the scale (the compromise "
                     "model; each actor pulls with capability × salience).")
-        sec.add(sensitivity_figure(fc.sensitivity, key, names=names, us=us), lev)
+        sec.add(sensitivity_figure(others, key, names=names, us=us), lev)
         sec.add(bdm_paths_figure(fc.bdm, key, names=names, us=us, scale=(lo, hi)))
+    if best is not None:
+        sec.add(f"**The single move that gains us most.** If {md(hl['best_lever'])} took our "
+                f"position on {md(hl['best_lever_issue'])}, the compromise forecast would move "
+                f"{_fmt(hl['best_lever_shift'])} our way ({hl['best_lever_share']:.0%} of the "
+                "range of positions on that issue) — the largest such move on any issue.")
     sec.add("### Trades that move the outcome\n"
             "In Stokman's exchange model two actors who weigh two issues differently each give "
             "way on the issue they care less about, and both gain in expected utility.")
@@ -279,8 +298,8 @@ def forecast_violations(deal, sec: Section, result=None, tol: float = 1e-9) -> l
     1. ``range`` — every model's forecast of an issue lies within the lowest and highest
        position taken on it (each model is a weighted average, a median or one of the actors'
        positions; BDM and the exchange model move positions only between existing ones);
-    2. ``ours`` — our position in the headline is the positions table's row of our party (or
-       one of our people);
+    2. ``ours`` — our position in the headline is the positions table's row of our party, or,
+       without one, lies among our people's positions (their weighted mean);
     3. ``headline`` — the headline's forecasts are the compare frame's.
 
     Parameters
@@ -294,7 +313,7 @@ def forecast_violations(deal, sec: Section, result=None, tol: float = 1e-9) -> l
     if sec.missing:
         return [] if not deal.has("positions") else ["missing: the deal has a positions table "
                                                      "but the section is left out"]
-    from ..forecast import forecast
+    from ..forecast.summary import forecast
 
     fc = result if result is not None else forecast(deal)
     bad = []
@@ -311,13 +330,21 @@ def forecast_violations(deal, sec: Section, result=None, tol: float = 1e-9) -> l
                            f"positions taken ({lo}–{hi})")
     mine = raw[raw["actor"].astype(str).isin(our_actors(deal))]
     for issue, got in sec.headline.get("ours", {}).items():
-        rows = mine[mine["issue"] == issue]["position"].astype(float)
-        if got is None and len(rows):
-            bad.append(f"ours: the section shows no position of ours on {issue!r}, the table has "
-                       f"{rows.iloc[0]}")
-        elif got is not None and not any(abs(got - x) <= tol * max(1.0, abs(x)) for x in rows):
-            bad.append(f"ours: the section shows {got} as our position on {issue!r}, the "
-                       f"positions table has {rows.tolist() or 'none'}")
+        g = mine[mine["issue"] == issue]
+        party = g[g["actor"].astype(str) == str(deal.us)]["position"].astype(float)
+        rows = g["position"].astype(float)
+        if got is None:
+            if len(rows):
+                bad.append(f"ours: the section shows no position of ours on {issue!r}, the "
+                           f"table has {rows.tolist()}")
+            continue
+        eps = tol * max(1.0, abs(got))
+        if len(party) and abs(got - float(party.iloc[0])) > eps:
+            bad.append(f"ours: the section shows {got} as our position on {issue!r}, our "
+                       f"party's row says {float(party.iloc[0])}")
+        elif not len(party) and not (len(rows) and rows.min() - eps <= got <= rows.max() + eps):
+            bad.append(f"ours: the section shows {got} as our position on {issue!r}, our "
+                       f"people's rows say {rows.tolist() or 'none'}")
     for key, col in (("forecast_mean", "mean"), ("forecast_median", "median"),
                      ("forecast_bdm", "bdm")):
         for issue, v in sec.headline.get(key, {}).items():
