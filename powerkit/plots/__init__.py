@@ -8,6 +8,7 @@ from .constraints import *  # noqa: F401,F403
 from .forecast import *  # noqa: F401,F403
 from .influence import *  # noqa: F401,F403
 from .overview import *  # noqa: F401,F403
+from .perception import *  # noqa: F401,F403
 from .power import *  # noqa: F401,F403
 from .uncertainty import *  # noqa: F401,F403
 from .value import *  # noqa: F401,F403
