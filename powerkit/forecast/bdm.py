@@ -65,7 +65,13 @@ NOTES = (
     "reported alongside.",
     "Oscillation: an issue is flagged when its positions return to an earlier state that is "
     "not the previous one (a cycle of length ≥ 2), or its forecast alternates (f_t = f_{t−2} ≠ "
-    "f_{t−1}); the rounds are reported as computed, never smoothed.",
+    "f_{t−1}) or turns back at least twice; the rounds are reported as computed, never smoothed.",
+    "rules='program' instead follows Scholz et al.'s program as transcribed by J. Velev "
+    "(jmckib/bdm-scholz-expected-utility-model @55f63e9f, reported to reproduce their 10 "
+    "published rounds): votes with each voter's risk exponent, P divided by the sum of |votes| "
+    "over all voters and all ordered pairs, conflict before compromise before capitulation, "
+    "compromises ranked by (|E_i|x_i + |E_j|x_j)/(|E_i| + |E_j|). Velev's capitulation test "
+    "(b < |b|, never true) is read as |a| > b; on the emission example it changes nothing.",
     "Capabilities enter only through the vote weights c·s, so scaling every capability on an "
     "issue leaves the model unchanged; salience also acts as the probability of resisting.",
 )
@@ -128,6 +134,22 @@ def _win_probabilities(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     out = np.zeros((n, n))
     np.divide(top, bottom, out=out, where=bottom > 0)
     return out
+
+
+def _program_probabilities(x: np.ndarray, w: np.ndarray, r: np.ndarray, span: float
+                           ) -> np.ndarray:
+    """P[i, j] as in Scholz et al.'s program (``rules="program"``): voter k's vote uses its own
+    risk exponent, v_k = w_k((|x_k − x_j|/Δ)^r_k − (|x_k − x_i|/Δ)^r_k), and the denominator is
+    the sum of |v| over every voter and every ordered pair of actors (one number per round)."""
+    n = len(x)
+    dr = (np.abs(x[:, None] - x[None, :]) / span) ** r[:, None]   # dr[k, a]
+    top = np.zeros((n, n))
+    total = 0.0
+    for k in range(n):
+        v = w[k] * (dr[k][None, :] - dr[k][:, None])
+        top += np.maximum(v, 0.0)
+        total += float(np.abs(v).sum())
+    return top / total if total > 0 else np.zeros((n, n))
 
 
 def _utilities(d: np.ndarray, r: np.ndarray, dmu: np.ndarray):
@@ -211,7 +233,7 @@ def _risk(x, s, P, span, mu, q, t) -> np.ndarray:
     return (1.0 - R / 3.0) / (1.0 + R / 3.0)
 
 
-def issue_round(x, capability, salience, span, q=1.0, t=1.0):
+def issue_round(x, capability, salience, span, q=1.0, t=1.0, rules="text"):
     """One round of BDM on one issue: new positions, the risk exponents, the accepted offers.
 
     Parameters
@@ -222,6 +244,9 @@ def issue_round(x, capability, salience, span, q=1.0, t=1.0):
         The issue's range Δ (its starting positions' max − min).
     q, t : float
         BDM's Q and T.
+    rules : {"text", "program"}
+        The rules as written in Scholz et al.'s text, or as in their program (see
+        :func:`expected_utility_model`).
 
     Returns
     -------
@@ -244,7 +269,12 @@ def issue_round(x, capability, salience, span, q=1.0, t=1.0):
     w = c * s
     mu = _median(x, w)
     P = _win_probabilities(x, w)
-    r = _risk(x, s, P, span, mu, q, t)
+    if rules == "program":
+        ones = np.ones(n)
+        r = _risk(x, s, _program_probabilities(x, w, ones, span), span, mu, q, t)
+        P = _program_probabilities(x, w, r, span)
+    else:
+        r = _risk(x, s, P, span, mu, q, t)
     E, F = _expected(x, s, P, r, span, mu, q, t)
     gap = x[None, :] - x[:, None]                       # gap[i, j] = x_j − x_i
     differ = np.abs(gap) > EPS * span
@@ -259,16 +289,27 @@ def issue_round(x, capability, salience, span, q=1.0, t=1.0):
     accepted = []
     has = ~np.isnan(move)
     size = np.where(has, np.abs(move), np.inf)
+    if rules == "program":
+        # conflicts first (least move), else compromises ranked by the EU-weighted position
+        # (|E|·x_i + |F|·x_j)/(|E| + |F|), else capitulations (least move)
+        key = (np.abs(E) * x[:, None] + np.abs(F) * x[None, :]) / (np.abs(E) + np.abs(F) + 1e-300)
+        tier = np.where(conflict, 0, np.where(compromise, 1, np.where(capitulate, 2, 3)))
+        first = tier.min(axis=1)
+        size = np.where(tier == first[:, None], np.where(first[:, None] == 1, key, size), np.inf)
+        size = np.where(has, size, np.inf)
     best = size.min(axis=1)
     for i in np.flatnonzero(np.isfinite(best)):
         # the least move; ties (within EPS of the range) go to the first proposer
-        j = int(np.flatnonzero(size[i] <= best[i] + EPS * span)[0])
+        j = int(np.flatnonzero(size[i] <= best[i] + EPS * span)[0]) if rules == "text" else \
+            int(np.argmin(size[i]))
         new[i] = x[i] + move[i, j]
         accepted.append((int(i), j, int(kind[i, j]), float(new[i])))
     return new, r, accepted
 
 
 def _oscillates(states: list[np.ndarray], path: list[float], tol: float) -> bool:
+    """A return to an earlier (not the previous) state, or a forecast that alternates
+    (f_t = f_{t−2} ≠ f_{t−1}) or turns back at least twice."""
     for t in range(2, len(states)):
         if np.max(np.abs(states[t] - states[t - 1])) <= tol:
             continue
@@ -276,10 +317,13 @@ def _oscillates(states: list[np.ndarray], path: list[float], tol: float) -> bool
             return True
         if abs(path[t] - path[t - 2]) <= tol and abs(path[t] - path[t - 1]) > tol:
             return True
-    return False
+    steps = [b - a for a, b in zip(path, path[1:]) if abs(b - a) > tol]
+    turns = sum(1 for a, b in zip(steps, steps[1:]) if (a > 0) != (b > 0))
+    return turns >= 2
 
 
-def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1.0) -> BDMResult:
+def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1.0,
+                           rules: str = "text") -> BDMResult:
     """Bueno de Mesquita's expected-utility model, following Scholz, Calbert & Smith (2011).
 
     On each issue separately, for ``rounds`` rounds: win probabilities from the weighted pairwise
@@ -300,6 +344,14 @@ def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1
     q, t : float
         BDM's Q (probability the status quo persists if nobody challenges) and T (probability
         that a change without challenge is for the better), both in [0, 1]; default 1.
+    rules : {"text", "program"}
+        ``"text"`` (default): the formulas as Scholz et al. write them (above). ``"program"``:
+        the rules of Scholz et al.'s own program as transcribed by J. Velev's replication
+        (github.com/jmckib/bdm-scholz-expected-utility-model, bdm_scholz_model.py at commit
+        55f63e9f), which its author reports reproduces their published rounds: each voter's vote
+        uses its own risk exponent, the win probability is divided by the sum of all votes on
+        all pairs, and an actor accepts a conflict before a compromise before a capitulation,
+        ranking compromises by the EU-weighted position (|E_i|x_i + |E_j|x_j)/(|E_i| + |E_j|).
 
     Returns
     -------
@@ -309,7 +361,7 @@ def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1
     ------
     InputError
         A malformed table (see :func:`~powerkit.forecast.table.check_table`), ``rounds`` not a
-        non-negative integer, or ``q``/``t`` outside [0, 1].
+        non-negative integer, ``q``/``t`` outside [0, 1], or an unknown ``rules``.
 
     Examples
     --------
@@ -338,6 +390,8 @@ def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1
     for name, v in (("q", q), ("t", t)):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
             raise bad_argument(name, "expected_utility_model", "a number in [0, 1]", v)
+    if rules not in ("text", "program"):
+        raise bad_argument("rules", "expected_utility_model", "'text' or 'program'", rules)
     q, t = float(q), float(t)
     issues = issues_of(tab)
     f_rows, r_rows, risk_rows, m_rows, p_rows, osc = [], [], [], [], [], {}
@@ -352,7 +406,7 @@ def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1
         states, path, means = [x.copy()], [_median(x, w)], [float(np.dot(w, x) / w.sum())]
         ran, converged = 0, False
         for k in range(1, rounds + 1):
-            new, r, acc = issue_round(states[-1], c, s, span, q, t)
+            new, r, acc = issue_round(states[-1], c, s, span, q, t, rules)
             ran = k
             risk_rows.append(pd.DataFrame({"actor": actors, "issue": issue, "round": k,
                                            "risk": r}))
