@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 __all__ = ["shipped", "data_dir", "deals_dir", "reference_dir", "notebooks_dir", "sample_deal",
-           "SAMPLE_DEAL", "atomic_write",
+           "SAMPLE_DEAL", "atomic_write", "check_output_folder",
            "find_deal"]
 
 SAMPLE_DEAL = "northwind-vendor"  # the deal `make report` and the walkthroughs default to
@@ -69,6 +69,10 @@ def sample_deal(name: str = SAMPLE_DEAL) -> Path:
 def atomic_write(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (text as UTF-8; folders created; mode 644).
 
+    The bytes go to a temporary file in the same folder (``os.write`` until all are written),
+    which is renamed over ``path`` only when complete; on any error (a full disk: ``ENOSPC``)
+    the temporary file is removed and the ``OSError`` raised, naming the file.
+
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a" / "b.txt"
     >>> atomic_write(p, "é"); p.read_text(encoding="utf-8")
@@ -76,15 +80,52 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        exc.filename = str(path)  # (mkstemp names its random file)
+        raise
+    try:
+        try:
+            view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        exc.filename = str(path)  # (os.write names no file, os.replace the temporary one)
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_output_folder(folder: str | Path) -> Path:
+    """Make sure powerkit can write into ``folder`` before any work: create it (and its
+    parents) if missing, then create and remove an empty temporary file in it.
+
+    Raises the ``OSError`` met (``FileExistsError`` when ``folder`` is a file, ``ENOTDIR`` when
+    one of its parents is, ``EACCES``/``EROFS`` when it may not be written), naming the folder;
+    :func:`powerkit.errors.os_problem` turns it into one line with the fix.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "reports"
+    >>> check_output_folder(d) == d and d.is_dir() and not any(d.iterdir())
+    True
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".powerkit-check.", dir=folder)
+    except OSError as exc:
+        exc.filename = str(folder)  # (mkstemp names its random file)
+        raise
+    os.close(fd)
+    os.unlink(probe)
+    return folder
 
 
 def find_deal(arg: str | Path) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .deal import Deal
-from .errors import PowerkitError
+from .errors import EnvironmentProblem, PowerkitError, os_problem
 from .kernels import execute
 from .nbtools import RECORD_MIME, read_records, readable_table
 from .paths import atomic_write, notebooks_dir
@@ -213,6 +213,7 @@ class ReportResult:
     error: str | None = None
     seconds: float = 0.0
     headline: dict = field(default_factory=dict)
+    code: int = 0  # the exit code this result asks for: 0 ok, 2 bad input, 3 environment, 1 bug
 
 
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
@@ -278,8 +279,9 @@ def chromium() -> str:
     exe = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which(
         "chromium-browser") or shutil.which("google-chrome")
     if not exe:
-        raise PowerkitError("PDF export needs Chromium: install it (Debian: apt-get install "
-                            "chromium) or set BROWSER_PATH; HTML reports need nothing")
+        raise EnvironmentProblem("chromium", "PDF export needs Chromium, which is not installed",
+                                 "install it (Debian: apt-get install chromium) or set "
+                                 "BROWSER_PATH; HTML reports need nothing")
     return exe
 
 
@@ -315,7 +317,7 @@ def html_to_pdf(html: Path, pdf: Path, timeout: float = 180, paper: str = "a4") 
         if proc.returncode != 0 or not tmp_pdf.exists() or tmp_pdf.stat().st_size == 0:
             raise PowerkitError(f"Chromium could not print {html.name} to PDF "
                                 f"(exit {proc.returncode}): {proc.stderr.strip()[-300:]}")
-        atomic_write(pdf, tmp_pdf.read_bytes())
+        _write_out(pdf, tmp_pdf.read_bytes())
     return pdf
 
 
@@ -331,10 +333,13 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
     A JSON of the headline results (``<id>.json``) is written beside it. ``anonymise`` replaces
     people by role labels everywhere (:func:`powerkit.anonymise`); ``params`` go to papermill;
     ``paper`` (PDF only): ``a4`` or ``letter`` (default: letter for USD deals, A4 otherwise).
-    Never raises for a bad deal or a failing notebook: the result says what went wrong and no
-    report file is written (every file is written to a temp name and renamed when complete).
+    Never raises for a bad deal or a failing notebook: the result says what went wrong (and
+    its ``code``: 2 a bad deal file, 3 a full disk or an ``out_dir`` it may not write, 1 a bug)
+    and no report file is written (every file is written to a temp name and renamed when
+    complete).
     """
     from .deal import load_deal
+    from .deal.reading import check_deal_path
 
     t0 = time.perf_counter()
     deal_path = Path(deal_path).resolve()
@@ -343,6 +348,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         if fmt not in FORMATS:
             raise PowerkitError(f"The 'format' option must be one of {', '.join(FORMATS)}. "
                                 f"Got {fmt!r} instead.")
+        check_deal_path(deal_path)  # a pipe, a device or a zip bomb is never opened
         deal = load_deal(deal_path)  # first: a bad deal file is refused before papermill loads
         name = deal.id
         read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
@@ -370,26 +376,43 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                 tmp_html.write_text(html, encoding="utf-8")
                 html_to_pdf(tmp_html, out, paper=paper or paper_for(deal.meta.currency))
             else:
-                atomic_write(out, html)
-        atomic_write(out.with_suffix(".json"),
-                      json.dumps({"deal": deal.id, "title": deal.meta.title,
-                                  "anonymised": anonymise, "headline": head,
-                                  **({"scenarios": records["scenarios"]}
-                                     if "scenarios" in records else {})},
-                                 indent=2, default=str))
+                _write_out(out, html)
+        try:
+            _write_out(out.with_suffix(".json"),
+                       json.dumps({"deal": deal.id, "title": deal.meta.title,
+                                   "anonymised": anonymise, "headline": head,
+                                   **({"scenarios": records["scenarios"]}
+                                      if "scenarios" in records else {})},
+                                  indent=2, default=str))
+        except PowerkitError:
+            out.unlink(missing_ok=True)  # the report and its JSON, both or neither
+            raise
         return ReportResult(deal.id, True, str(out), None, time.perf_counter() - t0, head)
     except PowerkitError as exc:
-        err = str(exc)
+        err, code = str(exc), exc.exit_code
     except Exception as exc:  # noqa: BLE001 - reported per deal, never a traceback
         from papermill.exceptions import PapermillExecutionError
 
-        if isinstance(exc, PapermillExecutionError):
+        code = 1
+        if isinstance(exc, OSError) and (problem := os_problem(
+                exc, exc.filename or tempfile.gettempdir())).exit_code == 3:
+            err, code = str(problem), 3  # e.g. the temporary folder's disk is full
+        elif isinstance(exc, PapermillExecutionError):
             err = (f"the report notebook failed in cell {exc.exec_count}: {exc.ename}: "
                    f"{exc.evalue}")
         else:
             err = (f"internal error ({type(exc).__name__}: {exc}); please report it to "
                    f"powerkit's maintainers")
-    return ReportResult(name, False, None, err, time.perf_counter() - t0)
+    return ReportResult(name, False, None, err, time.perf_counter() - t0, code=code)
+
+
+def _write_out(path: Path, data: str | bytes) -> None:
+    """:func:`powerkit.paths.atomic_write`, a full disk or a folder it may not write as one
+    line (:func:`powerkit.errors.os_problem`)."""
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise os_problem(exc, writing=True, option="--out") from None
 
 
 def _run_one(args):

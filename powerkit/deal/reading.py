@@ -9,6 +9,7 @@ the caller (:mod:`powerkit.deal.schemas`) adds the file and sheet.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import stat
 import zipfile
@@ -17,36 +18,194 @@ from xml.etree import ElementTree
 
 import pandas as pd
 
-__all__ = ["read_regular", "visible", "cell_hint", "delimiter_problem", "header_table", "uncalculated_formulas"]
+from ..errors import DealError, PathProblem, Problem, os_problem
+
+__all__ = ["read_regular", "input_problem", "workbook_problem", "deal_path_problem",
+           "check_deal_path", "XLSX_MAX_INFLATED", "XLSX_MAX_RATIO", "XLSX_RATIO_FROM",
+           "XLSX_MAX_MEMBERS", "visible", "cell_hint", "delimiter_problem", "header_table", "uncalculated_formulas"]
 
 Found = tuple  # (row, column, value, expected)
 
 
-def read_regular(path: Path) -> tuple[bytes | None, str | None]:
+# what an .xlsx may unpack to (openpyxl reads its XML from a zip: a small file can inflate to
+# gigabytes and keep the reader busy for minutes). Python's zipfile never yields more than a
+# member's declared size (it stops there and checks the CRC), so the declared sizes are a bound.
+XLSX_MAX_INFLATED = 200 * 2**20  # bytes unpacked, all members together
+XLSX_MAX_RATIO = 100  # unpacked / packed, for a member that unpacks to more than ...
+XLSX_RATIO_FROM = 10 * 2**20  # ... 10 MB (ordinary sheet XML packs 5-20 times)
+XLSX_MAX_MEMBERS = 10_000
+
+
+def _open_regular(path: Path):
+    """``(binary file, None)`` for a regular file powerkit may read, else ``(None, (kind,
+    detail))``; kind is ``loop``, ``broken``, ``missing``, ``folder``, ``special``, ``denied`` or
+    ``other``. Links are followed; the file is opened without blocking (a pipe with no writer
+    would block ``open``) and checked on the open descriptor, so nothing is read from a pipe or
+    device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, ("loop", "")
+        if exc.errno == errno.ENOENT:
+            return None, ("broken", _link_target(path)) if path.is_symlink() else ("missing", "")
+        if exc.errno == errno.EISDIR:
+            return None, ("folder", "")
+        if exc.errno in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):  # a socket, a device
+            return None, ("special", "")
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return None, ("denied", "")
+        return None, ("other", exc.strerror or str(exc))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return None, ("folder", "") if stat.S_ISDIR(mode) else ("special", "")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb"), None
+
+
+def _expected(kind: str, detail: str, name: str, thing: str) -> str:
+    """A read failure of :func:`_open_regular` as the 'expected ...' of a problem line."""
+    return {
+        "loop": f"a file, not a link that points to itself or in a circle ('{name}'): replace the "
+                "link by the file",
+        "broken": f"a file, not a link to a missing file ('{name}' → '{detail}'): replace the "
+                  "link by the file",
+        "missing": f"an existing file ('{name}')",
+        "folder": f"a file, not a folder ('{name}'): replace the folder by the file",
+        "special": f"a regular file ('{name}' is a pipe, socket or device): save "
+                   + (f"the {thing}" if thing else "it") + " as a file",
+        "denied": f"a file powerkit may read ('{name}': permission denied): give yourself read "
+                  "permission (chmod u+r), or copy the file into a folder of your own",
+    }.get(kind, f"a readable file ('{name}': {detail})")
+
+
+def read_regular(path: Path, thing: str | None = None) -> tuple[bytes | None, str | None]:
     """The bytes of ``path`` when it is a regular, readable file, else ``(None, why)``.
 
     Only regular files are opened: a pipe or device would block or never end, a link in a circle
-    or to nothing would otherwise be taken for a missing table.
+    or to nothing would otherwise be taken for a missing table. ``thing`` names the file in the
+    fix (default: ``table`` for a .csv).
+    """
+    thing = thing or ("table" if path.suffix.lower() == ".csv" else "")
+    fh, bad = _open_regular(path)
+    if fh is None:
+        return None, _expected(*bad, path.name, thing)
+    try:
+        with fh:
+            return fh.read(), None
+    except OSError as exc:
+        return None, _expected("denied" if exc.errno in (errno.EACCES, errno.EPERM) else "other",
+                               exc.strerror or str(exc), path.name, thing)
+
+
+def input_problem(path: str | Path, *, folder: bool = False, option: str = ""
+                  ) -> PathProblem | None:
+    """Why a path given on the command line cannot be read (one line: the path and the fix),
+    or None when it is a regular file powerkit may read (``folder=True``: a folder it may
+    list). Nothing is read: a pipe, socket or device (``/dev/zero``) is refused by its kind.
+
+    >>> input_problem("/dev/zero").what
+    'is not a regular file (a pipe, socket or device)'
+    >>> input_problem("/", folder=True) is None
+    True
+    """
+    path = Path(path)
+    with_opt = f" to {option}" if option else ""
+    if folder:
+        try:
+            st = path.stat()
+        except OSError as exc:
+            return os_problem(exc, path, writing=False, option=option)
+        if not stat.S_ISDIR(st.st_mode):
+            return PathProblem(path, "is not a folder", f"give a folder{with_opt}")
+        try:
+            with os.scandir(path) as it:
+                next(it, None)
+        except OSError as exc:
+            return os_problem(exc, path, writing=False, option=option)
+        return None
+    fh, bad = _open_regular(path)
+    if fh is not None:
+        fh.close()
+        return None
+    kind, detail = bad
+    what, fix = {
+        "loop": ("is a link that points to itself or in a circle", "replace the link by the file"),
+        "broken": (f"is a link to a missing file ('{detail}')", "replace the link by the file"),
+        "missing": ("does not exist", f"check the path{with_opt}"),
+        "folder": ("is a folder, not a file", f"give the file itself{with_opt}"),
+        "special": ("is not a regular file (a pipe, socket or device)",
+                    f"save it as a file and give that file{with_opt}"),
+        "denied": ("cannot be read (permission denied)", "give yourself read permission (chmod "
+                   "u+r), or copy it into a folder of your own and give that copy"),
+    }.get(kind, (f"cannot be read ({detail})", f"check the path{with_opt}"))
+    return PathProblem(path, what, fix)
+
+
+def workbook_problem(fh, name: str) -> str | None:
+    """Why an .xlsx (an open binary file) may not be given to openpyxl, as the 'expected ...'
+    of a problem line, or None: more than :data:`XLSX_MAX_INFLATED` bytes unpacked, more than
+    :data:`XLSX_MAX_MEMBERS` parts, or a part over :data:`XLSX_RATIO_FROM` bytes that unpacks to
+    more than :data:`XLSX_MAX_RATIO` times its packed size (a zip bomb, such as a sheet holding
+    a huge XML comment). Only the zip's directory is read. Not a zip at all: None (pandas then
+    says why it is no workbook).
     """
     try:
-        st = path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return None, (f"a file, not a link that points to itself or in a circle ('{path.name}'): "
-                          "replace the link by the file")
-        if path.is_symlink():
-            return None, (f"a file, not a link to a missing file ('{path.name}' → "
-                          f"'{_link_target(path)}'): replace the link by the file")
-        return None, f"a readable file ('{path.name}': {exc.strerror or exc})"
-    if stat.S_ISDIR(st.st_mode):
-        return None, f"a file, not a folder ('{path.name}')"
-    if not stat.S_ISREG(st.st_mode):
-        return None, (f"a regular file ('{path.name}' is a pipe, socket or device): "
-                      "save the table as a file")
-    try:
-        return path.read_bytes(), None
-    except OSError as exc:
-        return None, f"a readable file ('{path.name}': {exc.strerror or exc})"
+        infos = zipfile.ZipFile(fh).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    fix = ("this is not an ordinary Excel file: open it in Excel, remove what is not deal data "
+           "and save it, or start again from powerkit template")
+    if len(infos) > XLSX_MAX_MEMBERS:
+        return (f"a workbook of at most {XLSX_MAX_MEMBERS:,} parts ('{name}' has "
+                f"{len(infos):,}): {fix}")
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_MAX_INFLATED:
+        return (f"a workbook that unpacks to at most {XLSX_MAX_INFLATED // 2**20} MB ('{name}' "
+                f"unpacks to {total / 2**20:,.0f} MB): {fix}")
+    for i in infos:
+        if i.file_size > XLSX_RATIO_FROM and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1):
+            return (f"a workbook whose parts unpack to at most {XLSX_MAX_RATIO} times their "
+                    f"packed size ('{name}': {i.filename} unpacks to "
+                    f"{i.file_size / 2**20:,.0f} MB, more than {XLSX_MAX_RATIO} times its packed "
+                    f"size): {fix}")
+    return None
+
+
+def deal_path_problem(path: str | Path) -> Problem | None:
+    """The problem of a deal argument that cannot even be opened, or None. A folder must be
+    listable; a workbook (``.xlsx``/``.xlsm``) a regular file powerkit may read, within the
+    bounds of :func:`workbook_problem`. Nothing else is judged here (a missing path, a file of
+    another kind: :func:`powerkit.deal.load_deal` says so).
+
+    >>> deal_path_problem("/dev/null.xlsx") is None  # does not exist: load_deal says so
+    True
+    """
+    path = Path(path)
+    name = path.name or str(path)
+    if path.is_dir():
+        problem = input_problem(path, folder=True)
+        if problem is None:
+            return None
+        return Problem(name, None, None, None, f"a deal folder powerkit may read ('{name}' "
+                                               f"{problem.what}): {problem.fix}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not (path.exists() or path.is_symlink()):
+        return None
+    fh, bad = _open_regular(path)
+    if fh is None:
+        return Problem(name, None, None, None, _expected(*bad, name, "workbook"))
+    with fh:
+        why = workbook_problem(fh, name)
+    return None if why is None else Problem(name, None, None, None, why)
+
+
+def check_deal_path(path: str | Path) -> None:
+    """Raise :class:`DealError` when :func:`deal_path_problem` finds one (before any reader
+    opens the deal: openpyxl would block on a pipe and inflate a zip bomb)."""
+    if (problem := deal_path_problem(path)) is not None:
+        raise DealError([problem], str(path))
 
 
 def _link_target(path: Path) -> str:

@@ -6,6 +6,7 @@ Cells are always written as text or numbers, never as formulas: a value that sta
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,11 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from ..errors import DealError, Problem
+from ..paths import atomic_write
 from .model import TABLES
+from .reading import read_regular
+from .yaml_checks import load_meta
 from .schemas import META_KEYS, SPEC
 
 __all__ = ["write_template", "folder_to_workbook"]
@@ -92,18 +97,63 @@ def _book(meta: dict | None, tables: dict[str, pd.DataFrame]) -> Workbook:
     return wb
 
 
-def write_template(out: str | Path) -> Path:
-    """Write a blank, documented deal workbook to ``out`` (``.xlsx``)."""
-    out = Path(out)
-    _book(None, {}).save(out)
+def _save(book: Workbook, out: Path) -> Path:
+    """Save whole or not at all (:func:`powerkit.paths.atomic_write`): a full disk leaves no
+    half-written workbook."""
+    buf = io.BytesIO()
+    book.save(buf)
+    atomic_write(out, buf.getvalue())
     return out
+
+
+def write_template(out: str | Path) -> Path:
+    """Write a blank, documented deal workbook to ``out`` (``.xlsx``).
+
+    Raises ``OSError`` when ``out`` cannot be written (nothing is left behind).
+
+    >>> import tempfile, pathlib, openpyxl
+    >>> p = write_template(pathlib.Path(tempfile.mkdtemp()) / "deal.xlsx")
+    >>> openpyxl.load_workbook(p).sheetnames[:3]
+    ['about', 'deal', 'parties']
+    """
+    return _save(_book(None, {}), Path(out))
 
 
 def folder_to_workbook(folder: str | Path, out: str | Path) -> Path:
-    """Copy a deal folder (deal.yaml + CSVs) into one workbook with the same content."""
+    """Copy a deal folder (deal.yaml + CSVs) into one workbook with the same content.
+
+    The folder need not be a valid deal (the workbook is where it gets fixed), but its files
+    must be readable: only regular files are opened, and a file that is not (a pipe, a
+    device, a folder, a link to nothing), not UTF-8, or not CSV/YAML raises
+    :class:`powerkit.errors.DealError` listing each.
+    """
     folder, out = Path(folder), Path(out)
-    meta = yaml.safe_load((folder / "deal.yaml").read_text(encoding="utf-8-sig"))
-    tables = {t: pd.read_csv(folder / f"{t}.csv", dtype=str, keep_default_na=False)
-              for t in TABLES if (folder / f"{t}.csv").exists()}
-    _book(meta, tables).save(out)
-    return out
+    problems, texts = [], {}
+    for name in ["deal.yaml"] + [f"{t}.csv" for t in TABLES]:
+        f = folder / name
+        if name != "deal.yaml" and not (f.exists() or f.is_symlink()):
+            continue
+        data, why = read_regular(f)
+        if why is None:
+            try:
+                texts[name] = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                why = (f"UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as 'CSV "
+                       "UTF-8' (Excel) or re-encode it to UTF-8")
+        if why is not None:
+            problems.append(Problem(name, None, None, None, why))
+    meta = None
+    if "deal.yaml" in texts:
+        try:
+            meta, _ = load_meta(texts.pop("deal.yaml"))
+        except yaml.YAMLError as exc:
+            problems.append(Problem("deal.yaml", None, None, None, f"valid YAML ({exc})"))
+    tables = {}
+    for name, text in texts.items():
+        try:
+            tables[name[:-4]] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            problems.append(Problem(name, None, None, None, f"valid CSV ({str(exc).strip()})"))
+    if problems:
+        raise DealError(problems, str(folder))
+    return _save(_book(meta if isinstance(meta, dict) else None, tables), out)

@@ -4,7 +4,10 @@
 booleans (``Yes``, ``No``, ``on``, ``off``) and numbers where a text was meant (``title: Yes``
 became ``"True"``). :func:`load_meta` uses a :class:`yaml.SafeLoader` subclass (nothing is ever
 evaluated) that records every repeated key with its line, and keeps the plain scalar of a text key
-(``TEXT_KEYS``) as written.
+(``TEXT_KEYS``) as written. A date that does not exist (``as_of: 2026-02-30``) stays the text
+written, for the checks of its key to refuse by name; any other value YAML cannot build
+(``!!float abc``, nesting deeper than Python's recursion limit) is a :class:`yaml.YAMLError` with
+its line, never a crash.
 """
 from __future__ import annotations
 
@@ -24,6 +27,22 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.duplicates: list[tuple[int, str, int]] = []  # (line, key, first line)
         self._root = None
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):  # 2026-02-30: kept as written, refused by its key
+            return self.construct_scalar(node)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError, TypeError, RecursionError) as exc:
+            if isinstance(exc, yaml.YAMLError):
+                raise
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r} as "
+                f"{node.tag.rsplit(':', 1)[-1]}", node.start_mark) from None
 
     def construct_document(self, node):
         self._root = node
@@ -51,15 +70,24 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def load_meta(text: str) -> tuple[object, list[tuple[int, str, int]]]:
     """Parse deal.yaml's text safely.
 
     Returns the document and its repeated keys as ``(line, key, line of the first)``.
-    Raises :class:`yaml.YAMLError` like ``yaml.safe_load``.
+    Raises :class:`yaml.YAMLError` like ``yaml.safe_load`` (also for what ``yaml.safe_load``
+    would crash on: a value its tag cannot build, nesting too deep).
+
+    >>> load_meta("as_of: 2026-02-30\\nday: 2026-02-28\\n")
+    ({'as_of': '2026-02-30', 'day': datetime.date(2026, 2, 28)}, [])
     """
     loader = _Loader(text)
     try:
         doc = loader.get_single_data()
+    except RecursionError:
+        raise yaml.YAMLError("nesting deeper than any deal file needs") from None
     finally:
         loader.dispose()
     return doc, loader.duplicates
