@@ -19,7 +19,8 @@ from ..errors import MissingTableError, PowerkitError
 __all__ = ["Section", "SECTION_ORDER", "build_sections", "names_not_ids"]
 
 # walkthrough sections, in report order; each module exposes section(deal) -> Section
-SECTION_ORDER = ("brief", "overview", "power", "influence", "constraints", "value", "coalitions")
+SECTION_ORDER = ("brief", "overview", "power", "influence", "constraints", "value", "coalitions",
+                 "forecast")
 
 
 @dataclass

@@ -28,7 +28,7 @@ from ..text import md
 from . import Section
 
 __all__ = ["section", "TITLE", "MISSING", "actor_names", "our_actors", "forecast_table",
-           "exchanges_table", "levers_table", "key_issue", "scale_ends", "forecast_violations"]
+           "exchanges_table", "exchange_effects", "levers_table", "key_issue", "scale_ends", "forecast_violations"]
 # our_actors: powerkit.forecast.compare.our_actors, re-exported for the notebook and widgets
 
 TITLE = "Where the decision will land"
@@ -138,22 +138,55 @@ def levers_table(sens: pd.DataFrame, issue, names: dict, top: int = 5,
     return t.head(top).reset_index(drop=True)
 
 
+def exchange_effects(exchanges: pd.DataFrame, compare: pd.DataFrame) -> pd.DataFrame:
+    """The exchanges with what each does to us: ``towards_us`` and ``away_from_us`` (the issues
+    whose outcome it shifts towards or away from our position, as seen from the compromise
+    forecast before any exchange) and ``our_way`` (it shifts at least one outcome towards us).
+    An issue where we hold no position, or where the forecast sits at ours, counts in neither.
+
+    >>> e = pd.DataFrame({"issue_i": ["x"], "issue_j": ["y"], "shift_i": [1.0],
+    ...                   "shift_j": [1.0]})
+    >>> c = pd.DataFrame({"mean": [5.0, 5.0], "ours": [8.0, 2.0]}, index=["x", "y"])
+    >>> r = exchange_effects(e, c).iloc[0]
+    >>> r.towards_us, r.away_from_us, bool(r.our_way)
+    (('x',), ('y',), True)
+    """
+    ours = pd.to_numeric(compare["ours"], errors="coerce")
+    side = np.sign(ours - compare["mean"].astype(float)).fillna(0.0)
+    toward, away = [], []
+    for r in exchanges.itertuples(index=False):
+        t, a = [], []
+        for issue, shift in ((r.issue_i, getattr(r, "shift_i", np.nan)),
+                             (r.issue_j, getattr(r, "shift_j", np.nan))):
+            d = float(side.get(issue, 0.0)) * float(shift)
+            if d > 0:
+                t.append(str(issue))
+            elif d < 0:
+                a.append(str(issue))
+        toward.append(tuple(t))
+        away.append(tuple(a))
+    return exchanges.assign(towards_us=toward, away_from_us=away,
+                            our_way=[bool(t) for t in toward])
+
+
 def exchanges_table(exchanges: pd.DataFrame, names: dict, top: int = 8,
                     digits: int = 3) -> pd.DataFrame:
     """The exchanges of Stokman's model, actors by name: who moves on which issue, by how much,
-    and the expected gain of each side (``our_way`` kept when the frame has it)."""
+    the expected gain of each side, and (when the frame has them, :func:`exchange_effects`)
+    which outcomes move towards or away from us."""
     e = exchanges.head(top)
     t = pd.DataFrame({
         "actor": [names.get(a, a) for a in e["actor_i"]],
         "moves on": e["issue_i"].astype(str).to_numpy(),
         "by": e["move_i"].astype(float).round(digits).to_numpy(),
         "in return": [names.get(a, a) for a in e["actor_j"]],
-        "moves on ": e["issue_j"].astype(str).to_numpy(),
-        "by ": e["move_j"].astype(float).round(digits).to_numpy(),
+        "who moves on": e["issue_j"].astype(str).to_numpy(),
+        "by (in return)": e["move_j"].astype(float).round(digits).to_numpy(),
         "gain of the first": e["gain_i"].astype(float).round(digits).to_numpy(),
         "gain of the second": e["gain_j"].astype(float).round(digits).to_numpy()})
-    if "our_way" in e.columns:
-        t["moves an outcome our way"] = e["our_way"].astype(bool).to_numpy()
+    if "towards_us" in e.columns:
+        t["outcomes moved towards us"] = [", ".join(v) for v in e["towards_us"]]
+        t["away from us"] = [", ".join(v) for v in e["away_from_us"]]
     t.attrs["empty"] = ("*No exchange pays both sides: every pair of actors cares about the "
                         "issues in the same proportions, or already agrees.*")
     return t
@@ -188,7 +221,8 @@ def section(deal, result=None) -> Section:
         ``positions`` table. ``headline``: ``issues``, ``actors``, ``ours`` (issue → our
         position), ``forecast_mean``, ``forecast_median``, ``forecast_bdm`` (issue →
         forecast), ``key_issue`` and its ``key_gap`` (compromise forecast − our position),
-        ``bdm_oscillating`` (issues), ``exchanges`` (how many), ``lever`` and ``lever_move``
+        ``bdm_oscillating`` (issues), ``exchanges`` (how many) and ``exchanges_our_way`` (how many
+        shift an outcome towards us), ``lever`` and ``lever_move``
         (who, not on our side, moves the key issue's forecast one unit our way for the smallest
         move, and that move), ``best_lever`` (by name), ``best_lever_issue``,
         ``best_lever_shift`` and ``best_lever_share`` (``Forecast.best_lever``: the actor whose
@@ -274,9 +308,14 @@ def section(deal, result=None) -> Section:
     sec.add("### Trades that move the outcome\n"
             "In Stokman's exchange model two actors who weigh two issues differently each give "
             "way on the issue they care less about, and both gain in expected utility.")
-    ex = exchanges_table(fc.exchange.exchanges, names)
+    effects = exchange_effects(fc.exchange.exchanges, cmp_)
+    hl["exchanges_our_way"] = int(effects["our_way"].sum())
+    ex = exchanges_table(effects, names)
     if len(ex):
-        sec.add(exchanges_figure(fc.exchange.exchanges, names=names))
+        sec.add(f"{len(effects)} exchange{'s' if len(effects) != 1 else ''} pay both sides; "
+                f"{hl['exchanges_our_way']} of them shift at least one outcome towards our "
+                "position (outlined in green).")
+        sec.add(exchanges_figure(effects, names=names))
     sec.add(ex)
     sec.headline = hl
     if key is not None:

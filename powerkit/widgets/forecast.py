@@ -98,6 +98,8 @@ def forecast_view(result, issue: str, model: str = "mean", round_: int | None = 
     if sens is None:
         if model == "mean":
             sens = result.sensitivity
+        elif model == "median" and getattr(result, "sensitivity_median", None) is not None:
+            sens = result.sensitivity_median
         else:
             try:
                 sens = sensitivity(result.table, model=model, ours=cmp_["ours"])
