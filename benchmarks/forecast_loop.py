@@ -81,6 +81,8 @@ def risk_exponents(x, w, s, span, mu, q, t):
 def one_round(x, c, s, span, q=1.0, t=1.0):
     """New positions, risk exponents and accepted offers (i, j, kind, new position)."""
     n = len(x)
+    if span <= 0 or n < 2:           # nothing to contest: one quiet round
+        return list(x), [1.0] * n, []
     w = [c[k] * s[k] for k in range(n)]
     mu = weighted_median(x, w)
     r = risk_exponents(x, w, s, span, mu, q, t)
@@ -118,8 +120,6 @@ def bdm_loop(actors_by_issue, rounds=10, q=1.0, t=1.0):
         span = max(x) - min(x)
         states, risks, acc_all = [list(x)], [], []
         for k in range(1, rounds + 1):
-            if span <= 0 or len(x) < 2:
-                break
             new, r, acc = one_round(states[-1], c, s, span, q, t)
             risks.append(r)
             acc_all.append(acc)

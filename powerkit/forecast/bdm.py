@@ -24,8 +24,8 @@ from ..errors import bad_argument
 from .compromise import TIE_TOL
 from .table import check_table, issues_of
 
-__all__ = ["BDMResult", "expected_utility_model", "issue_round", "risk_exponents", "NOTES",
-           "OFFER_KINDS", "EPS"]
+__all__ = ["BDMResult", "expected_utility_model", "issue_round", "risk_exponents",
+           "win_probabilities", "challenge_utilities", "NOTES", "OFFER_KINDS", "EPS"]
 
 #: two expected utilities closer than this count as equal (no offer is made on a tie); also the
 #: tolerance of "a position returns to an earlier state" (relative to the issue's range)
@@ -179,6 +179,59 @@ def _expected(x, s, P, r, span, mu, q, t):
     E = sj * (P * us + (1.0 - P) * uf) + (1.0 - sj) * us - sq_i
     F = si * (P.T * us + (1.0 - P.T) * uf) + (1.0 - si) * us - sq_j
     return E, F
+
+
+def win_probabilities(x, capability, salience) -> np.ndarray:
+    """P[i, j], the probability that actor i beats actor j on one issue (Scholz et al. §4).
+
+    P_ij = Σ_k max(0, v_k) / Σ_k |v_k| with v_k = c_k s_k (|x_k − x_j| − |x_k − x_i|): the
+    capability × salience weighted votes of every actor k for i against j. P_ij + P_ji = 1
+    unless nobody's vote separates them (then both are 0).
+
+    Examples
+    --------
+    A (c = 2, s = 1) at 1 against B (c = 1, s = 0.2) at 0, with C (c = 1, s = 1) at 0.4: A's
+    vote 2·1 for A, B's 0.2·1 and C's 1·0.2 for B, so P_AB = 2/2.4.
+
+    >>> win_probabilities([1.0, 0.0, 0.4], [2, 1, 1], [1.0, 0.2, 1.0]).round(4).tolist()
+    [[0.0, 0.8333, 0.625], [0.1667, 0.0, 0.0625], [0.375, 0.9375, 0.0]]
+    """
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
+    return _win_probabilities(x, w)
+
+
+def challenge_utilities(x, capability, salience, risk, span=None, mu=None, q=1.0, t=1.0):
+    """E[i, j] = E_i(U_ij), i's expected utility of challenging j, and F[i, j] = E_i(U_ji),
+    i's estimate of j's expected utility of challenging i, both judged with i's risk exponent.
+
+    Parameters
+    ----------
+    x, capability, salience, risk : array-like
+        One value per actor (``risk`` the exponents r).
+    span, mu, q, t
+        As in :func:`risk_exponents`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+
+    Examples
+    --------
+    With every r = 1 and Q = 1, E_i(U_ij) = 2d_ij(1 − 2 s_j P_ji) (tests/test_forecast_dynamic.py):
+    A against B above, d = 1: 2(1 − 2·0.2·(1/6)) = 1.8667.
+
+    >>> E, F = challenge_utilities([1.0, 0.0, 0.4], [2, 1, 1], [1.0, 0.2, 1.0], [1, 1, 1])
+    >>> round(float(E[0, 1]), 4), round(float(F[1, 0]), 4)
+    (1.8667, 1.8667)
+    """
+    x = np.asarray(x, dtype=float)
+    s = np.asarray(salience, dtype=float)
+    w = np.asarray(capability, dtype=float) * s
+    span = float(x.max() - x.min()) if span is None else float(span)
+    mu = _median(x, w) if mu is None else float(mu)
+    return _expected(x, s, _win_probabilities(x, w), np.asarray(risk, dtype=float),
+                     span if span > 0 else 1.0, mu, q, t)
 
 
 def risk_exponents(x, capability, salience, span=None, mu=None, q=1.0, t=1.0) -> np.ndarray:
