@@ -43,7 +43,7 @@ def reference_matrix(c: CSS, reference=None, threshold: float = 0.5) -> np.ndarr
             raise InputError("the reference network names people who are not in the list of "
                              "people: " + ", ".join(strangers[:10]))
         a = np.zeros((len(c.people),) * 2, dtype=np.int8)
-        a[s.map(pos).to_numpy(), t.map(pos).to_numpy()] = 1
+        a[s.map(pos).to_numpy(dtype=int), t.map(pos).to_numpy(dtype=int)] = 1
         np.fill_diagonal(a, 0)
         return a
     if reference == "consensus":

@@ -143,8 +143,8 @@ def css_array(table, people=None, perceivers=None, kind: str | None = None) -> C
     kpos = {p: i for i, p in enumerate(perceivers)}
     r = np.zeros((len(perceivers), len(people), len(people)), dtype=np.int8)
     if len(t):
-        r[t["perceiver"].map(kpos).to_numpy(), t["source"].map(pos).to_numpy(),
-          t["target"].map(pos).to_numpy()] = 1
+        r[t["perceiver"].map(kpos).to_numpy(dtype=int), t["source"].map(pos).to_numpy(dtype=int),
+          t["target"].map(pos).to_numpy(dtype=int)] = 1
     idx = np.arange(len(people))
     r[:, idx, idx] = 0
     return CSS(array=r, people=people, perceivers=perceivers, kind=kind)

@@ -201,6 +201,8 @@ def perception(deal, kind: str = "advice", reference: str = "intersection",
         "consensus_top": views.attrs["reference_top"],
         "accuracy_vs_sought_spearman": link,
     }
+    headline = {k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                for k, v in headline.items()}  # JSON for the notebook's record
     return Perception(kind=kind, css=c, names=names, reference=reference,
                       threshold=float(threshold), structures=structures, accuracy=acc,
                       competence=comp, views=views, in_degree=perceived_in_degree(c),
