@@ -1,7 +1,22 @@
 """The ``powerkit`` command: validate deal files, write a template, produce client reports.
 
-Exit codes: 0 success, 2 invalid input (a bad deal file, a bad option), 1 a report failed for
-another reason. A consultant never sees a traceback.
+Exit codes (:data:`powerkit.errors.EXIT_CODES`), the same for every command:
+
+- 0 success;
+- 2 invalid input: a deal file (every problem listed, file, row, column, value, fix), an option,
+  or a path given that is not a readable regular file or folder (a folder where a file belongs,
+  a pipe, a socket or a device such as ``/dev/zero``, a file without read permission, a link in
+  a circle, an ``--out`` that is a file, a workbook that unpacks to more than 200 MB);
+- 3 environment: the machine stopped the command (the disk is full, no permission to write in
+  ``--out``, a read-only disk, a program such as Chromium missing);
+- 130 interrupted (Ctrl-C);
+- 1 an internal error: a bug in powerkit, the only case that asks you to report it.
+
+Every problem is one line naming the path (or option) and the fix; a command reports all the
+problems it can find before doing any work; when problems of several kinds are found at once, the
+exit code is the smallest of theirs (1 before 2 before 3). A consultant never sees a traceback.
+Nothing is opened unless it is a regular file (a pipe would block, a device never end) and no
+command limits its time by sleeping.
 """
 from __future__ import annotations
 
@@ -11,25 +26,92 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 from rich.table import Table
 
+
+
+class _Commands(TyperGroup):
+    """Every command's errors as one line and an exit code (see the module docstring): the
+    commands added in other modules (``ingest``, ``diff``, ...) get the same handling."""
+
+    def invoke(self, ctx):
+        import errno
+
+        from ..errors import PowerkitError, exit_code_of, os_problem
+
+        try:
+            return super().invoke(ctx)
+        except PowerkitError as exc:
+            if exc.exit_code == 1:
+                raise  # a bug: main() says so
+            err.print(str(exc), markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE or exit_code_of(exc) == 1:
+                raise
+            problem = os_problem(exc)
+            err.print(str(problem), markup=False)
+            raise typer.Exit(problem.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            raise typer.Exit(130) from None
+
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="powerkit: read and use power in a negotiation.")
+                  cls=_Commands, help="powerkit: read and use power in a negotiation.")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _stop(problems: list) -> None:
+    """Print every problem (PowerkitErrors or lines) and end with the smallest of their exit
+    codes; nothing when there is none."""
+    if not problems:
+        return
+    from ..errors import exit_code_of
+
+    err.print("\n".join(str(p) for p in problems), markup=False)
+    raise typer.Exit(min(exit_code_of(p) if isinstance(p, BaseException) else 2
+                         for p in problems))
+
+
+def _load(path: Path):
+    """The deal at ``path``: a path that cannot be opened (a pipe, a device, a zip bomb, a
+    folder that cannot be listed) is refused before any reader touches it."""
+    from ..deal import load_deal
+    from ..deal.reading import check_deal_path
+
+    check_deal_path(path)
+    return load_deal(path)
+
+
+def _out_problem(folder: Path, option: str = "--out"):
+    """None when ``folder`` can be written into (created if missing), else its problem."""
+    from ..errors import os_problem
+    from ..paths import check_output_folder
+
+    try:
+        check_output_folder(folder)
+    except OSError as exc:
+        return os_problem(exc, folder, writing=True, option=option)
+    return None
+
+
+def _write(fn, *args, option: str = "--out"):
+    """``fn(*args)``, its OSError (a full disk, a read-only folder) as one line."""
+    from ..errors import os_problem
+
+    try:
+        return fn(*args)
+    except OSError as exc:
+        raise os_problem(exc, writing=True, option=option) from None
 
 
 @app.command()
 def validate(path: Annotated[Path, typer.Argument(help="deal folder or .xlsx workbook")]):
     """Check a deal file; print 'ok' and a summary, or every problem (exit 2)."""
-    from ..deal import load_deal
-    from ..errors import DealError
-
-    try:
-        deal = load_deal(path)
-    except DealError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
+    deal = _load(path)
     present = [t for t in ("ties", "issues", "hypotheses", "evidence", "questions", "events",
                            "offers") if deal.has(t)]
     out.print(f"ok: {deal.id} — {len(deal.parties)} parties, {len(deal.stakeholders)} "
@@ -42,27 +124,37 @@ def template(out_file: Annotated[Path, typer.Argument(help="where to write the .
              from_deal: Annotated[Path | None, typer.Option(
                  "--from", help="fill it from an existing deal folder")] = None):
     """Write a blank, documented Excel workbook to fill in (or a copy of a deal folder)."""
+    from ..deal.reading import input_problem
     from ..deal.workbook import folder_to_workbook, write_template
+    from ..errors import PathProblem
 
+    problems = []
     if out_file.suffix.lower() != ".xlsx":
-        err.print(f"{out_file}: expected a file name ending in .xlsx", markup=False)
-        raise typer.Exit(2)
+        problems.append(f"{out_file}: expected a file name ending in .xlsx")
+    elif out_file.is_dir():
+        problems.append(PathProblem(out_file, "is a folder, not a file",
+                                    "give a file name ending in .xlsx"))
     if from_deal is not None:
-        if not (from_deal / "deal.yaml").exists():
-            err.print(f"{from_deal}: expected a deal folder with deal.yaml", markup=False)
-            raise typer.Exit(2)
-        folder_to_workbook(from_deal, out_file)
+        if (p := input_problem(from_deal, folder=True, option="--from")) is not None:
+            problems.append(p)
+        elif (p := input_problem(from_deal / "deal.yaml", option="--from")) is not None:
+            problems.append(f"{from_deal}: expected a deal folder with deal.yaml"
+                            if p.what == "does not exist" else p)
+    _stop(problems)
+    if from_deal is not None:
+        _write(folder_to_workbook, from_deal, out_file, option="")
     else:
-        write_template(out_file)
+        _write(write_template, out_file, option="")
     out.print(f"wrote {out_file}", markup=False)
 
 
-def _parse_params(pairs: list[str], notebook: Path) -> dict:
+def _parse_params(pairs: list[str], notebook: Path) -> tuple[dict, list[str]]:
     """KEY=VALUE pairs → papermill parameters (YAML-typed values), checked against the notebook;
     what-if settings (:data:`powerkit.scenarios.SETTINGS`) go, as written, into the notebook's
-    ``what_if`` parameter (one scenario "what if" beside the base case)."""
+    ``what_if`` parameter (one scenario "what if" beside the base case). Returns the parameters
+    and the problem lines."""
     if not pairs:
-        return {}  # (papermill is not even loaded: a bad deal file is refused sooner)
+        return {}, []  # (papermill is not even loaded: a bad deal file is refused sooner)
     import papermill as pm
     import yaml
 
@@ -97,28 +189,28 @@ def _parse_params(pairs: list[str], notebook: Path) -> dict:
         else:
             try:
                 params[key] = yaml.safe_load(value)
-            except yaml.YAMLError:
+            except (yaml.YAMLError, ValueError):  # (a date that does not exist: kept as text)
                 params[key] = value
-    if problems:
-        err.print("\n".join(problems), markup=False)
-        raise typer.Exit(2)
-    return {**params, **({"what_if": what_if} if what_if else {})}
+    return {**params, **({"what_if": what_if} if what_if else {})}, problems
 
 
-def _scenario_file(path: Path | None) -> dict:
+def _scenario_file(path: Path | None) -> tuple[dict, list]:
     """``--scenario`` → the notebook's ``scenarios`` parameter (an absolute path), after the
-    checks that need no deal (each deal's own are made before its report runs)."""
+    checks that need no deal (each deal's own are made before its report runs); and the
+    problems found."""
     if path is None:
-        return {}
+        return {}, []
+    from ..deal.reading import input_problem
     from ..errors import DealError
     from ..scenarios import read_scenario_file
 
+    if (problem := input_problem(path, option="--scenario")) is not None:
+        return {}, [problem]
     try:
         read_scenario_file(path)
     except DealError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
-    return {"scenarios": str(Path(path).resolve())}
+        return {}, [exc]
+    return {"scenarios": str(Path(path).resolve())}, []
 
 
 @app.command()
@@ -150,13 +242,18 @@ def report(deals: Annotated[list[Path], typer.Argument(
 
     from ..report import FORMATS, NOTEBOOK, PAPERS, run_reports
 
+    problems: list = []
     if fmt not in FORMATS:
-        err.print(f"--format: expected one of {', '.join(FORMATS)}; got {fmt!r}", markup=False)
-        raise typer.Exit(2)
+        problems.append(f"--format: expected one of {', '.join(FORMATS)}; got {fmt!r}")
     if paper is not None and paper not in PAPERS:
-        err.print(f"--paper: expected one of {', '.join(PAPERS)}; got {paper!r}", markup=False)
-        raise typer.Exit(2)
-    params = {**_parse_params(param or [], NOTEBOOK), **_scenario_file(scenario)}
+        problems.append(f"--paper: expected one of {', '.join(PAPERS)}; got {paper!r}")
+    params, found = _parse_params(param or [], NOTEBOOK)
+    scenarios, found_too = _scenario_file(scenario)
+    problems += found + found_too
+    if (problem := _out_problem(out_dir)) is not None:
+        problems.append(problem)
+    _stop(problems)
+    params = {**params, **scenarios}
     try:
         with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -179,8 +276,7 @@ def report(deals: Annotated[list[Path], typer.Argument(
     if failed:
         err.print(f"{len(failed)} of {len(results)} report(s) failed; no file was written for them.",
                   markup=False)
-        bad_input = all("problem" in (r.error or "") for r in failed)
-        raise typer.Exit(2 if bad_input else 1)
+        raise typer.Exit(min(r.code or 1 for r in failed))
 
 
 @app.command()
@@ -188,16 +284,18 @@ def tables(deal_path: Annotated[Path, typer.Argument(help="deal folder or .xlsx 
            out_dir: Annotated[Path, typer.Option("--out", help="folder for the export")] = Path("reports"),
            csv: Annotated[bool, typer.Option("--csv", help="CSV files instead of one workbook")] = False):
     """Export every result table of the report to Excel (or CSV), formula-safe."""
-    from ..deal import load_deal
     from ..errors import DealError
     from ..export import write_tables
 
+    problems, deal = [], None
     try:
-        deal = load_deal(deal_path)
+        deal = _load(deal_path)
     except DealError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
-    path = write_tables(deal, out_dir, "csv" if csv else "xlsx")
+        problems.append(exc)
+    if (problem := _out_problem(out_dir)) is not None:
+        problems.append(problem)
+    _stop(problems)
+    path = _write(write_tables, deal, out_dir, "csv" if csv else "xlsx")
     out.print(f"wrote {path}", markup=False)
 
 
@@ -215,9 +313,12 @@ def workshop_command(
         print_only: Annotated[bool, typer.Option(
             "--print", help="print the command and exit")] = False):
     """Serve the walkthroughs and the workshop exercises as Voila dashboards on 127.0.0.1 (code hidden, widgets live)."""
+    from ..deal.reading import input_problem
     from ..errors import InputError
     from ..workshop import serve
 
+    if target is not None and (target.exists() or target.is_symlink()):
+        _stop([p for p in [input_problem(target, folder=target.is_dir())] if p is not None])
     try:
         code = serve(target, port=port, preheat=not no_preheat, pool_size=pool_size,
                      print_only=print_only)
@@ -254,6 +355,9 @@ def _exit_now(code) -> None:
     os._exit(code)
 
 
+from . import ingest as _ingest  # noqa: E402,F401  (registers powerkit ingest)
+
+
 def main() -> None:
     """Console entry point: run the app; turn any unexpected error into one clear line."""
     try:
@@ -264,9 +368,15 @@ def main() -> None:
         err.print("interrupted", markup=False)
         _exit_now(130)
     except Exception as exc:  # noqa: BLE001 - never a traceback to a consultant
-        err.print(f"powerkit: internal error ({type(exc).__name__}: {exc}); please report it.",
-                  markup=False)
-        sys.exit(1)
+        from ..errors import exit_code_of, os_problem
+
+        code = exit_code_of(exc)
+        if code == 1:
+            err.print(f"powerkit: internal error ({type(exc).__name__}: {exc}); please report "
+                      "it.", markup=False)
+        else:
+            err.print(str(os_problem(exc) if isinstance(exc, OSError) else exc), markup=False)
+        _exit_now(code)
 
 
 if __name__ == "__main__":

@@ -269,7 +269,8 @@ def ingest_log(path, fmt: str = "generic", *, kind: str = "influence",
         "people": len(people), "ties": len(ties), "kind": kind,
         "as_of": ref.isoformat(), "half_life_days": half_life, "max_recipients": max_recipients,
         "min_count": min_count, "meeting_weight": beta, "reciprocity": rho,
-        "domains": list(domains), "service_patterns": list(service_patterns),
+        "domains": list(domains),  # (the service patterns are not written: they may name people)
+        "service_patterns": len(tuple(service_patterns)),
         "pseudonymised": key is not None, "notes": stats.notes,
     }
     return IngestResult(ties=ties, people=people_frame, detail=detail, mapping=mapping,

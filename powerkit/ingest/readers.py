@@ -168,11 +168,13 @@ def _ts_expr(col: str, time_format: str | None) -> str:
 
 def _rejects(con, path: Path, names: list[str]) -> list[str]:
     """Malformed lines DuckDB set aside (encoding, column counts), as problem lines."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors'"
-                       ).fetchone()[0]:
-        return []  # (DuckDB makes the table when it first sets a line aside)
-    rows = con.execute("SELECT line, column_name, error_type, error_message FROM reject_errors "
-                       "ORDER BY line LIMIT 200").fetchall()
+    try:
+        rows = con.execute("SELECT line, column_name, error_type, error_message FROM "
+                           "reject_errors ORDER BY line LIMIT 200").fetchall()
+    except Exception as exc:  # duckdb.CatalogException: nothing was ever set aside
+        if type(exc).__name__ != "CatalogException":
+            raise
+        return []
     out, seen = [], set()
     for line, colname, etype, msg in rows:
         if line in seen:
@@ -200,7 +202,8 @@ def _cell_problems(con, path: Path, rel: str, checks: list[tuple[str, str, str, 
     if not checks:
         return []
     counts = ", ".join(f"count(*) FILTER (WHERE {bad})" for _, _, bad, _ in checks)
-    n_bad = con.execute(f"SELECT {counts} FROM {rel} WHERE {where}").fetchone()
+    # fetchall, not fetchone: DuckDB stores the rejected lines when the result is consumed
+    n_bad = con.execute(f"SELECT {counts} FROM {rel} WHERE {where}").fetchall()[0]
     if not any(n_bad):
         return []
     out = []
