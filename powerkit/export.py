@@ -105,16 +105,35 @@ def result_tables(deal: Deal) -> dict[str, pd.DataFrame]:
 def write_tables(deal: Deal, out: str | Path, fmt: str = "xlsx") -> Path:
     """Write the result tables to ``out/<id>-tables.xlsx`` (one sheet a table) or to CSVs in
     ``out/<id>-tables/``. Cells are made inert (see the module's docstring); files are complete
-    or absent."""
+    or absent, and so is the CSV folder: its files are written into a temporary folder beside it,
+    which replaces it when all are written (a full disk part-way leaves the earlier export, or
+    nothing). Raises ``OSError`` (naming the file) when ``out`` cannot be written."""
+    import shutil
+    import tempfile
 
     out = Path(out)
     tables = result_tables(deal)
     if fmt == "csv":
         folder = out / f"{deal.id}-tables"
-        folder.mkdir(parents=True, exist_ok=True)
-        for key, df in tables.items():
-            df = neutralise_frame(df)
-            atomic_write(folder / f"{key}.csv", df.to_csv())
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=out))
+        try:
+            for key, df in tables.items():
+                df = neutralise_frame(df)
+                atomic_write(tmp / f"{key}.csv", df.to_csv())
+                # (an error names the file by its final place)
+            old = None
+            if folder.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=out))
+                folder.rename(old / folder.name)
+            tmp.rename(folder)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if exc.filename and str(exc.filename).startswith(str(tmp)):
+                exc.filename = str(folder / Path(exc.filename).name)
+            raise
         return folder
     if fmt != "xlsx":
         raise ValueError(f"The 'fmt' parameter of write_tables must be 'xlsx' or 'csv'. Got {fmt!r} instead.")
