@@ -74,7 +74,7 @@ def scale_ends(table) -> pd.DataFrame:
     rows = {}
     for issue in issues_of(t):
         g = t[t["issue"] == issue]
-        rows[issue] = [next((v for v in g[c] if v is not None), None)
+        rows[issue] = [next((v for v in g[c] if isinstance(v, str)), None)
                        for c in ("scale_low", "scale_high")]
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["scale_low", "scale_high"],
                                  dtype=object)

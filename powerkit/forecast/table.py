@@ -29,6 +29,8 @@ ANALYSIS = "the forecast of the decision (walkthrough 6)"
 
 
 def _fail(func: str, where: str, got, expected: str) -> InputError:
+    if isinstance(got, np.generic):
+        got = got.item()
     return InputError(f"{func}: {where}: got {got!r}; expected {expected}.")
 
 
@@ -85,31 +87,42 @@ def check_table(table, func: str = "check_table") -> pd.DataFrame:
                          f"(actor, issue, position, salience, capability).")
     out = {}
     for col in ("actor", "issue"):
-        vals = []
-        for label, v in zip(table.index, table[col], strict=True):
-            if v is None or (isinstance(v, float) and math.isnan(v)) or not str(v).strip():
-                raise _fail(func, f"row {label!r}, column '{col}'", v, f"a non-blank {col} name")
-            vals.append(str(v))
-        out[col] = vals
+        v = table[col]
+        text = v.astype(str).str.strip()
+        bad = (v.isna() | (text == "")).to_numpy()
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise _fail(func, f"row {table.index[k]!r}, column '{col}'", v.iloc[k],
+                        f"a non-blank {col} name")
+        out[col] = v.astype(str).tolist()
     for col in ("position", "salience", "capability"):
-        vals = []
-        for label, v in zip(table.index, table[col], strict=True):
-            x = None if isinstance(v, bool) else number(v)
-            if x is None:
-                raise _fail(func, f"row {label!r}, column '{col}'", v, "a finite number")
-            if col == "salience" and not 0.0 <= x <= 1.0:
-                raise _fail(func, f"row {label!r}, column 'salience'", v, "a number in [0, 1]")
-            if col == "capability" and x < 0.0:
-                raise _fail(func, f"row {label!r}, column 'capability'", v, "a number ≥ 0")
-            vals.append(x)
-        out[col] = np.asarray(vals, dtype=float)
+        v = table[col]
+        if v.dtype == bool:
+            x = pd.Series(np.nan, index=v.index)
+        else:
+            x = pd.to_numeric(v, errors="coerce").astype(float)
+            if v.dtype == object:
+                x[v.map(lambda e: isinstance(e, bool)).to_numpy(dtype=bool)] = np.nan
+        arr = x.to_numpy(dtype=float)
+        bad = ~np.isfinite(arr)
+        expected = "a finite number"
+        if not bad.any() and col == "salience":
+            bad, expected = (arr < 0.0) | (arr > 1.0), "a number in [0, 1]"
+        if not bad.any() and col == "capability":
+            bad, expected = arr < 0.0, "a number ≥ 0"
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise _fail(func, f"row {table.index[k]!r}, column '{col}'", v.iloc[k], expected)
+        out[col] = arr
     for col in SCALE_COLUMNS:
         if col in table.columns:
             out[col] = [None if v is None or (isinstance(v, float) and math.isnan(v))
                         or not str(v).strip() else str(v) for v in table[col]]
         else:
             out[col] = [None] * len(table)
-    clean = pd.DataFrame(out, columns=list(COLUMNS + SCALE_COLUMNS))
+    clean = pd.DataFrame({c: out[c] for c in COLUMNS})
+    for col in SCALE_COLUMNS:  # object columns: a blank stays None (not the str dtype's NaN)
+        clean[col] = pd.Series(out[col], dtype=object)
     dup = clean.duplicated(["actor", "issue"], keep="first").to_numpy()
     if dup.any():
         k = int(np.flatnonzero(dup)[0])
