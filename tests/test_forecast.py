@@ -537,3 +537,18 @@ def test_median_shift_is_the_smallest_move(t, data):
     else:
         assert shift(d + 1e-6) >= 1.0 - 1e-9
         assert shift(max(d - 1e-3, 0.0)) < 1.0
+
+
+@SLOW
+@given(tables(max_actors=4, grid=True), st.floats(0.01, 1000.0), st.randoms(use_true_random=False))
+def test_every_model_ignores_capability_scale_and_row_order(t, k, rnd):
+    # the same two properties for the expected-utility and exchange models, through
+    # compare_models (every model column at once)
+    base = compare_models(t, rounds=3)
+    scaled = compare_models(t.assign(capability=t["capability"] * k), rounds=3)
+    order = list(range(len(t)))
+    rnd.shuffle(order)
+    shuffled = compare_models(t.iloc[order], rounds=3).reindex(base.index)
+    for col in ("mean", "median", "condorcet", "bdm", "exchange"):
+        assert np.allclose(base[col], scaled[col], rtol=1e-7, atol=1e-7, equal_nan=True), col
+        assert np.allclose(base[col], shuffled[col], rtol=1e-7, atol=1e-7, equal_nan=True), col
