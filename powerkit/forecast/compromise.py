@@ -48,7 +48,7 @@ def weighted_mean(table) -> pd.DataFrame:
     Each actor pulls the outcome towards its position with the weight of its capability times
     its salience. It is the position that minimises the weighted sum of squared distances, a
     computationally simple variant of the Nash bargaining solution, and forecasts EU legislative
-    outcomes at least as well as the procedural models (Thomson et al. 2006, ch. 10).
+    outcomes better than the procedural models (Thomson et al. 2006; Leinaweaver & Thomson 2014).
 
     Parameters
     ----------
@@ -73,9 +73,11 @@ def weighted_mean(table) -> pd.DataFrame:
     References
     ----------
     Thomson, R., Stokman, F. N., Achen, C. H. & König, T. (eds.) (2006). *The European Union
-    Decides*. Cambridge University Press (Achen, ch. 4, on the compromise model).
+    Decides*. Cambridge University Press (Achen's chapters on bargaining models and their
+    evaluation).
     Leinaweaver, J. & Thomson, R. (2014). Testing models of legislative decision-making with
-    measurement error. *European Union Politics* 15(1), 43–58.
+    measurement error: the robust predictive power of bargaining models over procedural models.
+    *European Union Politics* 15(1), 43–58.
     """
     t = check_table(table, "weighted_mean")
     rows = {}
