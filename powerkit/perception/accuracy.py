@@ -107,7 +107,7 @@ def accuracy(table, reference=None, people=None, perceivers=None, kind: str | No
     only), *miss* (in the reference only) or *correct rejection* (in neither). The accuracy
     score is the phi coefficient of that 2 × 2 table (:func:`phi`): chance-corrected, so a
     perceiver who reports nothing, or every tie, scores 0 however sparse the network — the
-    share of cells right would give a perceiver who reports nothing 1 − density (0.73 for
+    share of cells right would give a perceiver who reports nothing 1 − density (0.69 for
     Krackhardt's advice LAS) — and up to its sign the S14 of Gower & Legendre (1986) that
     cssTools attributes to Krackhardt (1990).
 
