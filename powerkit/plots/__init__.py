@@ -12,4 +12,5 @@ from .perception import *  # noqa: F401,F403
 from .power import *  # noqa: F401,F403
 from .uncertainty import *  # noqa: F401,F403
 from .value import *  # noqa: F401,F403
+from .versions import *  # noqa: F401,F403
 from .workshop import *  # noqa: F401,F403

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from .attribution import MAX_EXACT, shapley
 from .changes import Change, apply_changes, changes_frame, input_changes
-from .diff import ATTRIBUTED, DealDiff, diff, headlines
+from .diff import ATTRIBUTED, DealDiff, balance_and_price, diff, headlines
+from .history import HISTORY_DIR, Version, load_history, trends
 
-__all__ = ["ATTRIBUTED", "Change", "DealDiff", "MAX_EXACT", "apply_changes", "changes_frame",
+__all__ = ["ATTRIBUTED", "Change", "DealDiff", "HISTORY_DIR", "MAX_EXACT", "Version",
+           "apply_changes", "balance_and_price", "changes_frame", "load_history", "trends",
            "diff", "headlines", "input_changes", "shapley"]

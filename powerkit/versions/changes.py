@@ -40,7 +40,12 @@ class Change:
     @property
     def label(self) -> str:
         """A short human label: ``stakeholders[cfo].stance``, ``ties[a/b/advice] added``."""
-        key = "/".join(map(_plain, self.key))
+        return self.named({})
+
+    def named(self, names: dict) -> str:
+        """:attr:`label` with the key's ids read through ``names`` (id → name a reader sees)."""
+        key = "/".join(str(names.get(k, _plain(k))) if isinstance(k, str) else _plain(k)
+                       for k in self.key)
         where = f"{self.table}[{key}]" if self.key else self.table
         if self.kind == "changed":
             return f"{where}.{self.column}"

@@ -13,13 +13,13 @@ from ..errors import PowerkitError
 from .attribution import MAX_EXACT, shapley
 from .changes import Change, apply_changes, changes_frame, input_changes
 
-__all__ = ["DealDiff", "diff", "headlines", "ATTRIBUTED"]
+__all__ = ["DealDiff", "diff", "headlines", "balance_and_price", "ATTRIBUTED"]
 
 #: the headlines attributed to the input changes (numbers on one scale each)
 ATTRIBUTED = ("balance", "predicted_price")
 
 
-def _core(deal) -> tuple[float, float]:
+def balance_and_price(deal) -> tuple[float, float]:
     """Balance and predicted price (NaN without a zone) from walkthrough 1's power profile."""
     from ..power import power_profile
 
@@ -35,7 +35,7 @@ def headlines(deal) -> dict:
     from .. import constraints, influence
     from ..plan import game_plan
 
-    balance, price = _core(deal)
+    balance, price = balance_and_price(deal)
     plan = game_plan(deal)
     out = {"balance": balance, "posture": plan.posture,
            "predicted_price": None if math.isnan(price) else price,
@@ -73,6 +73,7 @@ class DealDiff:
     totals: dict
     grouping: str
     notes: list = field(default_factory=list)
+    items: list = field(default_factory=list)  # the Change objects, in the order of ``changes``
 
     @property
     def unchanged(self) -> bool:
@@ -128,7 +129,7 @@ def _attribute(old, new, changes, how):
     def v(S):
         if S not in cache:
             subset = [c for i in S for c in groups[i]]
-            cache[S] = np.array(_core(apply_changes(old, new, subset)))
+            cache[S] = np.array(balance_and_price(apply_changes(old, new, subset)))
         return cache[S]
 
     phi = shapley(len(groups), v)
@@ -167,7 +168,7 @@ def diff(old, new) -> DealDiff:
     cols = ["player", "changes", *ATTRIBUTED]
     if not changes:
         return DealDiff(old.meta.as_of, new.meta.as_of, changes_frame(changes), hl,
-                        pd.DataFrame(columns=cols), total, "none", notes)
+                        pd.DataFrame(columns=cols), total, "none", notes, changes)
     how = "change" if len(changes) <= MAX_EXACT else "table"
     if how == "table":
         notes.append(f"{len(changes)} input changes (more than {MAX_EXACT}): attributed by "
@@ -195,4 +196,4 @@ def diff(old, new) -> DealDiff:
         notes.append("applying every change did not rebuild the new version exactly "
                       f"(balance {v_all[0]:.12g} vs {h_new['balance']:.12g})")
     return DealDiff(old.meta.as_of, new.meta.as_of, changes_frame(changes), hl,
-                    pd.DataFrame(rows, columns=cols), total, how, notes)
+                    pd.DataFrame(rows, columns=cols), total, how, notes, changes)

@@ -1,0 +1,145 @@
+"""A deal over time in the client report: how the headlines moved across the deal's dated
+versions (:func:`section`), and what changed since an earlier version (:func:`changes_section`).
+
+Numbers come from :mod:`powerkit.versions` (``trends``, ``diff``); prices are worded by
+:func:`powerkit.text.money`; names and free text from deal files pass through
+:func:`powerkit.text.md` (Markdown) and tables escape on rendering.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..plots.versions import (
+    attribution_figure,
+    balance_trend_figure,
+    posterior_trend_figure,
+    price_trend_figure,
+    stance_trend_figure,
+)
+from ..text import md, money
+from ..versions import diff as version_diff
+from ..versions import load_history, trends
+from . import Section
+
+__all__ = ["section", "changes_section", "trend_table", "NO_HISTORY"]
+
+NO_HISTORY = ("This deal has no earlier versions: keep dated snapshots in a history/ folder "
+              "of the deal (history/YYYY-MM-DD/ with the same tables) or make the deal folder "
+              "a git repository — see docs/deal-format.md.")
+
+
+def _rng(lo, hi, fmt) -> str:
+    return "" if pd.isna(lo) or pd.isna(hi) else f"{fmt(lo)} to {fmt(hi)}"
+
+
+def trend_table(trend: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """One row per version: date, balance and its 90% range, predicted price and its range,
+    support for our proposal."""
+    b = lambda v: f"{v:+.3f}"  # noqa: E731
+    m = lambda v: money(v, currency)  # noqa: E731
+    return pd.DataFrame({
+        "version": [d.date().isoformat() for d in trend["as_of"]],
+        "balance": [b(v) for v in trend["balance"]],
+        "balance 90% range": [_rng(lo, hi, b) for lo, hi in
+                              zip(trend["balance_low"], trend["balance_high"], strict=True)],
+        "predicted price": [m(None if pd.isna(v) else v) for v in trend["predicted_price"]],
+        "price 90% range": [_rng(lo, hi, m) for lo, hi in
+                            zip(trend["price_low"], trend["price_high"], strict=True)],
+        "support": [("" if pd.isna(v) else b(v)) for v in trend["support"]],
+    })
+
+
+def section(deal, versions=None, names: dict | None = None, ranges: bool = True) -> Section:
+    """"How the deal has moved": the headlines of every dated version of ``deal``.
+
+    ``versions`` (:func:`powerkit.versions.load_history`) default to the history of the deal's
+    folder; ``names`` maps stakeholder ids to the names the reader sees (default: the deal's
+    names — an anonymised report passes its role labels)."""
+    sec = Section("trends", "How the deal has moved")
+    if versions is None:
+        versions = load_history(deal.source) if deal.source else []
+    if len(versions) < 2:
+        sec.missing = NO_HISTORY
+        return sec
+    cur = deal.meta.currency
+    names = dict(deal.stakeholders["name"]) if names is None else names
+    trend, events = trends(versions, ranges=ranges)
+    first, last = trend.iloc[0], trend.iloc[-1]
+    d = last["balance"] - first["balance"]
+    sec.add(f"{len(trend)} versions from {first['as_of'].date().isoformat()} to "
+            f"{last['as_of'].date().isoformat()}. The balance of power moved from "
+            f"{first['balance']:+.3f} to {last['balance']:+.3f} "
+            f"({'towards us' if d > 0 else 'towards them' if d < 0 else 'unchanged'}); the "
+            f"predicted price from {money(None if pd.isna(first['predicted_price']) else first['predicted_price'], cur)} "
+            f"to {money(None if pd.isna(last['predicted_price']) else last['predicted_price'], cur)}.")
+    sec.add(trend_table(trend, cur), balance_trend_figure(trend, events))
+    if trend["predicted_price"].notna().any():
+        sec.add(price_trend_figure(trend, cur))
+    if any(c.startswith("stance:") for c in trend.columns):
+        sec.add(stance_trend_figure(trend, names))
+    if any(c.startswith("posterior:") for c in trend.columns):
+        labels = (dict(deal.hypotheses["statement"]) if deal.has("hypotheses") else {})
+        sec.add(posterior_trend_figure(trend, labels))
+    sec.headline = {
+        "versions": [t.date().isoformat() for t in trend["as_of"]],
+        "balance": [round(float(v), 6) for v in trend["balance"]],
+        "predicted_price": [None if pd.isna(v) else round(float(v), 2)
+                            for v in trend["predicted_price"]],
+        "support": [None if pd.isna(v) else round(float(v), 6) for v in trend["support"]],
+    }
+    sec.summary = (f"Over {len(trend)} versions the balance moved "
+                   f"{'towards us' if d > 0 else 'towards them' if d < 0 else 'nowhere'} "
+                   f"({first['balance']:+.3f} → {last['balance']:+.3f}).")
+    return sec
+
+
+def changes_section(old, new, names: dict | None = None) -> Section:
+    """"What changed since <old's date>": every input change, the headlines before and after,
+    and the change in the balance and the price attributed to the input changes (Shapley)."""
+    d = version_diff(old, new)
+    when = old.meta.as_of.isoformat()
+    sec = Section("changes", f"What changed since {when}")
+    cur = new.meta.currency
+    if d.unchanged:
+        sec.add(f"Nothing in the deal file changed since the version of {when}.")
+        sec.headline = {"since": when, "changes": 0}
+        return sec
+    tb, tp = d.totals["balance"], d.totals["predicted_price"]
+    sec.add(f"{len(d.changes)} input change{'s' if len(d.changes) != 1 else ''} since the "
+            f"version of {when}. The balance moved by {tb:+.4f}"
+            + ("" if tp is None else f" and the predicted price by {money(tp, cur)}")
+            + ". The parts below add up to these totals: each is the change's Shapley share "
+              "(its average effect over every order in which the changes could have come).")
+    names = dict(new.stakeholders["name"]) if names is None else names
+    ch = d.changes.assign(input=[c.named(names) for c in d.items],
+                          old=d.changes["old"].map(_cell), new=d.changes["new"].map(_cell))
+    sec.add(ch[["input", "change", "old", "new"]])
+    hl = d.headlines.assign(old=d.headlines["old"].map(_cell), new=d.headlines["new"].map(_cell),
+                            changed=d.headlines["changed"].map({True: "yes", False: ""}))
+    sec.add(hl)
+    parts = d.attribution
+    if d.grouping == "change":
+        parts = parts.assign(player=[c.named(names) for c in d.items])
+    sec.add(attribution_figure(parts, tb, "balance"))
+    if tp is not None:
+        sec.add(attribution_figure(parts, tp, "predicted_price", cur))
+    for n in d.notes:
+        sec.add(f"*Note: {md(n)}*")
+    sec.headline = {"since": when, "changes": len(d.changes), "balance_change": round(tb, 6),
+                    "price_change": None if tp is None else round(tp, 2),
+                    "grouping": d.grouping}
+    return sec
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    if isinstance(v, dict):
+        return ", ".join(f"{k}: {w}" for k, w in v.items())
+    if isinstance(v, list):
+        return " → ".join(map(str, v))
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)

@@ -1,0 +1,53 @@
+"""Widget of a deal over time: choose two versions and see what changed between them and what
+moved the balance and the price (:func:`powerkit.sections.trends.changes_section`)."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..sections.trends import changes_section
+from . import show_in, wire
+
+__all__ = ["build_version_widgets", "compare_versions"]
+
+
+def compare_versions(versions, older: int, newer: int, names: dict | None = None):
+    """The changes section between ``versions[older]`` and ``versions[newer]`` (indices into
+    :func:`powerkit.versions.load_history`'s list), cached per pair by the widget."""
+    return changes_section(versions[older].deal, versions[newer].deal, names)
+
+
+def build_version_widgets(versions, names: dict | None = None):
+    """Two dropdowns of version dates (from, to; default the first and the latest) drawing the
+    input changes, the headlines before and after, and the Shapley parts.
+
+    Examples
+    --------
+    >>> from powerkit.paths import sample_deal
+    >>> from powerkit.versions import load_history
+    >>> box = build_version_widgets(load_history(sample_deal("northwind-vendor")))
+    >>> box.controls["older"].value = box.controls["newer"].value
+    >>> box.last.headline["changes"]
+    0
+    """
+    options = [(f"{v.as_of.isoformat()} ({v.source})", i) for i, v in enumerate(versions)]
+    style = {"description_width": "initial"}
+    layout = w.Layout(width="420px")
+    ctl = {"older": w.Dropdown(options=options, value=0, description="from version",
+                               style=style, layout=layout),
+           "newer": w.Dropdown(options=options, value=len(versions) - 1,
+                               description="to version", style=style, layout=layout)}
+    out = w.Output()
+    box = w.VBox([w.HBox(list(ctl.values())), out])
+    box.cache = {}
+
+    def refresh(_change=None):
+        key = (ctl["older"].value, ctl["newer"].value)
+        if key not in box.cache:
+            box.cache[key] = compare_versions(versions, *key, names=names)
+        sec = box.last = box.cache[key]
+        box.figures = tuple(b for b in sec.blocks if hasattr(b, "to_plotly_json"))
+        show_in(out, f"### {sec.title}", *sec.blocks)
+
+    wire(box, ctl, refresh)
+    refresh()
+    return box
