@@ -369,3 +369,24 @@ def test_clear_errors():
 
     with pytest.raises(MissingTableError, match="perceived_ties"):
         per.perception(load_reference("krackhardt"))
+
+
+# -- hostile names in figures and the widget ---------------------------------------------------------
+def test_hostile_names_stay_inert():
+    from powerkit.plots.perception import perceived_network_figure, perception_accuracy_figure
+    from powerkit.widgets.perception import build_perception_widgets
+
+    p = per.perception(load_deal(REFERENCE / "krackhardt-css"), kind="advice")
+    evil = '<img src=x onerror=alert(1)> & "Boss"'
+    p.names = p.names.copy()
+    p.names[:] = [f"{evil} {i}" for i in p.names.index]
+    p.accuracy = p.accuracy.assign(name=p.names.reindex(p.accuracy.index).to_numpy())
+    fig = perceived_network_figure(per.slice_against(p.css, "18"), names=p.names)
+    labels = [str(v) for tr in fig.data for v in list(tr.x) + list(tr.y) + list(tr.hovertext)]
+    labels.append(fig.layout.title.text)
+    assert labels and all("<img" not in s for s in labels)
+    assert any("&lt;img src=x onerror=alert(1)&gt; &amp; \"Boss\"" in s for s in labels)
+    bars = perception_accuracy_figure(p.accuracy)
+    assert all("<img" not in str(y) for tr in bars.data for y in tr.y)
+    box = build_perception_widgets(p, perceiver="18")
+    assert "<img" not in box.children[2].value and "&lt;img" in box.children[2].value
