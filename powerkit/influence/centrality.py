@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import InputError, bad_argument
 from .brokerage import ROLES, brokerage_roles
 from .dynamics import who_decides
+from .fast import brokerage_sparse, fast_centrality_table, listening_matrix, resolve_backend
 from .graphs import formal_graph, informal_graph
 from .matrices import tie_kinds
 
@@ -65,25 +66,59 @@ def path_measures(G, k=None, seed=None, batch=256) -> pd.DataFrame:
     """
     import random
 
-    import scipy.sparse as sp
-
     nodes = list(G)
     n = len(nodes)
     if k is not None and k >= n:
         k = None
+    A = _adjacency(G, nodes, None)
+    pos = {v: i for i, v in enumerate(nodes)}
+    sources = None if k is None else [pos[v] for v in random.Random(seed).sample(nodes, k)]
+    return path_measures_matrix(A, nodes, sources, batch)
+
+
+def _adjacency(G, nodes, weight):
+    """Sparse adjacency of G over ``nodes`` without self-loops (weights, or 1 per edge)."""
+    import scipy.sparse as sp
+
     idx = {v: i for i, v in enumerate(nodes)}
-    rows = [idx[u] for u, v in G.edges() if u != v]
-    cols = [idx[v] for u, v in G.edges() if u != v]
-    A = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    r, c, w = [], [], []
+    for u, v, data in G.edges(data=True):
+        if u != v:
+            r.append(idx[u])
+            c.append(idx[v])
+            w.append(1.0 if weight is None else float(data.get(weight, 1.0)))
+    n = len(nodes)
+    return sp.csr_matrix((np.asarray(w, dtype=float), (r, c)), shape=(n, n))
+
+
+def path_measures_matrix(A, nodes, sources=None, batch=256) -> pd.DataFrame:
+    """:func:`path_measures` on a sparse listening matrix ``A`` (nonzero = edge; weights and the
+    diagonal ignored), from the given source positions (None: every node, exact).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_matrix(([1.0, 1.0, 1.0], ([0, 1, 2], [1, 2, 3])), shape=(4, 4))
+    >>> path_measures_matrix(A, list("abcd"))["closeness"].round(4).tolist()
+    [0.0, 0.3333, 0.4444, 0.5]
+    """
+    import scipy.sparse as sp
+
+    from .fast import _scale_paths
+
+    nodes = list(nodes)
+    n = len(nodes)
+    A = sp.csr_matrix(A, dtype=float, copy=True)
+    A.setdiag(0.0)
+    A.eliminate_zeros()
     A.data[:] = 1.0
     AT = A.T.tocsr()
-    sources = (list(range(n)) if k is None else
-               [idx[v] for v in random.Random(seed).sample(nodes, k)])
+    src_all = list(range(n)) if sources is None else list(sources)
     bc = np.zeros(n)
     cnt = np.zeros(n)
     tot = np.zeros(n)
-    for start in range(0, len(sources), batch):
-        src = np.asarray(sources[start:start + batch])
+    for start in range(0, len(src_all), batch):
+        src = np.asarray(src_all[start:start + batch])
         b = len(src)
         cols_b = np.arange(b)
         sigma = np.zeros((n, b))
@@ -113,25 +148,7 @@ def path_measures(G, k=None, seed=None, batch=256) -> pd.DataFrame:
         reached = dist > 0
         cnt += reached.sum(axis=1)
         tot += np.where(reached, dist, 0).sum(axis=1)
-    if n > 2:
-        if k is None:
-            bc /= (n - 1) * (n - 2)
-        else:
-            is_src = np.zeros(n, dtype=bool)
-            is_src[sources] = True
-            bc = np.where(is_src, bc / ((k - 1) * (n - 2)) if k > 1 else np.nan,
-                          bc / (k * (n - 2)))
-    else:
-        bc[:] = 0.0
-    m = len(sources)
-    is_src = np.zeros(n, dtype=bool)
-    is_src[sources] = True
-    others = m - is_src  # sampled sources other than the node itself
-    with np.errstate(divide="ignore", invalid="ignore"):
-        clo = np.where((cnt > 0) & (tot > 0), (cnt / tot) * (cnt / np.maximum(others, 1)), 0.0)
-    if k is None and n > 1:
-        clo = np.where(tot > 0, (cnt / np.where(tot > 0, tot, 1)) * (cnt / (n - 1)), 0.0)
-    return pd.DataFrame({"betweenness": bc, "closeness": clo}, index=pd.Index(nodes))
+    return _scale_paths(bc, cnt, tot, n, sources, nodes)
 
 
 def structural_holes(G, weight="weight") -> pd.DataFrame:
@@ -157,18 +174,26 @@ def structural_holes(G, weight="weight") -> pd.DataFrame:
     Burt, R. S. (1992). *Structural Holes: The Social Structure of Competition*, pp. 51–55.
     Harvard University Press.
     """
+    nodes = list(G)
+    return structural_holes_matrix(_adjacency(G, nodes, weight), nodes)
+
+
+def structural_holes_matrix(A, nodes) -> pd.DataFrame:
+    """:func:`structural_holes` on a sparse weighted listening matrix ``A`` (diagonal ignored).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_matrix(([1.0, 1.0], ([0, 1], [2, 2])), shape=(3, 3))
+    >>> structural_holes_matrix(A, list("abc")).loc["c"].round(3).tolist()
+    [0.5, 2.0]
+    """
     import scipy.sparse as sp
 
-    nodes = list(G)
-    n = len(nodes)
-    idx = {v: i for i, v in enumerate(nodes)}
-    r, c, w = [], [], []
-    for u, v, data in G.edges(data=True):
-        if u != v:
-            r.append(idx[u])
-            c.append(idx[v])
-            w.append(1.0 if weight is None else float(data.get(weight, 1.0)))
-    A = sp.csr_matrix((w, (r, c)), shape=(n, n))
+    nodes = list(nodes)
+    A = sp.csr_matrix(A, dtype=float, copy=True)
+    A.setdiag(0.0)
+    A.eliminate_zeros()
     Mw = (A + A.T).tocsr()
     Mw.eliminate_zeros()
     rowsum = np.asarray(Mw.sum(axis=1)).ravel()
@@ -277,7 +302,7 @@ def _groups(deal, group):
 
 
 def measures(deal, kinds=None, weight="weight", group="department", betweenness_k="auto",
-             seed=0) -> pd.DataFrame:
+             seed=0, backend="auto") -> pd.DataFrame:
     """Every network measure per stakeholder: centralities, Burt, brokerage roles.
 
     Parameters
@@ -291,6 +316,12 @@ def measures(deal, kinds=None, weight="weight", group="department", betweenness_
         groups form one group.
     betweenness_k, seed
         See :func:`centrality_table`.
+    backend : {"auto", "networkx", "fast"}, default "auto"
+        ``"networkx"``: the reference (a networkx graph, :func:`centrality_table`,
+        :func:`brokerage_roles`); ``"fast"``: the same values from one sparse matrix
+        (:mod:`powerkit.influence.fast`: scipy, and igraph for betweenness and closeness when
+        installed); ``"auto"``: fast from :data:`~powerkit.influence.fast.FAST_MIN_PEOPLE`
+        people on.
 
     Returns
     -------
@@ -307,15 +338,35 @@ def measures(deal, kinds=None, weight="weight", group="department", betweenness_
     >>> m["in_degree"].idxmax()  # the most sought-after adviser
     '2'
     """
-    G = informal_graph(deal, kinds, weight)
     st = deal.stakeholders
     out = pd.DataFrame({"name": st["name"], "party": st["party"], "title": st["title"]})
     out.index = pd.Index(st.index.astype(str), name="stakeholder")
-    out = out.join(centrality_table(G, weight=weight, betweenness_k=betweenness_k, seed=seed))
     g = _groups(deal, group)
-    if g is not None:
-        br = brokerage_roles(G.reverse(copy=False), g)
-        out = out.join(br[list(ROLES)]).join(br["total"].rename("brokerage_total"))
+    if resolve_backend(backend, len(st), "measures") == "fast":
+        A, ids = listening_matrix(deal, kinds, weight)
+        n = len(ids)
+        k = betweenness_k
+        if k == "auto":
+            k = None if n <= EXACT_BETWEENNESS_MAX else 256
+        if k is not None and not (isinstance(k, int) and k > 0):
+            raise bad_argument("betweenness_k", "measures", "None, 'auto' or a positive int", k)
+        ct = fast_centrality_table(A, ids, betweenness_k=None if k is not None and k >= n else k,
+                                   seed=seed)
+        ct.index.name = "stakeholder"
+        out = out.join(ct)
+        if g is not None:
+            codes = pd.Series([g[i] for i in ids], dtype=object).fillna("\x00none")
+            br = brokerage_sparse(A.T, pd.factorize(codes)[0])
+            br.index = ids
+            out = out.join(br[list(ROLES)]).join(br["total"].rename("brokerage_total"))
+        out.attrs["betweenness_k"] = ct.attrs["betweenness_k"]
+    else:
+        G = informal_graph(deal, kinds, weight)
+        out = out.join(centrality_table(G, weight=weight, betweenness_k=betweenness_k,
+                                        seed=seed))
+        if g is not None:
+            br = brokerage_roles(G.reverse(copy=False), g)
+            out = out.join(br[list(ROLES)]).join(br["total"].rename("brokerage_total"))
     out.attrs["kinds"] = list(tie_kinds(kinds, "measures"))
     out.attrs["group"] = group
     return out

@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import InputError, bad_argument
 from . import dynamics
 from .dynamics import check_converges, decision_weights
-from .matrices import as_matrix, as_vector, check_stochastic, influence_matrix
+from .matrices import SparseWeights, as_vector, as_weights, check_stochastic
 
 __all__ = ["EngagementPlan", "plan_engagement", "engagement_candidates", "engagement_plan"]
 
@@ -53,13 +53,7 @@ class _System:
             from scipy.linalg import lu_solve
 
             return lu_solve(self.lu, rhs, trans=1 if trans else 0, check_finite=False)
-        import scipy.sparse.linalg as sla
-
-        A = self.AT if trans else self.A
-        x, info = sla.gmres(A, rhs, rtol=1e-11, atol=0.0, restart=60, maxiter=2000)
-        if info != 0:  # pragma: no cover - fall back to a direct solve
-            x = sla.spsolve(A.tocsc(), rhs)
-        return x
+        return dynamics.sparse_solve(self.A, self.AT, rhs, trans, rtol=1e-11)
 
     def diag_inv(self, j):
         e = np.zeros(self.n)
@@ -186,7 +180,7 @@ def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
     import scipy.sparse as sp
 
     func = "plan_engagement"
-    Mw, labels = as_matrix(W, "W", func)
+    Mw, labels = as_weights(W, "W", func)
     check_stochastic(Mw, labels, "W", func)
     x = as_vector(x0, labels, "x0", func)
     dv = as_vector(d, labels, "d", func, lo=0.0, hi=np.inf)
@@ -194,7 +188,8 @@ def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
         raise InputError(f"The 'd' parameter of {func} must have a positive sum. Got all zeros "
                          f"instead.")
     dv = dv / dv.sum()
-    lam = (np.clip(1.0 - np.diag(Mw), 0.0, 1.0) if susceptibility is None else
+    lam = (np.clip(1.0 - (Mw.diagonal() if sp.issparse(Mw) else np.diag(Mw)), 0.0, 1.0)
+           if susceptibility is None else
            as_vector(susceptibility, labels, "susceptibility", func, lo=0.0, hi=1.0))
     if not (isinstance(k, int | np.integer) and k >= 0):
         raise bad_argument("k", func, "an int ≥ 0", k)
@@ -215,9 +210,12 @@ def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
             raise InputError(f"The 'candidates' parameter of {func} must list labels of W. "
                              f"Got unknown {bad[:5]} instead.")
         cand = sorted({pos[c] for c in candidates})
-    M = lam[:, None] * Mw
-    if n > dynamics.DENSE_MAX:
-        M = sp.csr_matrix(M)
+    if sp.issparse(Mw):
+        M = (sp.diags(lam) @ Mw).tocsr()
+    else:
+        M = lam[:, None] * Mw
+        if n > dynamics.DENSE_MAX:
+            M = sp.csr_matrix(M)
     b = (1.0 - lam) * x
 
     def state(fixed):
@@ -276,14 +274,15 @@ def plan_engagement(W, x0, d, k, susceptibility=None, *, effect=0.5, target=1.0,
                      "forecast_at_once": float(dv @ once.z)})
     steps = pd.DataFrame(rows, columns=["step", "stakeholder", "gain", "stance_before",
                                         "stance_after", "forecast", "forecast_at_once"])
-    idx = labels if isinstance(W, pd.DataFrame) else pd.RangeIndex(n)
+    idx = labels if isinstance(W, pd.DataFrame | SparseWeights) else pd.RangeIndex(n)
     stances = pd.DataFrame({"stance": x, "before": z0, "after": s.z}, index=idx)
     return EngagementPlan(stances=stances, steps=steps, baseline=baseline, evaluations=evals,
                           method=method,
                           inputs=pd.DataFrame({"stance": x, "susceptibility": lam,
                                                "decision_weight": dv, "effect": eff},
                                               index=idx),
-                          weights=pd.DataFrame(Mw, index=idx, columns=idx),
+                          weights=(SparseWeights(Mw, idx) if sp.issparse(Mw) else
+                                   pd.DataFrame(Mw, index=idx, columns=idx)),
                           effect=eff, target=float(target))
 
 
@@ -329,7 +328,7 @@ def engagement_plan(deal, k=3, kinds=None, weight="weight", effect=0.5, target=1
     >>> plan.order[0]  # the CEO decides alone: win the CEO first
     '7'
     """
-    W = influence_matrix(deal, kinds, weight) if W is None else W
+    W = dynamics.auto_influence_matrix(deal, kinds, weight) if W is None else W
     x0 = pd.to_numeric(deal.stakeholders["stance"], errors="coerce").fillna(0.0)
     x0.index = W.index
     d = decision_weights(deal)

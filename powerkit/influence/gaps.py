@@ -72,6 +72,7 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
     d = decision_weights(deal).to_numpy()
     lam = fc.susceptibility.to_numpy()
     A = fc.system
+    sparse = fc.is_sparse
     b = (1.0 - lam) * x0
     z = np.append(fc.final.to_numpy(), target)
     g = np.append(fc.solve(d, trans=True), 0.0)
@@ -108,7 +109,7 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
         new_row = -lam_new * Wrow
         new_row[j] += 1.0
         r = new_row
-        r[:n] -= A[j]
+        r[:n] -= A.getrow(j).toarray().ravel() if sparse else A[j]
         db = (1.0 - lam_new) * x0[j] - b[j]
         denom = 1.0 + r[:n] @ C[:, col]
         gain = g[j] * (db - r @ z) / denom

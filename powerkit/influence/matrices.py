@@ -13,8 +13,84 @@ import pandas as pd
 from ..deal.schemas import TIE_KINDS
 from ..errors import InputError, NotStochasticError, bad_argument
 
-__all__ = ["TIE_KINDS", "as_matrix", "check_stochastic", "as_vector", "tie_kinds", "tie_table",
-           "influence_matrix", "kind_options"]
+__all__ = ["TIE_KINDS", "SparseWeights", "as_matrix", "as_weights", "check_stochastic",
+           "as_vector", "tie_kinds", "tie_table", "influence_matrix", "kind_options",
+           "sparse_system"]
+
+
+class SparseWeights:
+    """A square sparse matrix with labels: the influence matrix of a large deal.
+
+    ``matrix`` is a ``scipy.sparse.csr_matrix``; row and column ``i`` belong to ``index[i]``.
+    It has what the influence methods read from a DataFrame W (``index``, ``shape``,
+    ``len``) and :meth:`to_frame` for a dense copy (n × n: small deals only).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> W = SparseWeights(sp.identity(2, format="csr"), ["a", "b"])
+    >>> len(W), W.shape, W.to_frame().loc["a", "a"]
+    (2, (2, 2), np.float64(1.0))
+    """
+
+    def __init__(self, matrix, index):
+        import scipy.sparse as sp
+
+        self.matrix = sp.csr_matrix(matrix, dtype=float)
+        self.index = pd.Index(index)
+        if self.matrix.shape != (len(self.index), len(self.index)):
+            raise InputError(f"SparseWeights: the matrix is {self.matrix.shape} but there are "
+                             f"{len(self.index)} labels.")
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    def __repr__(self) -> str:
+        return f"SparseWeights({len(self)} × {len(self)}, {self.matrix.nnz} nonzero)"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The dense DataFrame (index = columns = labels)."""
+        return pd.DataFrame(self.matrix.toarray(), index=self.index,
+                            columns=pd.Index(self.index, name=None))
+
+
+def as_weights(W, name: str, func: str):
+    """Like :func:`as_matrix`, but a :class:`SparseWeights` or a scipy sparse matrix stays
+    sparse (returns ``(csr_matrix, labels)``); anything else gives the dense array.
+
+    >>> import scipy.sparse as sp
+    >>> M, labels = as_weights(sp.identity(3), "W", "f")
+    >>> sp.issparse(M), list(labels)
+    (True, [0, 1, 2])
+    """
+    import scipy.sparse as sp
+
+    if isinstance(W, SparseWeights):
+        M, labels = W.matrix, W.index
+    elif sp.issparse(W):
+        M = sp.csr_matrix(W, dtype=float)
+        labels = pd.RangeIndex(M.shape[0])
+    else:
+        return as_matrix(W, name, func)
+    if M.shape[0] != M.shape[1] or M.shape[0] == 0:
+        raise InputError(f"The '{name}' parameter of {func} must be a non-empty square matrix. "
+                         f"Got shape {M.shape} instead.")
+    if not np.all(np.isfinite(M.data)):
+        raise InputError(f"The '{name}' parameter of {func} must contain finite numbers only. "
+                         f"Got NaN or infinite entries instead.")
+    return M, labels
+
+
+def sparse_system(M, lam):
+    """A = I − ΛM as a sparse CSR matrix (M sparse or dense)."""
+    import scipy.sparse as sp
+
+    n = M.shape[0]
+    return (sp.identity(n, format="csr") - sp.diags(lam) @ sp.csr_matrix(M)).tocsr()
 
 
 def as_matrix(W, name: str, func: str) -> tuple[np.ndarray, pd.Index]:
@@ -44,16 +120,29 @@ def as_matrix(W, name: str, func: str) -> tuple[np.ndarray, pd.Index]:
     return M, labels
 
 
-def check_stochastic(M: np.ndarray, labels, name: str, func: str, tol: float = 1e-9) -> None:
-    """Raise :class:`~powerkit.errors.NotStochasticError` unless M is row-stochastic
-    (non-negative entries, every row summing to 1)."""
-    if (M < -tol).any():
+def check_stochastic(M, labels, name: str, func: str, tol: float = 1e-9) -> None:
+    """Raise :class:`~powerkit.errors.NotStochasticError` unless M (dense or sparse) is
+    row-stochastic (non-negative entries, every row summing to 1)."""
+    import scipy.sparse as sp
+
+    if sp.issparse(M):
+        C = M.tocoo()
+        neg = np.flatnonzero(C.data < -tol)
+        if neg.size:
+            i, j = C.row[neg[0]], C.col[neg[0]]
+            raise NotStochasticError(
+                f"The '{name}' parameter of {func} must be row-stochastic (non-negative "
+                f"entries, every row summing to 1). Got {C.data[neg[0]]:g} at row "
+                f"{labels[i]!r}, column {labels[j]!r} instead.")
+        sums = np.asarray(M.sum(axis=1)).ravel()
+    elif (M < -tol).any():
         i, j = np.argwhere(M < -tol)[0]
         raise NotStochasticError(
             f"The '{name}' parameter of {func} must be row-stochastic (non-negative entries, "
             f"every row summing to 1). Got {M[i, j]:g} at row {labels[i]!r}, column "
             f"{labels[j]!r} instead.")
-    sums = M.sum(axis=1)
+    else:
+        sums = M.sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-6)
     if bad.size:
         i = bad[0]
@@ -131,7 +220,7 @@ def tie_table(deal, kinds, weight, func: str) -> pd.DataFrame:
     return out.groupby(["source", "target"], as_index=False, sort=False)["w"].sum()
 
 
-def influence_matrix(deal, kinds=None, weight="weight") -> pd.DataFrame:
+def influence_matrix(deal, kinds=None, weight="weight", *, sparse: bool = False):
     """Row-stochastic influence matrix W of a deal: row ``i`` = whom ``i`` listens to.
 
     Built from the ties (``source`` listens to ``target``, so ``W[source, target] > 0``) and each
@@ -155,10 +244,14 @@ def influence_matrix(deal, kinds=None, weight="weight") -> pd.DataFrame:
     weight : str or None, default "weight"
         Column of ``ties`` holding the tie strength; None counts every tie as 1. Ties of
         several kinds between the same two people add up.
+    sparse : bool, default False
+        Return a :class:`SparseWeights` (scipy CSR, memory ∝ ties) instead of the dense
+        n × n DataFrame — the form the influence methods use above
+        :data:`~powerkit.influence.dynamics.DENSE_MAX` people.
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or SparseWeights
         Square, index = columns = stakeholder ids (in the order of ``deal.stakeholders``),
         non-negative, every row summing to 1.
 
@@ -180,30 +273,30 @@ def influence_matrix(deal, kinds=None, weight="weight") -> pd.DataFrame:
     Friedkin, N. E. & Johnsen, E. C. (1999). Social influence networks and opinion change.
     *Advances in Group Processes* 16, 1–29.
     """
+    import scipy.sparse as sp
+
     func = "influence_matrix"
     ids = pd.Index(deal.stakeholders.index.astype(str), name="stakeholder")
     n = len(ids)
-    pos = {k: i for i, k in enumerate(ids)}
-    A = np.zeros((n, n))
     ties = tie_table(deal, kinds, weight, func)
-    if len(ties):
-        r = ties["source"].map(pos).to_numpy()
-        c = ties["target"].map(pos).to_numpy()
-        np.add.at(A, (r, c), ties["w"].to_numpy())
-    row = A.sum(axis=1)
-    deg = (A > 0).sum(axis=1)
+    r = ids.get_indexer(ties["source"])
+    c = ids.get_indexer(ties["target"])
+    ok = (r >= 0) & (c >= 0)
+    A = sp.csr_matrix((ties["w"].to_numpy(dtype=float)[ok], (r[ok], c[ok])), shape=(n, n))
+    A.sum_duplicates()
+    row = np.asarray(A.sum(axis=1)).ravel()
+    deg = np.diff((A > 0).tocsr().indptr)
     sus = deal.stakeholders["susceptibility"] if "susceptibility" in deal.stakeholders else None
     lam = deg / (deg + 1.0)
     if sus is not None:
         given = pd.to_numeric(sus, errors="coerce").to_numpy(dtype=float)
         lam = np.where(np.isfinite(given), given, lam)
     lam = np.where(row > 0, lam, 0.0)
-    A *= (lam / np.where(row > 0, row, 1.0))[:, None]
-    A[np.arange(n), np.arange(n)] += 1.0 - lam
-    W = A
-    return pd.DataFrame(W, index=ids, columns=pd.Index(ids, name=None))
-
-
+    W = (sp.diags(lam / np.where(row > 0, row, 1.0)) @ A + sp.diags(1.0 - lam)).tocsr()
+    W.eliminate_zeros()
+    if sparse:
+        return SparseWeights(W, ids)
+    return pd.DataFrame(W.toarray(), index=ids, columns=pd.Index(ids, name=None))
 
 
 def kind_options(deal) -> list:

@@ -16,10 +16,10 @@ import pandas as pd
 
 from ..errors import bad_argument
 from .centrality import formal_vs_informal, measures
-from .dynamics import opinion_forecast, who_decides
+from .dynamics import auto_influence_matrix, opinion_forecast, who_decides
 from .engagement import EngagementPlan, engagement_plan
 from .gaps import relationship_gaps
-from .matrices import TIE_KINDS, influence_matrix
+from .matrices import TIE_KINDS
 from .mincut import factions
 
 __all__ = ["InfluenceView", "what_if"]
@@ -154,7 +154,7 @@ def what_if(deal, kind="all", measure="pagerank", threshold=0.25, budget=3, effe
                     and deal.stakeholders[group].notna().any()) else None
     m = _memo(cache, ("m", *key), deal,
               lambda: measures(deal, kinds, weight, grp, betweenness_k, seed))
-    W = _memo(cache, ("W", *key), deal, lambda: influence_matrix(deal, kinds, weight))
+    W = _memo(cache, ("W", *key), deal, lambda: auto_influence_matrix(deal, kinds, weight))
     fc = _memo(cache, ("f", *key), deal, lambda: opinion_forecast(deal, kinds, weight, W=W))
     who = _memo(cache, ("w", *key), deal, lambda: who_decides(deal, kinds, weight, forecast=fc))
     if measure == "decision_influence":
