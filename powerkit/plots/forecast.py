@@ -25,7 +25,8 @@ __all__ = ["MODEL_LABELS", "forecast_overview_figure", "issue_forecast_figure",
 #: the models of ``compare_models`` in the order they are drawn, with the names a reader sees
 MODEL_LABELS = {"mean": "compromise (weighted mean)", "median": "weighted median",
                 "condorcet": "Condorcet winner", "bdm": "expected utility (BDM)",
-                "exchange": "after exchanges (Stokman)", "network_mean": "after influence (network)"}
+                "exchange": "after exchanges (Stokman)",
+                "network_mean": "after influence (network)"}
 _MODEL_STYLE = {"mean": ("#2ca02c", "diamond", "solid"), "median": ("#ff7f0e", "square", "dash"),
                 "condorcet": ("#9467bd", "triangle-up", "dot"),
                 "bdm": ("#d62728", "x", "dashdot"), "exchange": ("#8c564b", "cross", "longdash"),
@@ -81,7 +82,7 @@ def _ends_annotations(fig, low: str | None, high: str | None, axis: str = "x") -
 def forecast_overview_figure(compare: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Every issue on one chart: the span of the actors' positions, each model's forecast and
     our position, each issue drawn on its own scale from its lowest position (0) to its highest
-    (1), the scale's ends named beside the row.
+    (1); beside the row, the lowest and highest positions and the scale's ends they point to.
 
     Parameters
     ----------
@@ -138,8 +139,11 @@ def forecast_overview_figure(compare: pd.DataFrame, title: str | None = None) ->
     for i, issue in enumerate(issues):
         for col, x, anchor in (("scale_low", -0.02, "right"), ("scale_high", 1.02, "left")):
             end = _scale_end(compare, issue, col)
-            num = low[i] if col == "scale_low" else high[i]
-            text = (lbl(end) if end else "") + f" ({_fmt(num)})" if end else _fmt(num)
+            num = _fmt(low[i] if col == "scale_low" else high[i])
+            if col == "scale_low":
+                text = f"towards {lbl(end)} ← {num}" if end else num
+            else:
+                text = f"{num} → towards {lbl(end)}" if end else num
             fig.add_annotation(x=x, y=y[i], xanchor=anchor, showarrow=False, text=text,
                                font=dict(size=10, color="#555"))
     base_layout(fig, title or "Where each issue lands, model by model",
@@ -365,9 +369,10 @@ def bdm_paths_figure(bdm, issue: str, names: dict | None = None, us: set | None 
 
 def exchanges_figure(exchanges: pd.DataFrame, names: dict | None = None, top: int = 12,
                      title: str | None = None) -> go.Figure:
-    """The exchanges of Stokman's model: per exchange (who moves on which issue), the expected
-    gain of each side; an exchange that moves an outcome our way (column ``our_way`` when the
-    frame has it) is drawn in our colour.
+    """The exchanges of Stokman's model: per exchange (who moves on which issue, by how much),
+    the expected gain; an exchange that shifts an outcome our way (column ``our_way``, when the
+    frame has it) is drawn in green. Equal gains (the equal-gain rule) make one bar per
+    exchange, unequal ones two.
 
     Parameters
     ----------
@@ -382,7 +387,7 @@ def exchanges_figure(exchanges: pd.DataFrame, names: dict | None = None, top: in
     Returns
     -------
     go.Figure
-        Two bar traces (the gains of the two sides), one row per exchange.
+        One bar trace (equal gains) or two (the gains of the two sides), one row per exchange.
 
     Examples
     --------
@@ -390,32 +395,42 @@ def exchanges_figure(exchanges: pd.DataFrame, names: dict | None = None, top: in
     ...                   "issue_j": ["y"], "move_i": [2.0], "move_j": [-1.0],
     ...                   "gain_i": [0.3], "gain_j": [0.3]})
     >>> fig = exchanges_figure(e, names={"a": "Ann"})
-    >>> list(fig.data[0].y)
-    ['Ann moves on x (+2), b on y (−1)']
+    >>> list(fig.data[0].y), len(fig.data)
+    (['Ann: x +2<br>b: y −1'], 1)
     """
     e = exchanges.head(top)
-    rows = [f"{_name(names, r.actor_i)} moves on {lbl(r.issue_i)} ({_signed(r.move_i)}), "
-            f"{_name(names, r.actor_j)} on {lbl(r.issue_j)} ({_signed(r.move_j)})"
+    rows = [f"{_name(names, r.actor_i)}: {lbl(r.issue_i)} {_signed(r.move_i)}<br>"
+            f"{_name(names, r.actor_j)}: {lbl(r.issue_j)} {_signed(r.move_j)}"
             for r in e.itertuples(index=False)]
     ours = (e["our_way"].astype(bool).to_numpy() if "our_way" in e.columns
             else np.zeros(len(e), dtype=bool))
+    gi, gj = e["gain_i"].astype(float).to_numpy(), e["gain_j"].astype(float).to_numpy()
+    equal = bool(np.allclose(gi, gj, rtol=1e-9, atol=1e-12))
+    colour = ["#2ca02c" if o else THIRD_COLOUR for o in ours]
     fig = go.Figure()
-    for col, who, base in (("gain_i", "first actor's gain", US_COLOUR),
-                           ("gain_j", "second actor's gain", THEM_COLOUR)):
-        fig.add_trace(go.Bar(
-            y=rows, x=e[col].astype(float), orientation="h", name=who,
-            marker=dict(color=base, opacity=1.0, line=dict(
-                width=[3 if o else 0 for o in ours], color="#2ca02c")),
-            hovertemplate="%{y}<br>" + who + ": %{x:.3g}<extra></extra>"))
+    if equal:
+        fig.add_trace(go.Bar(y=rows, x=gi, orientation="h", name="gain of each side",
+                             marker_color=colour,
+                             hovertemplate="%{y}<br>each side gains %{x:.3g}<extra></extra>"))
+    else:
+        for col, who, base in (("gain_i", "first actor's gain", US_COLOUR),
+                               ("gain_j", "second actor's gain", THEM_COLOUR)):
+            fig.add_trace(go.Bar(
+                y=rows, x=e[col].astype(float), orientation="h", name=who,
+                marker=dict(color=base, line=dict(width=[3 if o else 0 for o in ours],
+                                                  color="#2ca02c")),
+                hovertemplate="%{y}<br>" + who + ": %{x:.3g}<extra></extra>"))
     base_layout(fig, title or "Exchanges between actors and what each side gains",
-                x="expected gain in utility (each actor's own units)", y=None,
-                height=max(300, 38 * len(e) + 160))
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+                x="expected gain in utility (salience-weighted units of the scales)", y=None,
+                height=max(300, 46 * len(e) + 160))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2),
+                      showlegend=not equal)
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=11))
     if ours.any():
         fig.add_annotation(xref="paper", yref="paper", x=1, y=1.02, showarrow=False,
                            xanchor="right", yanchor="bottom", font=dict(size=11, color="#2ca02c"),
-                           text="green outline: moves an outcome our way")
+                           text=("green: shifts an outcome our way" if equal else
+                                 "green outline: shifts an outcome our way"))
     return fig
 
 

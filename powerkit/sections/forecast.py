@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..forecast.compare import our_actors
 from ..plots.forecast import (
     MODEL_LABELS,
     bdm_paths_figure,
@@ -23,15 +24,25 @@ from ..plots.forecast import (
     issue_forecast_figure,
     sensitivity_figure,
 )
-from ..forecast.compare import our_actors
 from ..text import md
 from . import Section
 
-__all__ = ["section", "TITLE", "MISSING", "actor_names", "our_actors", "forecast_table",
-           "exchanges_table", "exchange_effects", "levers_table", "key_issue", "scale_ends", "forecast_violations"]
+__all__ = ["section", "TITLE", "MISSING", "SHORT", "NOTE", "actor_names", "our_actors",
+           "forecast_table", "exchanges_table", "exchange_effects", "levers_table", "key_issue",
+           "scale_ends", "forecast_violations"]
 # our_actors: powerkit.forecast.compare.our_actors, re-exported for the notebook and widgets
 
 TITLE = "Where the decision will land"
+#: the forecast table's model headers (short, so the table fits a printed page)
+SHORT = {"mean": "compromise", "median": "median", "condorcet": "Condorcet", "bdm": "BDM",
+         "exchange": "exchange", "network_mean": "network"}
+#: what the forecast table's headers mean
+NOTE = ("*ours*: our position; *low*, *high*: the lowest and highest positions taken; "
+        "*compromise*: the capability × salience weighted mean; *median*: the weighted median; "
+        "*Condorcet*: the position that beats every other in pairwise votes (blank: none); "
+        "*BDM*: Bueno de Mesquita's expected-utility model after its last round; *exchange*: "
+        "the compromise after Stokman's exchanges; *network*: the compromise after influence "
+        "through who listens to whom; *gap*: compromise − ours.")
 #: the one line a report (and walkthrough 6) shows for a deal without a positions table
 MISSING = ("No positions table in this deal: the forecast of the decision is left out (add "
            "positions.csv, one row per actor and issue, as docs/deal-format.md describes).")
@@ -75,30 +86,30 @@ def scale_ends(compare: pd.DataFrame, issue) -> tuple:
 
 
 def forecast_table(compare: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
-    """One row per issue: our position, the range of positions, each model's forecast, the gap
-    between the compromise and our position, and the scale's ends (text from the deal: tables
-    escape it when rendered).
+    """One row per issue: our position, the lowest and highest positions taken, each model's
+    forecast (short headers, :data:`SHORT`; :data:`NOTE` reads them) and the ``gap`` between
+    the compromise and our position (the scale's ends are in the figures: the table fits a
+    printed page).
 
     >>> c = pd.DataFrame({"mean": [5.0], "low": [0.0], "high": [10.0], "ours": [2.0]},
     ...                  index=pd.Index(["x"], name="issue"))
-    >>> [str(v) for v in forecast_table(c).iloc[0]]
+    >>> t = forecast_table(c)
+    >>> list(t.columns)
+    ['issue', 'ours', 'low', 'high', 'compromise', 'gap']
+    >>> [str(v) for v in t.iloc[0]]
     ['x', '2.0', '0.0', '10.0', '5.0', '3.0']
     """
     models = [m for m in MODEL_LABELS if m in compare.columns]
     t = pd.DataFrame({"issue": compare.index.astype(str)})
-    for col, name in (("ours", "our position"), ("low", "lowest position"),
-                      ("high", "highest position")):
-        t[name] = pd.to_numeric(compare[col], errors="coerce").to_numpy()
+    for col in ("ours", "low", "high"):
+        t[col] = pd.to_numeric(compare[col], errors="coerce").to_numpy()
     for m in models:
-        t[MODEL_LABELS[m]] = pd.to_numeric(compare[m], errors="coerce").to_numpy()
+        t[SHORT[m]] = pd.to_numeric(compare[m], errors="coerce").to_numpy()
     if "mean" in compare.columns:
-        t["gap (compromise − ours)"] = t[MODEL_LABELS["mean"]] - t["our position"]
+        t["gap"] = t[SHORT["mean"]] - t["ours"]
     num = t.columns[1:]
     t[num] = t[num].astype(float).round(digits)
-    for col, name in (("scale_low", "low end means"), ("scale_high", "high end means")):
-        if col in compare.columns:
-            t[name] = [None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                       for v in compare[col]]
+    t.attrs["note"] = NOTE
     return t
 
 
@@ -263,7 +274,7 @@ def section(deal, result=None) -> Section:
                   best_lever_shift=round(float(best["shift_if_ours"]), 4),
                   best_lever_share=round(float(best["share_of_range"]), 4))
     sec.add("### What the models say\n" + TEACHING)
-    sec.add(forecast_overview_figure(cmp_), forecast_table(cmp_))
+    sec.add(forecast_overview_figure(cmp_), forecast_table(cmp_), NOTE)
     near = [i for i in cmp_.index if ours.get(str(i)) is not None
             and abs(float(cmp_.at[i, "mean"]) - ours[str(i)])
             <= 0.1 * max(float(cmp_.at[i, "high"] - cmp_.at[i, "low"]), 1e-12)]
