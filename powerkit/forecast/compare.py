@@ -8,6 +8,7 @@ import pandas as pd
 
 from .bdm import expected_utility_model
 from .compromise import condorcet_winner, weighted_mean, weighted_median
+from .exchange import exchange_model
 from .network import network_positions
 from .table import check_table, issues_of
 
@@ -117,8 +118,6 @@ def compare_models(table, deal=None, rounds: int = 10, bdm=None, exchange=None,
     >>> c[["mean", "median", "condorcet", "low", "high"]].round(3).iloc[0].tolist()
     [7.39, 7.0, 7.0, 4.0, 10.0]
     """
-    from .exchange import exchange_model
-
     t = check_table(table, "compare_models")
     idx = issues_of(t)
     bdm = expected_utility_model(t, rounds=rounds) if bdm is None else bdm

@@ -13,6 +13,7 @@ import pandas as pd
 from .bdm import BDMResult, expected_utility_model
 from .compare import compare_models, our_actors, our_positions
 from .compromise import condorcet_winner, weighted_mean, weighted_median
+from .exchange import ExchangeResult, exchange_model
 from .network import network_positions
 from .sensitivity import sensitivity
 from .table import issues_of, positions_table
@@ -71,7 +72,7 @@ class Forecast:
     median: pd.DataFrame
     condorcet: pd.DataFrame
     bdm: BDMResult
-    exchange: object
+    exchange: ExchangeResult
     network: pd.DataFrame | None
     sensitivity: pd.DataFrame
     sensitivity_median: pd.DataFrame
@@ -193,8 +194,6 @@ def forecast(deal, rounds: int = 10, kinds=None) -> Forecast:
     Thomson, R., Stokman, F. N., Achen, C. H. & König, T. (eds.) (2006). *The European Union
     Decides*. Cambridge University Press.
     """
-    from .exchange import exchange_model
-
     t = positions_table(deal)
     bdm = expected_utility_model(t, rounds=rounds)
     ex = exchange_model(t)
