@@ -17,7 +17,7 @@ KINDS = ("conflict", "compromise", "capitulation")
 def weighted_median(x, w):
     """The lowest position at which the cumulative weight (positions ascending) reaches half."""
     total_by_pos = {}
-    for xi, wi in zip(x, w):
+    for xi, wi in zip(x, w, strict=True):
         total_by_pos[xi] = total_by_pos.get(xi, 0.0) + wi
     pos = sorted(total_by_pos)
     total = 0.0
@@ -119,7 +119,7 @@ def bdm_loop(actors_by_issue, rounds=10, q=1.0, t=1.0):
         x, c, s = [float(v) for v in x], [float(v) for v in c], [float(v) for v in s]
         span = max(x) - min(x)
         states, risks, acc_all = [list(x)], [], []
-        for k in range(1, rounds + 1):
+        for _ in range(rounds):
             new, r, acc = one_round(states[-1], c, s, span, q, t)
             risks.append(r)
             acc_all.append(acc)

@@ -390,8 +390,8 @@ def _oscillates(states: list[np.ndarray], path: list[float], tol: float) -> bool
             return True
         if abs(path[t] - path[t - 2]) <= tol and abs(path[t] - path[t - 1]) > tol:
             return True
-    steps = [b - a for a, b in zip(path, path[1:]) if abs(b - a) > tol]
-    turns = sum(1 for a, b in zip(steps, steps[1:]) if (a > 0) != (b > 0))
+    steps = [b - a for a, b in zip(path[:-1], path[1:], strict=True) if abs(b - a) > tol]
+    turns = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if (a > 0) != (b > 0))
     return turns >= 2
 
 
@@ -509,7 +509,7 @@ def expected_utility_model(table, rounds: int = 10, q: float = 1.0, t: float = 1
     def long(parts, value):
         if not parts:
             return pd.DataFrame({"round": [], "actor": [], "issue": [], value: []})
-        rd, ac, iq, val = (np.concatenate(z) for z in zip(*parts))
+        rd, ac, iq, val = (np.concatenate(z) for z in zip(*parts, strict=True))
         return pd.DataFrame({"round": rd.astype(int), "actor": names[ac.astype(int)],
                              "issue": inames[iq.astype(int)], value: val.astype(float)})
 

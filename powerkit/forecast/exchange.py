@@ -112,6 +112,12 @@ def equal_gain(x_ip, x_jp, x_iq, x_jq, s_ip, s_jp, s_iq, s_jq, w_jp, w_iq, W_p, 
     >>> [round(float(v), 4) for v in (mj, mi, dp, dq, g)]
     [-66.6667, 100.0, -18.1818, 25.0, 9.5455]
     """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _equal_gain(x_ip, x_jp, x_iq, x_jq, s_ip, s_jp, s_iq, s_jq, w_jp, w_iq, W_p,
+                           W_q, O_p, O_q)
+
+
+def _equal_gain(x_ip, x_jp, x_iq, x_jq, s_ip, s_jp, s_iq, s_jq, w_jp, w_iq, W_p, W_q, O_p, O_q):
     x_ip, x_jp, x_iq, x_jq = (np.asarray(v, dtype=float) for v in (x_ip, x_jp, x_iq, x_jq))
     ratio = (np.asarray(s_ip, float) + s_jp) / (np.asarray(s_iq, float) + s_jq)  # δq / δp
     # J all the way to I's position on p; cut if I would pass J's position on q
@@ -122,9 +128,8 @@ def equal_gain(x_ip, x_jp, x_iq, x_jq, s_ip, s_jp, s_iq, s_jq, w_jp, w_iq, W_p, 
         dp = np.minimum(dp, np.abs(x_ip - O_p))
         dp = np.minimum(dp, np.abs(x_jq - O_q) / ratio)
     dq = dp * ratio
-    with np.errstate(divide="ignore", invalid="ignore"):
-        move_j = np.where(w_jp > 0, dp * W_p / np.where(w_jp > 0, w_jp, 1.0), 0.0)
-        move_i = np.where(w_iq > 0, dq * W_q / np.where(w_iq > 0, w_iq, 1.0), 0.0)
+    move_j = np.where(w_jp > 0, dp * W_p / np.where(w_jp > 0, w_jp, 1.0), 0.0)
+    move_i = np.where(w_iq > 0, dq * W_q / np.where(w_iq > 0, w_iq, 1.0), 0.0)
     sign_p = np.sign(x_ip - x_jp)           # J moves towards I on p, the outcome with it
     sign_q = np.sign(x_jq - x_iq)
     gain = dp * s_ip - dq * s_iq
@@ -192,8 +197,8 @@ def exchange_model(table) -> ExchangeResult:
     C[ri, ra] = tab["capability"].to_numpy()
     Wt = np.where(np.isnan(X), 0.0, C * S)
     W = Wt.sum(axis=1)
-    O = np.nansum(Wt * np.nan_to_num(X), axis=1) / W
-    left = X <= O[:, None]
+    O0 = np.nansum(Wt * np.nan_to_num(X), axis=1) / W
+    left = X <= O0[:, None]
 
     cols = ["actor_i", "actor_j", "issue_i", "issue_j", "move_i", "move_j", "shift_i",
             "shift_j", "gain_i", "gain_j", "from_i", "to_i", "from_j", "to_j"]
@@ -209,49 +214,50 @@ def exchange_model(table) -> ExchangeResult:
             # orientation: a supplies on p when s_ap/s_aq < s_bp/s_bq (cross-multiplied)
             a_supplies_p = S[p, a] * S[q, b] < S[p, b] * S[q, a]
             equal = S[p, a] * S[q, b] == S[p, b] * S[q, a]
-            J = np.where(a_supplies_p, a, b)         # supplies p
-            I = np.where(a_supplies_p, b, a)         # supplies q
+            jj = np.where(a_supplies_p, a, b)         # supplies p
+            ii = np.where(a_supplies_p, b, a)         # supplies q
             keep = ~equal
-            J, I = J[keep], I[keep]
-            if len(J) == 0:
+            jj, ii = jj[keep], ii[keep]
+            if len(jj) == 0:
                 continue
-            mj, mi, dp, dq, g = equal_gain(X[p, I], X[p, J], X[q, I], X[q, J], S[p, I],
-                                           S[p, J], S[q, I], S[q, J], Wt[p, J], Wt[q, I],
-                                           W[p], W[q], O[p], O[q])
+            mj, mi, dp, dq, g = equal_gain(X[p, ii], X[p, jj], X[q, ii], X[q, jj], S[p, ii],
+                                           S[p, jj], S[q, ii], S[q, jj], Wt[p, jj], Wt[q, ii],
+                                           W[p], W[q], O0[p], O0[q])
             good = g > GAIN_TOL
             if not good.any():
                 continue
-            I, J, mi, mj, dp, dq, g = I[good], J[good], mi[good], mj[good], dp[good], \
+            ii, jj, mi, mj, dp, dq, g = ii[good], jj[good], mi[good], mj[good], dp[good], \
                 dq[good], g[good]
-            parts.append(pd.DataFrame({
-                "i": I, "j": J, "p_i": q, "p_j": p, "move_i": mi, "move_j": mj,
-                "shift_i": dq, "shift_j": dp, "gain_i": g, "gain_j": g,
-                "from_i": X[q, I], "to_i": X[q, I] + mi, "from_j": X[p, J],
-                "to_j": X[p, J] + mj}))
+            parts.append({
+                "i": ii, "j": jj, "p_i": np.full(len(ii), q), "p_j": np.full(len(ii), p),
+                "move_i": mi, "move_j": mj, "shift_i": dq, "shift_j": dp, "gain_i": g,
+                "gain_j": g, "from_i": X[q, ii], "to_i": X[q, ii] + mi, "from_j": X[p, jj],
+                "to_j": X[p, jj] + mj})
     if parts:
-        cand = pd.concat(parts, ignore_index=True)
+        cand = pd.DataFrame({k: np.concatenate([d[k] for d in parts]) for k in parts[0]})
         cand = cand.iloc[np.argsort(-cand["gain_i"].to_numpy(), kind="stable")]
         cand = cand.reset_index(drop=True)
     else:
         cand = pd.DataFrame(columns=["i", "j", "p_i", "p_j", "move_i", "move_j", "shift_i",
                                      "shift_j", "gain_i", "gain_j", "from_i", "to_i", "from_j",
                                      "to_j"])
-    used = np.zeros((n, m), dtype=bool)
+    used = set()                      # (actor, issue) pairs already traded this round
     made = np.zeros(len(cand), dtype=bool)
     Y = X.copy()
     ci, cj = cand["i"].to_numpy(int), cand["j"].to_numpy(int)
     pi_, pj_ = cand["p_i"].to_numpy(int), cand["p_j"].to_numpy(int)
-    for k in range(len(cand)):
-        i, j, qi, pj = ci[k], cj[k], pi_[k], pj_[k]
-        if used[i, qi] or used[i, pj] or used[j, qi] or used[j, pj]:
+    to_i, to_j = cand["to_i"].to_numpy(float), cand["to_j"].to_numpy(float)
+    for k, (i, j, qi, pj) in enumerate(zip(ci.tolist(), cj.tolist(), pi_.tolist(),
+                                           pj_.tolist(), strict=True)):
+        if (i, qi) in used or (i, pj) in used or (j, qi) in used or (j, pj) in used:
             continue
         made[k] = True
-        used[i, qi] = used[i, pj] = used[j, qi] = used[j, pj] = True
-        Y[qi, i] = cand["to_i"].iat[k]
-        Y[pj, j] = cand["to_j"].iat[k]
-    out = pd.DataFrame({
-        "actor_i": [actors[v] for v in ci], "actor_j": [actors[v] for v in cj],
-        "issue_i": [issues[v] for v in pi_], "issue_j": [issues[v] for v in pj_]})
+        used.update(((i, qi), (i, pj), (j, qi), (j, pj)))
+        Y[qi, i] = to_i[k]
+        Y[pj, j] = to_j[k]
+    a_arr, i_arr = np.asarray(actors, dtype=object), np.asarray(issues, dtype=object)
+    out = pd.DataFrame({"actor_i": a_arr[ci], "actor_j": a_arr[cj], "issue_i": i_arr[pi_],
+                        "issue_j": i_arr[pj_]})
     for col in cols[4:]:
         out[col] = cand[col].to_numpy(dtype=float)
     out["made"] = made
@@ -261,6 +267,6 @@ def exchange_model(table) -> ExchangeResult:
     pos["moved"] = newpos - pos["position"].to_numpy()
     pos["position"] = newpos
     O1 = np.nansum(Wt * np.nan_to_num(Y), axis=1) / W
-    forecast = pd.DataFrame({"forecast": O1, "before": O, "shift": O1 - O},
+    forecast = pd.DataFrame({"forecast": O1, "before": O0, "shift": O1 - O0},
                             index=pd.Index(issues, name="issue"))
     return ExchangeResult(exchanges=exchanges, candidates=out, positions=pos, forecast=forecast)
