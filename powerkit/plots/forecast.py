@@ -421,7 +421,7 @@ def exchanges_figure(exchanges: pd.DataFrame, names: dict | None = None, top: in
                                                   color="#2ca02c")),
                 hovertemplate="%{y}<br>" + who + ": %{x:.3g}<extra></extra>"))
     base_layout(fig, title or "Exchanges between actors and what each side gains",
-                x="expected gain in utility (salience-weighted units of the scales)", y=None,
+                x="expected gain in utility (the exchange model's units)", y=None,
                 height=max(300, 46 * len(e) + 160))
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2),
                       showlegend=not equal)

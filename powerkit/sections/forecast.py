@@ -325,7 +325,7 @@ def section(deal, result=None) -> Section:
     if len(ex):
         sec.add(f"{len(effects)} exchange{'s' if len(effects) != 1 else ''} pay both sides; "
                 f"{hl['exchanges_our_way']} of them shift at least one outcome towards our "
-                "position (outlined in green).")
+                "position (in green).")
         sec.add(exchanges_figure(effects, names=names))
     sec.add(ex)
     sec.headline = hl
