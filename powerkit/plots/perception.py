@@ -72,7 +72,8 @@ def perceived_network_figure(comparison: pd.DataFrame, names=None, title: str | 
                  else f"View against the {lbl(ref)}")
     base_layout(fig, title, x="goes to (target)", y="who goes (source)",
                 height=max(450, 22 * len(people) + 160))
-    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
+    fig.update_layout(legend=dict(orientation="h", y=1.01, x=0, yanchor="bottom"),
+                      margin=dict(t=90))
     return fig
 
 
@@ -111,5 +112,6 @@ def perception_accuracy_figure(table: pd.DataFrame, title: str | None = None) ->
     base_layout(fig, title or f"Who sees the network right: accuracy against the {lbl(ref)}",
                 x="accuracy (phi: 1 = the reference, 0 = chance) · competence",
                 height=max(400, 22 * len(t) + 140))
-    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0, yanchor="bottom"))
+    fig.update_layout(legend=dict(orientation="h", y=1.01, x=0, yanchor="bottom"),
+                      margin=dict(t=90))
     return fig
