@@ -132,7 +132,8 @@ def levers_table(sens: pd.DataFrame, issue, names: dict, top: int = 5,
                  digits: int = 3) -> pd.DataFrame:
     """For one issue, the actors whose position needs the smallest move to shift the forecast
     by one unit towards ours, by name; the move is signed (+ up the scale, − down: the
-    sensitivity frame's ``to_shift_one`` × ``direction``)."""
+    sensitivity frame's ``to_shift_one`` × ``direction``), with where they stand and where they
+    would have to stand (``from``, ``to``) when the frame gives ``new_position``."""
     s = sens[sens["issue"] == issue]
     s = s[np.isfinite(s["to_shift_one"].astype(float))]
     s = s.assign(size=s["to_shift_one"].astype(float).abs()).sort_values("size", kind="stable")
@@ -145,6 +146,9 @@ def levers_table(sens: pd.DataFrame, issue, names: dict, top: int = 5,
                       .round(digits),
                       "forecast per unit of their salience": s["d_salience"].astype(float)
                       .round(digits)})
+    if "new_position" in s.columns:
+        t.insert(2, "from", s["position"].astype(float).round(digits).to_numpy())
+        t.insert(3, "to", s["new_position"].astype(float).round(digits).to_numpy())
     t.attrs["empty"] = "*Nobody's position can shift this forecast our way.*"
     return t.head(top).reset_index(drop=True)
 
