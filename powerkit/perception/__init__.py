@@ -12,7 +12,8 @@ from .accuracy import (OUTCOMES, REFERENCES, accuracy, describe_reference, phi, 
                        slice_against)
 from .css import (CSS, RULES, as_css, consensus, consensus_share, css_array, edges_of,
                   las_matrix, locally_aggregated)
-from .cultural import ONE_CULTURE_RATIO, agreement_matrix, answer_key, competence
+from .cultural import (ONE_CULTURE_RATIO, agreement_matrix, answer_key, competence,
+                       competence_with_bias)
 from .summary import Perception, has_perceptions, perceived_kinds, perception
 from .views import influential_views, perceived_in_degree, top_of
 
@@ -20,5 +21,5 @@ __all__ = ["CSS", "RULES", "REFERENCES", "OUTCOMES", "ONE_CULTURE_RATIO", "css_a
            "las_matrix",
            "edges_of", "locally_aggregated", "consensus", "consensus_share", "reference_matrix",
            "describe_reference", "phi", "accuracy", "slice_against", "agreement_matrix",
-           "competence", "answer_key", "perceived_in_degree", "top_of", "influential_views",
+           "competence", "competence_with_bias", "answer_key", "perceived_in_degree", "top_of", "influential_views",
            "Perception", "perception", "has_perceptions", "perceived_kinds"]

@@ -25,7 +25,8 @@ import pandas as pd
 from ..errors import InputError, bad_argument
 from .css import as_css, edges_of
 
-__all__ = ["competence", "answer_key", "agreement_matrix", "ONE_CULTURE_RATIO"]
+__all__ = ["competence", "competence_with_bias", "answer_key", "agreement_matrix",
+           "ONE_CULTURE_RATIO"]
 
 #: eigenvalue ratio from which one shared answer key is taken to explain the agreement
 ONE_CULTURE_RATIO = 3.0
@@ -133,6 +134,85 @@ def competence(table, people=None, perceivers=None, kind: str | None = None) -> 
                        index=pd.Index(c.perceivers, name="perceiver"))
     ratio = float(w[0] / w[1]) if len(w) > 1 and w[1] > 0 else float("inf")
     out.attrs.update(eigenvalues=[float(x) for x in w[:3]], ratio=ratio,
+                     one_culture=bool(ratio >= ONE_CULTURE_RATIO))
+    return out
+
+
+def competence_with_bias(table, people=None, perceivers=None, kind: str | None = None,
+                         max_iter: int = 500) -> pd.DataFrame:
+    """Cultural competence when each perceiver has their own bias towards "tie": the General
+    Condorcet Model of Batchelder & Romney (1988), estimated from the covariance of the views.
+
+    Perceiver k knows the answer with probability ``D_k`` and otherwise says "tie" with their own
+    probability ``g_k`` (in a sparse network most people guess "no tie": g well below 1/2).
+    Over the questions, with ``π`` the share of true ties, ``E[X_k | Z] = D_k Z + (1 − D_k) g_k``
+    and the views are independent given the truth Z, so
+    ``Cov(X_k, X_l) = Cov(D_k Z, D_l Z) = D_k D_l π(1 − π)`` for k ≠ l — whatever the biases.
+    The first factor of the covariance matrix (minimum residual, as in :func:`competence`) gives
+    ``a_k = D_k √(π(1 − π))``; ``π`` is found by a fixed point: ``D = a/√(π(1 − π))``,
+    ``g_k = (p_k − D_k π)/(1 − D_k)`` from each perceiver's share of "tie" answers ``p_k``, then
+    ``π`` = the mean posterior probability of a tie given all views, until ``π`` settles.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or CSS
+        At least three perceivers.
+    people, perceivers, kind
+        As in :func:`~powerkit.perception.css_array`.
+    max_iter : int
+        Iterations of the fixed point for ``π``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by perceiver: ``competence`` (D, clipped to [0.001, 0.999]), ``bias`` (g, the
+        probability of saying "tie" when not knowing) and ``says_tie`` (p);
+        ``attrs["tie_share"]`` (π), ``attrs["eigenvalues"]``, ``attrs["ratio"]``.
+
+    Examples
+    --------
+    Three perceivers who agree on everything know everything (D at its clip 0.999):
+
+    >>> t = pd.DataFrame({"perceiver": list("abc"), "source": list("aaa"),
+    ...                   "target": list("bbb")})
+    >>> competence_with_bias(t)["competence"].round(3).tolist()
+    [0.999, 0.999, 0.999]
+
+    References
+    ----------
+    Batchelder, W. H. & Romney, A. K. (1988). Test theory without an answer key.
+    *Psychometrika* 53(1), 71–92 (the General Condorcet Model with response bias).
+    Romney, A. K., Weller, S. C. & Batchelder, W. H. (1986). Culture as consensus.
+    *American Anthropologist* 88(2), 313–338.
+    """
+    c = as_css(table, people, perceivers, kind)
+    if len(c.perceivers) < 3:
+        raise InputError(f"cultural competence needs at least 3 perceivers; got "
+                         f"{len(c.perceivers)}")
+    off = ~np.eye(len(c.people), dtype=bool)
+    x = c.array[:, off].astype(float)          # perceivers × questions
+    p = x.mean(axis=1)
+    dev = x - p[:, None]
+    cov = dev @ dev.T / x.shape[1]
+    a, w = _one_factor(cov)
+    pi = float(np.clip((x.mean(axis=0) >= 0.5).mean(), 0.01, 0.99))
+    for _ in range(max_iter):
+        d = np.clip(a / np.sqrt(pi * (1 - pi)), 0.001, 0.999)
+        g = np.clip((p - d * pi) / (1 - d), 0.001, 0.999)
+        p1, p0 = d + (1 - d) * g, (1 - d) * g
+        ll = x.T @ (np.log(p1) - np.log(p0)) + (1 - x).T @ (np.log(1 - p1) - np.log(1 - p0))
+        post = 1 / (1 + np.exp(-(np.log(pi / (1 - pi)) + ll)))
+        new = float(np.clip(post.mean(), 0.01, 0.99))
+        if abs(new - pi) < 1e-10:
+            pi = new
+            break
+        pi = new
+    d = np.clip(a / np.sqrt(pi * (1 - pi)), 0.001, 0.999)
+    g = np.clip((p - d * pi) / (1 - d), 0.001, 0.999)
+    out = pd.DataFrame({"competence": d, "bias": g, "says_tie": p},
+                       index=pd.Index(c.perceivers, name="perceiver"))
+    ratio = float(w[0] / w[1]) if len(w) > 1 and w[1] > 0 else float("inf")
+    out.attrs.update(tie_share=pi, eigenvalues=[float(v) for v in w[:3]], ratio=ratio,
                      one_culture=bool(ratio >= ONE_CULTURE_RATIO))
     return out
 

@@ -11,7 +11,7 @@ from scipy.stats import spearmanr
 from ..errors import MissingTableError, bad_argument
 from .accuracy import accuracy, describe_reference, reference_matrix
 from .css import CSS, RULES, consensus, css_array, locally_aggregated
-from .cultural import competence
+from .cultural import competence, competence_with_bias
 from .views import influential_views, perceived_in_degree
 
 __all__ = ["Perception", "perception", "has_perceptions", "perceived_kinds"]
@@ -63,8 +63,9 @@ class Perception:
         ``threshold``): ``ties`` and ``density`` (ties / n(n − 1)).
     accuracy : pandas.DataFrame
         :func:`~powerkit.perception.accuracy` against ``reference``, with ``name``,
-        ``competence`` (:func:`~powerkit.perception.competence`) and ``sought_by`` (in-degree in
-        the reference: how many go to the perceiver), best first.
+        ``competence`` (:func:`~powerkit.perception.competence`), ``competence_bias``
+        (:func:`~powerkit.perception.competence_with_bias`) and ``sought_by`` (in-degree in the
+        reference: how many go to the perceiver), best first.
     competence : pandas.DataFrame
         The competence frame (its ``attrs`` hold the eigenvalues and their ratio).
     views : pandas.DataFrame
@@ -174,6 +175,8 @@ def perception(deal, kind: str = "advice", reference: str = "intersection",
     sought = pd.Series(reference_matrix(c, reference, threshold).sum(axis=0), index=people)
     acc.insert(0, "name", names.reindex(acc.index).to_numpy())
     acc["competence"] = comp["competence"].reindex(acc.index)
+    acc["competence_bias"] = (competence_with_bias(c)["competence"].reindex(acc.index)
+                              if len(c.perceivers) >= 3 else np.nan)
     acc["sought_by"] = sought.reindex(acc.index).astype(int)
     acc = acc.sort_values(["accuracy", "hits"], ascending=False, kind="stable")
     acc.attrs["reference"] = describe_reference(reference, threshold)
