@@ -395,6 +395,22 @@ def test_bad_logs(tmp_path):
     assert any("users.json: no such file" in x for x in _problems(tmp_path / "sl", "slack"))
 
 
+def test_bad_row_found_far_down(tmp_path):
+    # 300,000 rows (DuckDB scans them in parallel chunks); rows 123,457 and 299,999 (header = row
+    # 1) hold a bad time: the row numbers are the file's
+    p = tmp_path / "big.csv"
+    lines = ["sender,recipients,timestamp"] + [
+        f"a{i % 50}@x.org,b{i % 70}@x.org,2024-01-01T00:00:00" for i in range(300_000)]
+    lines[123_456] = "a@x.org,b@x.org,2024-02-30"
+    lines[299_998] = "a@x.org,b@x.org,"
+    p.write_text("\n".join(lines) + "\n")
+    assert _problems(p) == [
+        f"{p}, row 123457, column 'timestamp': got '2024-02-30'; expected an ISO 8601 time such "
+        "as 2024-03-01T09:30:00 (UTC) or 2024-03-01T09:30:00+01:00",
+        f"{p}, row 299999, column 'timestamp': blank; expected an ISO 8601 time such as "
+        "2024-03-01T09:30:00 (UTC) or 2024-03-01T09:30:00+01:00"]
+
+
 def test_cli_bad_log_exit_2(tmp_path):
     p = tmp_path / "log.csv"
     p.write_text("sender,recipients,timestamp\na@x.org,b@x.org,soon\na@x.org,b@x.org,later\n")

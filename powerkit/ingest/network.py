@@ -215,7 +215,6 @@ def ingest_log(path, fmt: str = "generic", *, kind: str = "influence",
             sum(v * {decay}) FILTER (WHERE k = 'message') AS w_msg,
             sum(v * {decay}) FILTER (WHERE k = 'meeting') AS w_meet
         FROM pairs WHERE a <> b AND a IS NOT NULL AND b IS NOT NULL GROUP BY a, b""")
-    con.execute("DROP TABLE pairs")
     # people and the account filters, decided once per distinct address
     svc = _pattern_sql(service_patterns)
     dom = " OR ".join(f"split_part(x, '@', 2) = '{d}' OR ends_with(split_part(x, '@', 2), "
@@ -228,38 +227,38 @@ def ingest_log(path, fmt: str = "generic", *, kind: str = "influence",
         "SELECT count(*) FILTER (WHERE service), count(*) FILTER (WHERE outside AND NOT service) "
         "FROM people").fetchone()))
     beta, rho = float(meeting_weight), float(reciprocity)
-    detail = con.execute(f"""
+    con.execute(f"""CREATE TEMP TABLE kept AS
         WITH ok AS (SELECT x FROM people WHERE NOT service AND NOT outside),
         f AS (SELECT a, b, coalesce(n_msg, 0) AS n_msg, coalesce(n_meet, 0) AS n_meet,
                      coalesce(w_msg, 0) AS w_msg, coalesce(w_meet, 0) AS w_meet,
                      coalesce(w_msg, 0) + {beta!r} * coalesce(w_meet, 0) AS i
               FROM agg WHERE a IN (SELECT x FROM ok) AND b IN (SELECT x FROM ok)),
         r AS (SELECT f.*, coalesce(g.i, 0) AS back FROM f LEFT JOIN f AS g
-              ON g.a = f.b AND g.b = f.a)
-        SELECT a AS source, b AS target, n_msg AS messages, n_meet AS meetings,
-               w_msg AS messages_decayed, w_meet AS meetings_decayed,
-               CASE WHEN greatest(i, back) > 0 THEN least(i, back) / greatest(i, back) ELSE 0
-               END AS reciprocity, 0.0 AS weight, i
-        FROM r WHERE n_msg + n_meet >= {float(min_count)!r} AND i > 0
-        ORDER BY source, target""").df()
-    con.close()
-    detail["weight"] = detail["i"] * (1.0 + rho * detail["reciprocity"])
-    detail = detail.drop(columns="i")
-    people = sorted(set(detail["source"]) | set(detail["target"]))
+              ON g.a = f.b AND g.b = f.a),
+        rr AS (SELECT *, CASE WHEN greatest(i, back) > 0 THEN least(i, back) / greatest(i, back)
+                         ELSE 0 END AS rec FROM r)
+        SELECT a, b, n_msg, n_meet, w_msg, w_meet, rec, i * (1 + {rho!r} * rec) AS weight
+        FROM rr WHERE n_msg + n_meet >= {float(min_count)!r} AND i > 0""")
+    people = [x for (x,) in con.execute(
+        "SELECT a FROM kept UNION SELECT b FROM kept ORDER BY 1").fetchall()]
     mapping = None
     if key is not None:
         mapping = {a: pseudonym(a, key) for a in people}
         if len(set(mapping.values())) < len(mapping):  # 48 bits: ~2e-7 for 10,000 people
             raise InputError("two addresses got the same pseudonym (a 1-in-millions chance): "
                              "choose another key")
-        for col in ("source", "target"):
-            detail[col] = detail[col].map(mapping)
-        people_frame = pd.DataFrame({"stakeholder": [mapping[a] for a in people],
-                                     "name": [mapping[a] for a in people]})
+        ids = pd.DataFrame({"x": list(mapping), "id": list(mapping.values())})
     else:
-        people_frame = pd.DataFrame({"stakeholder": people, "name": people})
-    people_frame = people_frame.sort_values("stakeholder", ignore_index=True)
-    detail = detail.sort_values(["source", "target"], ignore_index=True)
+        ids = pd.DataFrame({"x": people, "id": people})
+    con.register("ids", ids)
+    detail = con.execute("""SELECT sa.id AS source, sb.id AS target, n_msg AS messages,
+            n_meet AS meetings, w_msg AS messages_decayed, w_meet AS meetings_decayed,
+            rec AS reciprocity, weight
+        FROM kept JOIN ids sa ON sa.x = kept.a JOIN ids sb ON sb.x = kept.b
+        ORDER BY source, target""").df()
+    con.close()
+    people_frame = pd.DataFrame({"stakeholder": sorted(ids["id"])})
+    people_frame["name"] = people_frame["stakeholder"]
     ties = detail[["source", "target"]].assign(kind=kind, weight=detail["weight"])
     summary = {
         "format": fmt, "log": Path(path).name, "rows": int(stats.rows),
