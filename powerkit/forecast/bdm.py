@@ -6,9 +6,10 @@ each of them and each one's expected utility of challenging it, with a risk expo
 measures how exposed its position is; from those it receives offers (conflict, compromise,
 capitulation), accepts the one that moves it least, and all actors move together. The forecast
 after each round is the weighted median of the positions. The arrays are actors × actors per
-issue (the votes actors × actors × voters), so a round costs a few numpy passes instead of a
-Python loop over pairs; ``benchmarks/forecast_loop.py`` is that loop, kept as the peer that the
-tests compare against.
+issue (the votes of all actors on each pair summed in closed form from prefix sums over the
+sorted positions), so a round costs a few numpy passes instead of a Python loop over pairs and
+voters; ``benchmarks/forecast_loop.py`` is that loop, kept as the peer that the tests and the
+benchmark compare against.
 
 Every choice the specification leaves open is listed in :data:`NOTES` (returned with each
 result) and in docs/methods/forecast.md, section "Bueno de Mesquita's expected-utility model".
