@@ -140,8 +140,30 @@ def test_a_pipe_as_a_workbook_is_refused_at_once(tmp_path):
     os.mkfifo(fifo)  # openpyxl would wait for ever for a writer
     proc = run("validate", fifo, timeout=60)
     assert proc.returncode == 2, proc.stderr
+    assert lines(proc.stderr) == [f"{fifo}: is not a regular file (a pipe, socket or device); "
+                                  "save it as a file and give that file"]
+    link = tmp_path / "zero.xlsx"
+    link.symlink_to("/dev/zero")  # every command, any path argument: the same line
+    proc = run("tables", link, "--out", fifo, timeout=60)
+    assert proc.returncode == 2, proc.stderr
     assert lines(proc.stderr) == [
-        f"{fifo}: 1 problem in the deal file",
+        f"{link}: is not a regular file (a pipe, socket or device); save it as a file and give "
+        "that file",
+        f"{fifo}: is not a regular file (a pipe, socket or device); save it as a file and give "
+        "that file"]
+
+
+def test_the_library_refuses_a_pipe_or_device_as_a_workbook(tmp_path):
+    """What the command line refuses by kind, check_deal_path (run_report, powerkit's own
+    loaders) refuses as a deal-file problem."""
+    from powerkit.deal.reading import check_deal_path
+    from powerkit.errors import DealError
+
+    fifo = tmp_path / "deal.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(DealError) as exc:
+        check_deal_path(fifo)
+    assert [p.line() for p in exc.value.problems] == [
         "deal.xlsx; expected a regular file ('deal.xlsx' is a pipe, socket or device): save the "
         "workbook as a file"]
 
@@ -177,22 +199,26 @@ def test_a_workbook_that_unpacks_to_more_than_200_mb_is_refused_unread(tmp_path)
 
 
 def test_devices_and_pipes_given_as_options(tmp_path):
-    """/dev/zero as the scenario file, a pipe as the workshop's notebook, a folder where a
-    file belongs: one line each, all at once, exit 2, before any work."""
+    """A pipe as the workshop's notebook, /dev/zero as the scenario file: refused by kind before
+    the command starts; a bad option, a folder where a file belongs and an --out that is a file:
+    one line each, all at once; exit 2, before any work."""
     fifo = tmp_path / "walkthrough.ipynb"
     os.mkfifo(fifo)
     proc = run("workshop", fifo, "--print", timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert lines(proc.stderr) == [f"{fifo}: is not a regular file (a pipe, socket or device); "
                                   "save it as a file and give that file"]
+    proc = run("report", GOOD, "--scenario", "/dev/zero", timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert lines(proc.stderr) == ["/dev/zero: is not a regular file (a pipe, socket or device); "
+                                  "save it as a file and give that file"]
     (tmp_path / "afile").write_text("x")
-    proc = run("report", GOOD, "--scenario", "/dev/zero", "--out", tmp_path / "afile",
+    proc = run("report", GOOD, "--scenario", tmp_path, "--out", tmp_path / "afile",
                "--format", "pfd", timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert lines(proc.stderr) == [
         "--format: expected one of html, pdf; got 'pfd'",
-        "/dev/zero: is not a regular file (a pipe, socket or device); save it as a file and give "
-        "that file to --scenario",
+        f"{tmp_path}: is a folder, not a file; give the file itself to --scenario",
         f"{tmp_path / 'afile'}: is a file, not a folder; give a folder with --out (it is created "
         "if missing)"]
 

@@ -30,10 +30,50 @@ from typer.core import TyperGroup
 from rich.table import Table
 
 
+def _special_paths(kwargs: dict, names: list[str]) -> list:
+    """The path arguments of a command (in the order of ``names``) that exist but are no regular
+    file or folder (a pipe, a socket, a device such as /dev/zero): reading one would block or
+    never end."""
+    import os
+    import stat
+
+    from ..errors import PathProblem
+
+    found = []
+    for value in (kwargs.get(n) for n in names):
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(v, Path):
+                continue
+            try:
+                mode = os.stat(v).st_mode
+            except (OSError, ValueError):
+                continue  # missing or unreadable: the command says so in its own words
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                found.append(PathProblem(v, "is not a regular file (a pipe, socket or device)",
+                                         "save it as a file and give that file"))
+    return found
+
 
 class _Commands(TyperGroup):
     """Every command's errors as one line and an exit code (see the module docstring): the
-    commands added in other modules (``ingest``, ``diff``, ...) get the same handling."""
+    commands added in other modules (``ingest``, ``diff``, ...) get the same handling, and none
+    of them is given a pipe, a socket or a device as a path argument."""
+
+    def get_command(self, ctx, cmd_name):
+        import functools
+
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None and cmd.callback is not None and not hasattr(cmd.callback, "checked"):
+            run, names = cmd.callback, [p.name for p in cmd.params]
+
+            @functools.wraps(run)
+            def checked(*args, **kwargs):
+                _stop(_special_paths(kwargs, names))
+                return run(*args, **kwargs)
+
+            checked.checked = True
+            cmd.callback = checked
+        return cmd
 
     def invoke(self, ctx):
         import errno
