@@ -321,12 +321,15 @@ def test_equal_gain_matches_decide_own_test():
 
 
 def _utility(tab: pd.DataFrame, start: pd.DataFrame) -> pd.Series:
-    """Each actor's expected utility −Σ_d s_d |O_d − x_d| (x its starting position), with the
-    outcomes O_d the weighted means of the positions in ``tab`` (independent of the model)."""
+    """Each actor's expected utility −Σ_d s_d |O_d − x_d| / u_d (x its starting position, u_d one
+    point of issue d's range rescaled to 0–100, as the model works), with the outcomes O_d the
+    weighted means of the positions in ``tab`` (computed here, independently of the model)."""
     w = tab["capability"] * tab["salience"]
     o = (w * tab["position"]).groupby(tab["issue"]).sum() / w.groupby(tab["issue"]).sum()
-    s = start.assign(o=start["issue"].map(o))
-    return -(s["salience"] * (s["o"] - s["position"]).abs()).groupby(s["actor"]).sum()
+    rng = start.groupby("issue")["position"].agg(lambda v: v.max() - v.min())
+    unit = (rng / 100.0).where(rng > 0, 1.0)
+    s = start.assign(o=start["issue"].map(o), u=start["issue"].map(unit))
+    return -(s["salience"] * (s["o"] - s["position"]).abs() / s["u"]).groupby(s["actor"]).sum()
 
 
 @settings(max_examples=60, deadline=None)
@@ -378,10 +381,47 @@ def test_exchange_forecast_within_range(t):
                                              t["position"].max() + 1e-9).all()
 
 
+@settings(max_examples=30, deadline=None)
+@given(tables(max_actors=6, max_issues=3, integer=False), st.floats(0.01, 100.0),
+       st.floats(-1000, 1000))
+def test_exchange_does_not_depend_on_an_issues_units(t, a, b):
+    # rescaling one issue's positions (x → a·x + b, a > 0) rescales its moves by a and leaves
+    # every gain, and who trades with whom, as it was (the model works on 0–100 per issue)
+    first = t["issue"].iloc[0]
+    u = t.copy()
+    on = u["issue"] == first
+    u.loc[on, "position"] = a * u.loc[on, "position"] + b
+    x, y = exchange_model(t).exchanges, exchange_model(u).exchanges
+    assert x[["actor_i", "actor_j", "issue_i", "issue_j"]].equals(
+        y[["actor_i", "actor_j", "issue_i", "issue_j"]])
+    np.testing.assert_allclose(x["gain_i"], y["gain_i"], rtol=1e-7, atol=1e-9)
+    k_i = np.where(x["issue_i"] == first, a, 1.0)
+    np.testing.assert_allclose(x["move_i"] * k_i, y["move_i"], rtol=1e-7, atol=1e-7)
+
+
+def test_exchange_scales_argument():
+    t = pd.DataFrame({"actor": ["I", "J", "I", "J"], "issue": ["p", "p", "q", "q"],
+                      "position": [20.0, 70.0, 20.0, 70.0], "salience": [0.8, 0.3, 0.2, 0.6],
+                      "capability": 1.0})
+    # on the positions' own range (20–70 → 0–100) this is the by-hand case above: moves halve
+    # (one point of 0–100 is 0.5 here), gains are the same 9.5455
+    e = exchange_model(t).exchanges.iloc[0]
+    assert e["move_i"] == pytest.approx(50.0) and e["gain_i"] == pytest.approx(9.545454545)
+    # declared 0–100 scales: δ_p, δ_q and the gains are those of a 50-point gap, half as large
+    e = exchange_model(t, scales=(0, 100)).exchanges.iloc[0]
+    assert e["move_i"] == pytest.approx(50.0) and e["gain_i"] == pytest.approx(9.545454545 / 2)
+    with pytest.raises(InputError, match="outside its scale"):
+        exchange_model(t, scales={"p": (30, 100)})
+    with pytest.raises(InputError, match="does not have"):
+        exchange_model(t, scales={"r": (0, 1)})
+    with pytest.raises(InputError, match="low < high"):
+        exchange_model(t, scales={"p": (100, 0)})
+
+
 def test_exchange_on_the_paris_data():
     t = pd.read_csv(ROOT / "data" / "reference" / "decide_cop21.csv")
     assert len(t) == 181 and t["actor"].nunique() == 15 and t["issue"].nunique() == 13
-    res = exchange_model(t)
+    res = exchange_model(t, scales=(0, 100))      # every issue's declared scale in Decide's file
     assert len(res.exchanges) > 0
     # every exchange pairs actors on opposite sides of both starting outcomes (Decide's groups)
     before = res.forecast["before"]

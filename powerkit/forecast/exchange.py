@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from .table import check_table, issues_of
 
 __all__ = ["ExchangeResult", "exchange_model", "equal_gain", "NOTES", "GAIN_TOL"]
@@ -48,8 +49,10 @@ NOTES = (
     "and lets an actor supply again in the same direction; we do not (documented difference).",
     "One round (Stokman & Van Oosten 1994); the positions returned are the voting positions after "
     "it, and the forecast is the weighted mean of those.",
-    "Gains are in units of salience × position-scale (Decide normalises every issue to 0–100 "
-    "first; put the issues on comparable scales for gains to be comparable across issues).",
+    "Scales: like Decide, every issue is rescaled to 0–100 before trading (a shift on one issue "
+    "is traded against a shift on another, so their units must agree); Decide uses the declared "
+    "scale of each issue, we use the ``scales`` given or else the range of the issue's positions. "
+    "Gains are in salience × points of 0–100; moves, shifts and positions on the issue's scale.",
 )
 
 
@@ -136,7 +139,43 @@ def _equal_gain(x_ip, x_jp, x_iq, x_jq, s_ip, s_jp, s_iq, s_jq, w_jp, w_iq, W_p,
     return move_j * sign_p, move_i * sign_q, dp * sign_p, dq * sign_q, gain
 
 
-def exchange_model(table) -> ExchangeResult:
+def _scales(scales, issues, X) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) of every issue's scale: given, or the range of its positions."""
+    lo, hi = np.nanmin(X, axis=1), np.nanmax(X, axis=1)
+    if scales is None:
+        return lo, hi
+    given = {}
+    if isinstance(scales, tuple) and len(scales) == 2:
+        given = {issue: scales for issue in issues}
+    elif isinstance(scales, dict):
+        unknown = [k for k in scales if k not in issues]
+        if unknown:
+            raise InputError(f"exchange_model: scales names issue {unknown[0]!r}, which the "
+                             f"table does not have; expected one of {issues}.")
+        given = scales
+    else:
+        raise InputError(f"exchange_model: scales must be None, a (low, high) pair or a dict "
+                         f"issue → (low, high). Got {scales!r} instead.")
+    lo, hi = lo.copy(), hi.copy()
+    for k, issue in enumerate(issues):
+        if issue not in given:
+            continue
+        try:
+            a, b = (float(v) for v in given[issue])
+        except (TypeError, ValueError):
+            raise InputError(f"exchange_model: the scale of {issue!r} must be two numbers "
+                             f"(low, high). Got {given[issue]!r} instead.") from None
+        if not (np.isfinite(a) and np.isfinite(b) and b > a):
+            raise InputError(f"exchange_model: the scale of {issue!r} must have low < high. "
+                             f"Got {given[issue]!r} instead.")
+        if lo[k] < a or hi[k] > b:
+            raise InputError(f"exchange_model: issue {issue!r} has positions from {lo[k]:g} to "
+                             f"{hi[k]:g}, outside its scale {a:g}–{b:g}.")
+        lo[k], hi[k] = a, b
+    return lo, hi
+
+
+def exchange_model(table, scales=None) -> ExchangeResult:
     """Stokman's exchange model: the equal-gain exchanges of voting positions, one round.
 
     For every pair of issues (p, q) and every pair of actors on opposite sides of the outcome
@@ -149,6 +188,12 @@ def exchange_model(table) -> ExchangeResult:
     ----------
     table : pandas.DataFrame
         The positions table.
+    scales : None, (low, high) or dict issue → (low, high)
+        The numeric ends of the issues' scales. Like Decide, the model works on every issue
+        rescaled to 0–100, so that a shift on one issue and a shift on another are comparable
+        (the equal-gain rule trades one against the other); by default each issue's scale is
+        the range of its positions. Gains are in salience × points of that 0–100 scale; moves,
+        shifts and positions are reported on the issue's own scale.
 
     Returns
     -------
@@ -157,7 +202,8 @@ def exchange_model(table) -> ExchangeResult:
     Raises
     ------
     InputError
-        A malformed table (:func:`~powerkit.forecast.table.check_table`).
+        A malformed table (:func:`~powerkit.forecast.table.check_table`), or ``scales`` that is
+        not a pair / dict of pairs with low < high containing the issue's positions.
 
     Examples
     --------
@@ -198,7 +244,11 @@ def exchange_model(table) -> ExchangeResult:
     Wt = np.where(np.isnan(X), 0.0, C * S)
     W = Wt.sum(axis=1)
     O0 = np.nansum(Wt * np.nan_to_num(X), axis=1) / W
-    left = X <= O0[:, None]
+    lo, hi = _scales(scales, issues, X)
+    unit = np.where(hi > lo, (hi - lo) / 100.0, 1.0)          # one point of the 0–100 scale
+    Xn = (X - lo[:, None]) / unit[:, None]
+    On = (O0 - lo) / unit
+    left = Xn <= On[:, None]
 
     cols = ["actor_i", "actor_j", "issue_i", "issue_j", "move_i", "move_j", "shift_i",
             "shift_j", "gain_i", "gain_j", "from_i", "to_i", "from_j", "to_j"]
@@ -220,9 +270,10 @@ def exchange_model(table) -> ExchangeResult:
             jj, ii = jj[keep], ii[keep]
             if len(jj) == 0:
                 continue
-            mj, mi, dp, dq, g = equal_gain(X[p, ii], X[p, jj], X[q, ii], X[q, jj], S[p, ii],
-                                           S[p, jj], S[q, ii], S[q, jj], Wt[p, jj], Wt[q, ii],
-                                           W[p], W[q], O0[p], O0[q])
+            mj, mi, dp, dq, g = equal_gain(Xn[p, ii], Xn[p, jj], Xn[q, ii], Xn[q, jj],
+                                           S[p, ii], S[p, jj], S[q, ii], S[q, jj], Wt[p, jj],
+                                           Wt[q, ii], W[p], W[q], On[p], On[q])
+            mj, dp, mi, dq = mj * unit[p], dp * unit[p], mi * unit[q], dq * unit[q]
             good = g > GAIN_TOL
             if not good.any():
                 continue
