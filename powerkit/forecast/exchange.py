@@ -67,7 +67,8 @@ class ExchangeResult:
         ``issue_i`` (the issue i moves on, its supply issue = j's demand issue), ``issue_j``,
         ``move_i``, ``move_j`` (signed changes of voting position), ``shift_i``, ``shift_j``
         (the resulting shifts of the outcomes of issue_i and issue_j), ``gain_i``, ``gain_j``
-        (expected utility gains, equal), ``from_i``, ``to_i``, ``from_j``, ``to_j``.
+        (expected utility gains, equal; salience × points of the issues' 0–100 scales),
+        ``from_i``, ``to_i``, ``from_j``, ``to_j`` (voting positions before and after).
     candidates : pandas.DataFrame
         Every exchange with a positive gain at the start of the round (same columns, plus
         ``made``), sorted by gain.
