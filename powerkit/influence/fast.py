@@ -278,9 +278,11 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
     _, g = np.unique(g, return_inverse=True)
     ng = int(g.max()) + 1 if n else 0
     Fc = F.tocsc()
+    ptr, ind = F.indptr, F.indices
     counts = np.zeros((n, 5), dtype=np.int64)  # ROLES order
+    mark = np.zeros(n, dtype=bool)
     for b in range(n):
-        O = F.indices[F.indptr[b]:F.indptr[b + 1]]
+        O = ind[ptr[b]:ptr[b + 1]]
         Ii = Fc.indices[Fc.indptr[b]:Fc.indptr[b + 1]]
         if not len(O) or not len(Ii):
             continue
@@ -294,11 +296,22 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
         gate = (ni - ib) * ob
         itin = same_ac - coord
         liai = (ni - ib) * (no - ob) - itin
-        # pairs that are no open two-path: a = c, and a → c
-        recip = np.intersect1d(Ii, O, assume_unique=True)
-        sub = F[Ii][:, O].tocoo()
-        ga = np.concatenate([g[recip], g[Ii[sub.row]]])
-        gc = np.concatenate([g[recip], g[O[sub.col]]])
+        # pairs that are no open two-path: a = c (a ∈ I ∩ O), and a → c (c ∈ out(a) ∩ O)
+        mark[O] = True
+        recip = Ii[mark[Ii]]
+        starts, lens = ptr[Ii], ptr[Ii + 1] - ptr[Ii]
+        tot_len = int(lens.sum())
+        if tot_len:
+            shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
+            cs = ind[shift + np.arange(tot_len)]
+            hit = mark[cs]
+            a_closed = np.repeat(Ii, lens)[hit]
+            c_closed = cs[hit]
+        else:
+            a_closed = c_closed = np.zeros(0, dtype=int)
+        mark[O] = False
+        ga = np.concatenate([g[recip], g[a_closed]])
+        gc = np.concatenate([g[recip], g[c_closed]])
         if len(ga):
             ab, bc, ac = ga == gb, gc == gb, ga == gc
             coord -= int(np.sum(ab & bc))
