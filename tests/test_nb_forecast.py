@@ -312,12 +312,10 @@ HOSTILE_LOW = '<img src=x onerror=alert(2)> "low" & co'
 HOSTILE_HIGH = "<https://evil.example> $\\alert{5}$"
 
 
-def test_hostile_issue_names_and_scale_ends_stay_inert(tmp_path):
-    """hostile-names plus a positions table whose issue and scale ends are hostile: every
-    Markdown block renders without a link, image or script, every plotly string carries no tag
-    but plotly's own, and the texts read as written."""
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
-
+@pytest.fixture
+def hostile_deal(tmp_path):
+    """hostile-names plus a positions table whose issue and scale ends are hostile (the actors
+    are the fixture's hostile names)."""
     deal_dir = tmp_path / "hostile"
     shutil.copytree(HOSTILE, deal_dir)
     rows = [("brisk", 10, 1.0, "2"), ("lc_fac", 30, 0.8, "3"), ("lc_fin", 20, 0.5, "1")]
@@ -326,7 +324,15 @@ def test_hostile_issue_names_and_scale_ends_stay_inert(tmp_path):
                   "capability": [r[3] for r in rows], "scale_low": [HOSTILE_LOW, None, None],
                   "scale_high": [HOSTILE_HIGH, None, None]}).to_csv(deal_dir / "positions.csv",
                                                                      index=False)
-    deal = pk.load_deal(deal_dir)
+    return pk.load_deal(deal_dir)
+
+
+def test_hostile_issue_names_and_scale_ends_stay_inert(hostile_deal):
+    """Every Markdown block renders without a link, image or script, every plotly string
+    carries no tag but plotly's own, and the texts read as written."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    deal = hostile_deal
     sec = views.section(deal)
     assert sec.missing is None
     active = {"a", "img", "script", "style", "iframe", "svg", "math", "link"}
@@ -361,3 +367,34 @@ def test_hostile_issue_names_and_scale_ends_stay_inert(tmp_path):
     assert '"low" &amp; co' in blob  # quotes as written, & escaped once
     for t in sec.tables():  # table cells are escaped when rendered (to_html(escape=True))
         assert "<script>" not in t.to_html(escape=True)
+
+
+def test_hostile_text_in_the_widgets_stays_inert(hostile_deal):
+    """The widget's HTML, Output data and figures (as a browser gets them) carry the hostile
+    issue, scale ends and names escaped, never raw, for every model of the chooser."""
+    import ipywidgets as w
+
+    from powerkit.text import label
+    from powerkit.widgets.forecast import build_forecast_widgets
+
+    def payloads(widget):
+        found = []
+        if isinstance(widget, w.HTML):
+            found.append(widget.value)
+        if isinstance(widget, w.Output):
+            for o in widget.outputs:
+                data = o.get("data", {})
+                found += [data.get("text/html", ""), data.get("text/markdown", ""),
+                          json.dumps(data.get("application/vnd.plotly.v1+json", {}))]
+        for child in getattr(widget, "children", ()) or ():
+            found += payloads(child)
+        return found
+
+    box = build_forecast_widgets(hostile_deal)
+    for model in [v for _, v in box.controls["model"].options]:
+        box.controls["model"].value = model
+        text = " ".join(payloads(box))
+        for raw in ("<script", "<img src=x", "<https://evil"):
+            assert raw not in text, (model, raw)
+        assert json.dumps(label(HOSTILE_ISSUE))[1:-1] in text  # shown, escaped
+    assert json.dumps(label(hostile_deal.stakeholders.at["lc_fac", "name"]))[1:-1] in text
