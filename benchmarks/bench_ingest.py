@@ -30,22 +30,22 @@ ROWS = int(os.environ.get("POWERKIT_BENCH_INGEST_ROWS", "1000000"))  # 5,000,000
 PEOPLE = 10_000
 HALF_LIFE = 30.0
 
-_CHILD_POWERKIT = r"""
+_CHILD_POWERKIT = rf"""
 import json, resource, sys, time
 from powerkit.ingest import ingest_log
 t = time.perf_counter()
-r = ingest_log(sys.argv[1], half_life=%(h)r, domains=("acme.com",))
+r = ingest_log(sys.argv[1], half_life={HALF_LIFE!r}, domains=("acme.com",))
 secs = time.perf_counter() - t
-r.ties.to_csv(sys.argv[2], index=False, float_format="%%.17g")
-print(json.dumps({"seconds": secs, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "ties": len(r.ties), "summary": r.summary}))
-""" % {"h": HALF_LIFE}
+r.ties.to_csv(sys.argv[2], index=False, float_format="%.17g")
+print(json.dumps({{"seconds": secs, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "ties": len(r.ties), "summary": r.summary}}))
+"""
 
 _CHILD_PANDAS = r"""
 import json, re, resource, sys, time
 import numpy as np, pandas as pd
 t = time.perf_counter()
-SERVICE = %(svc)r
+SERVICE = SERVICE_PATTERNS
 df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
 df["ts"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601")
 df["s"] = df["sender"].str.strip().str.lower()
@@ -53,7 +53,7 @@ df["r"] = df["recipients"].str.lower().str.split(";").map(
     lambda xs: list(dict.fromkeys(x.strip() for x in xs if x.strip())))
 df = df[df["r"].map(len) <= 20]
 ref = df["ts"].max()
-df["w"] = 0.5 ** ((ref - df["ts"]).dt.total_seconds() / 86400.0 / %(h)r)
+df["w"] = 0.5 ** ((ref - df["ts"]).dt.total_seconds() / 86400.0 / HALF_LIFE)
 msg = df[df["kind"] == "message"].explode("r")[["s", "r", "w"]].rename(columns={"s": "a", "r": "b"})
 meet = df[df["kind"] == "meeting"].copy()
 meet["p"] = [list(dict.fromkeys([s] + r)) for s, r in zip(meet["s"], meet["r"])]
@@ -77,7 +77,7 @@ agg["weight"] = i * (1 + 1.0 * rec)
 agg = agg[(agg["n_message"] + agg["n_meeting"] >= 1) & (agg["i"] > 0)]
 ties = agg.rename(columns={"a": "source", "b": "target"})[["source", "target", "weight"]]
 secs = time.perf_counter() - t
-ties.to_csv(sys.argv[2], index=False, float_format="%%.17g")
+ties.to_csv(sys.argv[2], index=False, float_format="%.17g")
 print(json.dumps({"seconds": secs, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "ties": len(ties)}))
 """
@@ -121,7 +121,8 @@ def make_log(rows: int = ROWS, folder: Path | None = None) -> Path:
 
 
 def _child(code: str, log: Path, out: Path) -> dict:
-    res = subprocess.run([sys.executable, "-c", code, str(log), str(out)], capture_output=True,
+    head = (f"HALF_LIFE = {HALF_LIFE!r}\nSERVICE_PATTERNS = {tuple(_service())!r}\n")
+    res = subprocess.run([sys.executable, "-c", head + code, str(log), str(out)], capture_output=True,
                          text=True, check=False)
     if res.returncode != 0:
         raise RuntimeError(res.stderr[-2000:])
@@ -165,8 +166,7 @@ def run() -> list[dict]:
         tmp = Path(tmp)
         log = make_log()
         pk = _child(_CHILD_POWERKIT, log, tmp / "powerkit.csv")
-        pd_ = _child(_CHILD_PANDAS % {"h": HALF_LIFE, "svc": tuple(_service())}, log,
-                     tmp / "pandas.csv")
+        pd_ = _child(_CHILD_PANDAS, log, tmp / "pandas.csv")
         same = _same_ties(tmp / "powerkit.csv", tmp / "pandas.csv")
     n = f"{ROWS:,} rows, {PEOPLE:,} people"
     rows.append(_row(f"ingest {n}: powerkit (DuckDB) time", pk["seconds"], "s", "report", True))

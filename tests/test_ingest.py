@@ -16,7 +16,7 @@ import json
 import os
 import random
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +32,7 @@ from powerkit.ingest import LogError, ingest_log, pseudonym, read_key
 
 KEY = b"test-key-0123456789abcdef"
 OTHER_KEY = b"another-key-0123456789abcdef"
-T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 SERVICE = ("noreply", "no-reply", "room-", "calendar", "mailer-daemon")
 
 
@@ -126,7 +126,7 @@ def test_weights_with_reciprocity_and_meeting_weight(tmp_path):
         back = inten.get((b, a), 0.0)
         rec = min(i, back) / max(i, back)
         want[(a, b)] = i * (1 + rho * rec)
-    got = dict(zip(zip(r.ties["source"], r.ties["target"]), r.ties["weight"]))
+    got = dict(zip(zip(r.ties["source"], r.ties["target"], strict=True), r.ties["weight"], strict=True))
     assert got.keys() == want.keys()
     for p, w in want.items():
         assert got[p] == pytest.approx(w, rel=1e-12)
@@ -137,7 +137,7 @@ def test_decay_by_hand(tmp_path):
     # Half-life h = 10 days: m_ab = 2^0 + 2^-1 = 1.5; m_ba = 2^-2 = 0.25.
     # Reciprocity r = 0.25 / 1.5 = 1/6 on both; with ρ = 1: w_ab = 1.5 · 7/6 = 1.75,
     # w_ba = 0.25 · 7/6 = 0.291666…
-    t = datetime(2024, 6, 30, 12, 0, tzinfo=timezone.utc)
+    t = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
     items = [("a@acme.com", ["b@acme.com"], t, "message"),
              ("a@acme.com", ["b@acme.com"], t - timedelta(days=10), "message"),
              ("b@acme.com", ["a@acme.com"], t - timedelta(days=20), "message")]
@@ -166,7 +166,7 @@ def test_meeting_ties_every_pair_both_ways(tmp_path):
     log = tmp_path / "log.csv"
     _write_generic(log, [("a@acme.com", ["b@acme.com", "c@acme.com"], t, "meeting")])
     r = ingest_log(log, half_life=None, reciprocity=0)
-    pairs = set(zip(r.ties["source"], r.ties["target"]))
+    pairs = set(zip(r.ties["source"], r.ties["target"], strict=True))
     people = ["a@acme.com", "b@acme.com", "c@acme.com"]
     assert pairs == {(x, y) for x in people for y in people if x != y}
     assert (r.detail["meetings"] == 1).all() and (r.detail["messages"] == 0).all()
@@ -187,8 +187,8 @@ def test_pseudonyms_keyed_and_stable(tmp_path):
     assert pseudonym("  Person1@ACME.com ", KEY) == pseudonym("person1@acme.com", KEY)
     plain = ingest_log(log, domains=("acme.com",))
     back = {v: k for k, v in a.mapping.items()}
-    assert sorted(zip(a.ties["source"].map(back), a.ties["target"].map(back))) == sorted(
-        zip(plain.ties["source"], plain.ties["target"]))
+    assert sorted(zip(a.ties["source"].map(back), a.ties["target"].map(back), strict=True)) == sorted(
+        zip(plain.ties["source"], plain.ties["target"], strict=True))
 
 
 def test_read_key(tmp_path):

@@ -7,8 +7,16 @@ dependency (``pip install 'powerkit[ingest]'``), imported when a log is read.
 """
 from __future__ import annotations
 
-from .network import (DETAIL_COLUMNS, KEY_ENV, SERVICE_PATTERNS, IngestResult, ingest_log,
-                      pseudonym, read_key, write_deal)
+from .network import (
+                      DETAIL_COLUMNS,
+                      KEY_ENV,
+                      SERVICE_PATTERNS,
+                      IngestResult,
+                      ingest_log,
+                      pseudonym,
+                      read_key,
+                      write_deal,
+)
 from .readers import EMAIL_METRICS, FORMATS, MEETING_METRICS, LogError, load_pairs
 
 __all__ = ["ingest_log", "write_deal", "pseudonym", "read_key", "IngestResult", "LogError",

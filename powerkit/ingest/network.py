@@ -12,14 +12,14 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError, bad_argument
 from ..paths import atomic_write
-from .readers import FORMATS, LogStats, connect, load_pairs
+from .readers import FORMATS, connect, load_pairs
 
 __all__ = ["SERVICE_PATTERNS", "KEY_ENV", "IngestResult", "ingest_log", "pseudonym",
            "read_key", "write_deal", "DETAIL_COLUMNS"]
@@ -101,10 +101,10 @@ def _as_of(value) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, 23, 59, 59, 999999,
-                        tzinfo=timezone.utc)
+                        tzinfo=UTC)
     try:
         d = date.fromisoformat(str(value))
     except ValueError:
@@ -206,7 +206,7 @@ def ingest_log(path, fmt: str = "generic", *, kind: str = "influence",
                          "least one message or meeting")
     ref = cut or stats.latest
     if ref.tzinfo is None:
-        ref = ref.replace(tzinfo=timezone.utc)
+        ref = ref.replace(tzinfo=UTC)
     decay = ("1.0" if half_life is None else
              f"pow(0.5, (epoch(TIMESTAMPTZ '{ref.isoformat()}') - epoch(ts)) / 86400.0 / "
              f"{float(half_life)!r})")
@@ -225,7 +225,7 @@ def ingest_log(path, fmt: str = "generic", *, kind: str = "influence",
         FROM (SELECT a AS x FROM agg UNION SELECT b FROM agg)""")
     dropped = dict(zip(("service", "outside"), con.execute(
         "SELECT count(*) FILTER (WHERE service), count(*) FILTER (WHERE outside AND NOT service) "
-        "FROM people").fetchone()))
+        "FROM people").fetchone(), strict=True))
     beta, rho = float(meeting_weight), float(reciprocity)
     con.execute(f"""CREATE TEMP TABLE kept AS
         WITH ok AS (SELECT x FROM people WHERE NOT service AND NOT outside),

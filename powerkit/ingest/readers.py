@@ -208,7 +208,7 @@ def _cell_problems(con, path: Path, rel: str, checks: list[tuple[str, str, str, 
     if not any(n_bad):
         return []
     out = []
-    for (name, cell, bad, expected), n in zip(checks, n_bad):
+    for (name, cell, bad, expected), n in zip(checks, n_bad, strict=True):
         if not n:
             continue
         rows = con.execute(
@@ -252,7 +252,7 @@ def _staged_problems(con, path: Path, names: list[str], table: str,
     con.execute(f"CREATE TEMP TABLE numbered AS SELECT row_number() OVER () + 1 AS line, * "
                 f"FROM {table}")
     out = []
-    for (name, cell, bad, expected), n in zip(checks, n_bad):
+    for (name, cell, bad, expected), n in zip(checks, n_bad, strict=True):
         if not n:
             continue
         rows = con.execute(f"SELECT line, {cell} FROM numbered WHERE {bad} ORDER BY line "
@@ -385,7 +385,7 @@ def _viva(con, path: Path, *, as_of, email_column, meeting_column, **_) -> LogSt
                            "interaction of the period")
     else:
         stats.notes.append("amounts from " + ", ".join(
-            f"{c} ({k})" for k, c in zip(("e-mail", "meeting"), (email, meeting)) if c))
+            f"{c} ({k})" for k, c in zip(("e-mail", "meeting"), (email, meeting), strict=True) if c))
     stats.rows, stats.latest = con.execute(f"SELECT count(*), max({date}) FROM {rel}").fetchone()
     cut = _q(as_of) + "::TIMESTAMPTZ" if as_of is not None else "'infinity'::TIMESTAMPTZ"
     union = " UNION ALL ".join(
