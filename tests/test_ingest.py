@@ -447,3 +447,32 @@ def test_property_counts_equal_loops(tmp_path, raw):
     got = {(a, b): (m, g) for a, b, m, g in
            r.detail[["source", "target", "messages", "meetings"]].itertuples(index=False)}
     assert got == want
+
+
+def test_merge_into_existing_deal(tmp_path):
+    # deal from log 1: a → b twice, b → a once; log 2: a → b once (replaces that tie), b → c once
+    # (a new tie and a new person). Weights without decay, ρ = 0: counts.
+    t = T0
+    log1, log2 = tmp_path / "one.csv", tmp_path / "two.csv"
+    _write_generic(log1, [("a@acme.com", ["b@acme.com"], t, "message")] * 2
+                   + [("b@acme.com", ["a@acme.com"], t, "message")])
+    _write_generic(log2, [("a@acme.com", ["b@acme.com"], t, "message"),
+                          ("b@acme.com", ["c@acme.com"], t, "message")])
+    out = tmp_path / "deal"
+    args = ["--out", str(out), "--keep-addresses", "--half-life", "0", "--reciprocity", "0",
+            "--party", "acme"]
+    assert CliRunner().invoke(app, ["ingest", str(log1), *args]).exit_code == 0
+    r = CliRunner().invoke(app, ["ingest", str(log2), *args, "--merge"])
+    assert r.exit_code == 0, r.output
+    ties = pd.read_csv(out / "ties.csv").sort_values(["source", "target"])
+    assert ties[["source", "target", "weight"]].values.tolist() == [
+        ["a@acme.com", "b@acme.com", 1.0], ["b@acme.com", "a@acme.com", 1.0],
+        ["b@acme.com", "c@acme.com", 1.0]]
+    assert sorted(pd.read_csv(out / "stakeholders.csv")["stakeholder"]) == [
+        "a@acme.com", "b@acme.com", "c@acme.com"]
+    load_deal(out)
+    r = CliRunner().invoke(app, ["ingest", str(log2), *args[:-1], "other", "--merge"])
+    assert r.exit_code == 2 and "not a party of" in r.output
+    r = CliRunner().invoke(app, ["ingest", str(log2), "--out", str(tmp_path / "none"),
+                                 "--keep-addresses", "--merge"])
+    assert r.exit_code == 2 and "is not a deal folder" in r.output

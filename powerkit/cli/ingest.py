@@ -62,6 +62,9 @@ def ingest_command(
             "--email-column", help="viva-p2p: the e-mail metric column")] = None,
         meeting_column: Annotated[str | None, typer.Option(
             "--meeting-column", help="viva-p2p: the meeting metric column")] = None,
+        merge: Annotated[bool, typer.Option(
+            "--merge", help="add the ties and new people to the existing deal folder --out "
+                            "(its --party must exist; same key as before)")] = False,
         channel_posts: Annotated[bool, typer.Option(
             "--channel-posts", help="slack: a top-level channel post speaks to every channel "
                                     "member (default: only replies and direct messages "
@@ -69,7 +72,7 @@ def ingest_command(
     """Turn an interaction log into a deal folder: who listens to whom (ties), the people
     (stakeholders), pseudonymised unless --keep-addresses."""
     from ..errors import InputError
-    from ..ingest import SERVICE_PATTERNS, ingest_log, read_key, write_deal
+    from ..ingest import SERVICE_PATTERNS, ingest_log, merge_into_deal, read_key, write_deal
 
     try:
         if keep_addresses and (key_file is not None or mapping is not None):
@@ -83,12 +86,15 @@ def ingest_command(
             min_count=min_count, meeting_weight=meeting_weight, reciprocity=reciprocity, key=key,
             time_format=time_format, email_column=email_column, meeting_column=meeting_column,
             slack_channel_posts=channel_posts)
-        write_deal(result, out_dir, party=party, party_name=party_name, mapping_path=mapping)
+        if merge:
+            merge_into_deal(result, out_dir, party=party, mapping_path=mapping)
+        else:
+            write_deal(result, out_dir, party=party, party_name=party_name, mapping_path=mapping)
     except InputError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
     s = result.summary
-    out.print(f"wrote {out_dir}: {s['people']} people, {s['ties']} ties from {s['rows']} rows "
+    out.print(f"{'merged into' if merge else 'wrote'} {out_dir}: {s['people']} people, {s['ties']} ties from {s['rows']} rows "
               f"({s['mass_mails_dropped']} mass mails, {s['service_accounts_dropped']} service "
               f"accounts, {s['outside_addresses_dropped']} outside addresses dropped)"
               + ("; pseudonymised" if s["pseudonymised"] else "; addresses kept")

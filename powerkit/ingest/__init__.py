@@ -7,6 +7,7 @@ dependency (``pip install 'powerkit[ingest]'``), imported when a log is read.
 """
 from __future__ import annotations
 
+from .merge import merge_into_deal
 from .network import (
                       DETAIL_COLUMNS,
                       KEY_ENV,
@@ -19,6 +20,6 @@ from .network import (
 )
 from .readers import EMAIL_METRICS, FORMATS, MEETING_METRICS, LogError, load_pairs
 
-__all__ = ["ingest_log", "write_deal", "pseudonym", "read_key", "IngestResult", "LogError",
-           "load_pairs", "FORMATS", "SERVICE_PATTERNS", "KEY_ENV", "DETAIL_COLUMNS",
+__all__ = ["ingest_log", "write_deal", "merge_into_deal", "pseudonym", "read_key",
+           "IngestResult", "LogError", "load_pairs", "FORMATS", "SERVICE_PATTERNS", "KEY_ENV", "DETAIL_COLUMNS",
            "EMAIL_METRICS", "MEETING_METRICS"]

@@ -22,7 +22,7 @@ from ..paths import atomic_write
 from .readers import FORMATS, connect, load_pairs
 
 __all__ = ["SERVICE_PATTERNS", "KEY_ENV", "IngestResult", "ingest_log", "pseudonym",
-           "read_key", "write_deal", "DETAIL_COLUMNS"]
+           "read_key", "write_deal", "DETAIL_COLUMNS", "check_mapping_path", "write_mapping"]
 
 #: Address fragments of service, room and robot accounts (case-insensitive substrings of the
 #: address); extend with ``service_patterns=`` / ``--service-pattern``.
@@ -296,13 +296,7 @@ def write_deal(result: IngestResult, out_dir, *, party: str = "client",
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", party) or party == "us":
         raise InputError(f"--party: got {party!r}; expected an id such as 'client' "
                          "([a-z0-9][a-z0-9_-]*, not 'us')")
-    if mapping_path is not None:
-        m = Path(mapping_path).resolve()
-        if m.is_relative_to(out.resolve()):
-            raise InputError(f"--mapping {mapping_path}: inside the output folder; expected a "
-                             "path outside it (the mapping re-identifies people: keep it apart)")
-        if result.mapping is None:
-            raise InputError("--mapping: there is no mapping when the addresses are kept")
+    check_mapping_path(result, mapping_path, out)
     slug = deal_id or re.sub(r"[^a-z0-9_-]+", "-", out.name.lower()).strip("-_") or "network"
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug):
         slug = "network"
@@ -324,9 +318,26 @@ def write_deal(result: IngestResult, out_dir, *, party: str = "client",
         atomic_write(p, text)
     written = list(files)
     if mapping_path is not None:
-        m = Path(mapping_path)
-        frame = pd.DataFrame(sorted(result.mapping.items()), columns=["address", "pseudonym"])
-        atomic_write(m, _csv(frame))
-        os.chmod(m, 0o600)
-        written.append(m)
+        written.append(write_mapping(result, mapping_path))
     return written
+
+
+def check_mapping_path(result: IngestResult, mapping_path, out_dir) -> None:
+    """Refuse a mapping file inside the deal folder ``out_dir`` (or a mapping without
+    pseudonyms); ``None`` is always fine."""
+    if mapping_path is None:
+        return
+    if Path(mapping_path).resolve().is_relative_to(Path(out_dir).resolve()):
+        raise InputError(f"--mapping {mapping_path}: inside the output folder; expected a path "
+                         "outside it (the mapping re-identifies people: keep it apart)")
+    if result.mapping is None:
+        raise InputError("--mapping: there is no mapping when the addresses are kept")
+
+
+def write_mapping(result: IngestResult, mapping_path) -> Path:
+    """Write the address → pseudonym table (CSV ``address,pseudonym``, mode 600)."""
+    m = Path(mapping_path)
+    frame = pd.DataFrame(sorted(result.mapping.items()), columns=["address", "pseudonym"])
+    atomic_write(m, _csv(frame))
+    os.chmod(m, 0o600)
+    return m
