@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import InputError
 
 __all__ = ["PackageSpace", "package_space", "kth_smallest_sum", "median_utility",
-           "top_packages", "passing_sets", "kth_smallest_pair", "estimate_share", "packages_problem", "Rules",
+           "top_packages", "passing_sets", "estimate_share", "packages_problem", "Rules",
            "MAX_HALF", "MAX_STATES", "SAMPLE_SIZE"]
 
 MAX_HALF = 2 ** 23        # partial packages of one half-deal in the median's selection
@@ -153,86 +153,80 @@ def _sums(arrays) -> np.ndarray:
 
 def kth_smallest_sum(x, y, k: int, seed: int = 0) -> float:
     """The k-th smallest (1-based) of the ``len(x)·len(y)`` sums ``x_i + y_j``, without forming
-    them all (:func:`kth_smallest_pair` gives the pair).
+    them all.
+
+    Selection in X + Y: the distinct values of each list, sorted, with their multiplicities;
+    the pairs below a value are counted row by row (binary search), and a band of pairs known to
+    hold the k-th sum is narrowed around pivots drawn from it (seeded) until at most two million
+    distinct pairs remain, which are enumerated. Cost: O((|x| + |y|) log) per round, a few
+    rounds. Pairs are compared on their rounded sums ``x_i + y_j``, so the answer is the k-th
+    of the sums as floating point computes them.
 
     Examples
     --------
     >>> kth_smallest_sum([0, 10], [1, 2, 3], 4)
     11.0
-    """
-    i, j = kth_smallest_pair(x, y, k, seed)
-    return float(np.asarray(x, dtype=float)[i] + np.asarray(y, dtype=float)[j])
-
-
-def kth_smallest_pair(x, y, k: int, seed: int = 0) -> tuple[int, int]:
-    """Positions ``(i, j)`` in ``x`` and ``y`` of the k-th smallest (1-based) sum ``x_i + y_j``.
-
-    Selection in X + Y: both lists sorted, the pairs below a value are counted row by row
-    (binary search), and a band of pairs known to hold the k-th sum is narrowed around pivots
-    drawn from it (seeded) until at most two million pairs remain, which are enumerated.
-    Cost: O((|x| + |y|) log) per round, a few rounds. Sums are ``x_i + y_j`` in floating point;
-    a pair is placed below a pivot ``a`` when ``y_j < a − x_i``, so sums within a few units in
-    the last place of each other may be ordered as their rounded difference says.
-
-    Examples
-    --------
-    >>> kth_smallest_pair([10, 0], [1, 2, 3], 4)
-    (0, 0)
+    >>> kth_smallest_sum([0, 0, 1], [0, 1], 3)
+    1.0
 
     References
     ----------
     Frederickson, G. N. & Johnson, D. B. (1982). The complexity of selection and ranking in X + Y
     and matrices with sorted columns. *J. Computer and System Sciences* 24(2), 197–208.
     """
-    x0 = np.asarray(x, dtype=float)
-    y0 = np.asarray(y, dtype=float)
-    ox, oy = np.argsort(x0, kind="stable"), np.argsort(y0, kind="stable")
-    x, y = x0[ox], y0[oy]
-    n = len(x) * len(y)
+    x, wx = np.unique(np.asarray(x, dtype=float), return_counts=True)
+    y, wy = np.unique(np.asarray(y, dtype=float), return_counts=True)
+    n = int(wx.sum()) * int(wy.sum())
     if not 1 <= k <= n:
-        raise InputError(f"kth_smallest_pair: k must lie in 1..{n}, got {k}")
-    lo = np.zeros(len(x), dtype=np.int64)       # pairs j < lo[i] lie below the band
-    hi = np.full(len(x), len(y), dtype=np.int64)  # pairs j ≥ hi[i] lie above it
+        raise InputError(f"kth_smallest_sum: k must lie in 1..{n}, got {k}")
+    cy = np.concatenate([[0], np.cumsum(wy)])     # pairs of row i with j < J: wx_i · cy[J]
+    lo = np.zeros(len(x), dtype=np.int64)        # pairs j < lo[i] lie below the band
+    hi = np.full(len(x), len(y), dtype=np.int64)   # pairs j ≥ hi[i] lie above it
     below = 0
     rng = np.random.default_rng(seed)
+
+    def weight(a, b):
+        return int((wx * (cy[b] - cy[a])).sum())
+
     while True:
         width = hi - lo
         band = int(width.sum())
         if band <= _BAND:
             rows = np.repeat(np.arange(len(x)), width)
-            start = np.cumsum(width) - width
-            cols = lo[rows] + (np.arange(band) - start[rows])
-            at = np.argpartition(x[rows] + y[cols], k - below - 1)[k - below - 1]
-            return int(ox[rows[at]]), int(oy[cols[at]])
-        m = 4001
+            cols = lo[rows] + (np.arange(band) - (np.cumsum(width) - width)[rows])
+            sums = x[rows] + y[cols]
+            o = np.argsort(sums, kind="stable")
+            cum = np.cumsum(wx[rows[o]] * wy[cols[o]])
+            return float(sums[o][np.searchsorted(cum, k - below)])
+        m = 40001
         pos = rng.integers(0, band, size=m)
         ends = np.cumsum(width)
         r = np.searchsorted(ends, pos, side="right")
         c = lo[r] + pos - (ends[r] - width[r])
-        so = np.argsort(x[r] + y[c], kind="stable")
-        r, c = r[so], c[so]
         smp = x[r] + y[c]
-        q = (k - below) / band
-        marg = 3 * math.sqrt(m)
-        a = smp[max(0, math.floor(q * m - marg))]
-        b = smp[min(m - 1, math.ceil(q * m + marg))]
-        mid_lo = np.clip(np.searchsorted(y, a - x, side="left"), lo, hi)   # y_j < a - x_i
-        mid_hi = np.clip(np.searchsorted(y, b - x, side="right"), lo, hi)  # y_j ≤ b - x_i
-        n_low = int((mid_lo - lo).sum())
-        n_mid = int((mid_hi - mid_lo).sum())
+        o = np.argsort(smp, kind="stable")
+        smp = smp[o]
+        w = (wx[r] * wy[c])[o].astype(float)
+        cdf = np.cumsum(w) / w.sum()
+        q = (k - below) / weight(lo, hi)
+        t = int(np.searchsorted(cdf, q))
+        marg = int(3 * math.sqrt(m))
+        a, b = smp[max(0, t - marg)], smp[min(m - 1, t + marg)]
+        mid_lo = np.clip(_cut(x, y, a, True), lo, hi)    # x_i + y_j < a
+        mid_hi = np.clip(_cut(x, y, b, False), lo, hi)   # x_i + y_j ≤ b
+        n_low, n_mid = weight(lo, mid_lo), weight(mid_lo, mid_hi)
         if k - below <= n_low:
             hi = mid_lo
         elif k - below <= n_low + n_mid:
-            if n_mid == band:  # no progress: every pair of the band lies in [a, b]
-                t = min(m - 1, max(0, round(q * m)))
-                piv = smp[t]
-                p_lo = np.clip(np.searchsorted(y, piv - x, side="left"), lo, hi)
-                p_hi = np.clip(np.searchsorted(y, piv - x, side="right"), lo, hi)
-                c_lo, c_eq = int((p_lo - lo).sum()), int((p_hi - p_lo).sum())
+            if (mid_lo == lo).all() and (mid_hi == hi).all():  # every pair lies in [a, b]
+                piv = smp[min(m - 1, t)]
+                p_lo = np.clip(_cut(x, y, piv, True), lo, hi)
+                p_hi = np.clip(_cut(x, y, piv, False), lo, hi)
+                c_lo, c_eq = weight(lo, p_lo), weight(p_lo, p_hi)
                 if k - below <= c_lo:
                     hi = p_lo
                 elif k - below <= c_lo + c_eq:
-                    return int(ox[r[t]]), int(oy[c[t]])
+                    return float(piv)
                 else:
                     below += c_lo + c_eq
                     lo = p_hi
@@ -244,6 +238,31 @@ def kth_smallest_pair(x, y, k: int, seed: int = 0) -> tuple[int, int]:
             lo = mid_hi
 
 
+def _cut(x: np.ndarray, y: np.ndarray, v: float, strict: bool) -> np.ndarray:
+    """Per ``x_i`` (sorted), how many ``y_j`` (sorted) give ``x_i + y_j < v`` (``strict``) or
+    ``≤ v``, judged on the rounded sums themselves: a binary search on ``v − x_i``, whose own
+    rounding is then corrected one unit in the last place at a time (float addition is
+    monotone)."""
+    side = "left" if strict else "right"
+    t = v - x
+    j = np.searchsorted(y, t[::-1], side=side)[::-1].copy()   # ascending queries: faster
+    last = len(y) - 1
+    rows = np.arange(len(x))
+    for _ in range(200):
+        xr, jr = x[rows], j[rows]
+        s_below = xr + y[np.clip(jr - 1, 0, last)]
+        s_at = xr + y[np.clip(jr, 0, last)]
+        down = (jr > 0) & (~(s_below < v) if strict else ~(s_below <= v))
+        up = (jr <= last) & ((s_at < v) if strict else (s_at <= v))
+        move = down | up
+        if not move.any():
+            break
+        rows, down = rows[move], down[move]
+        t[rows] = np.where(down, np.nextafter(t[rows], -np.inf), np.nextafter(t[rows], np.inf))
+        j[rows] = np.searchsorted(y, t[rows], side=side)
+    return j
+
+
 def median_utility(contrib, seed: int = 0) -> float:
     """The median utility of a party over all packages, exactly as ``pandas.Series.median`` of
     every package's utility gives it (the mean of the two middle values when the count is
@@ -252,7 +271,7 @@ def median_utility(contrib, seed: int = 0) -> float:
     ``contrib``: the party's contribution of each option, one array per issue. The issues are
     split into two halves with package counts as even as possible; each half's partial sums
     are listed (at most :data:`MAX_HALF` each), the middle packages are selected by
-    :func:`kth_smallest_pair` and their utilities added again in issue order.
+    :func:`kth_smallest_sum` and the packages within 1e-9 of them added again in issue order.
 
     Examples
     --------
@@ -271,27 +290,32 @@ def median_utility(contrib, seed: int = 0) -> float:
     xs, ys = np.sort(x), np.sort(y)
     ox, oy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
 
-    def value(k):
-        # the k-th sum of the halves, then every pair within 1e-12 of it added again in issue
-        # order (rounding differs by ~1e-16 per issue), so near-ties order as enumeration would
+    def values(k):
+        # the k-th sum of the halves, then every pair within 1e-9 of it added again in issue
+        # order (rounding differs by ~1e-16 per issue), so near-ties order as enumeration
+        # would; returns the k-th and, when it lies in that window too, the (k+1)-th
         v = kth_smallest_sum(x, y, k, seed)
-        lo = np.searchsorted(ys, (v - 1e-12) - xs, side="left")
-        hi = np.searchsorted(ys, (v + 1e-12) - xs, side="right")
+        lo = np.searchsorted(ys, (v - 1e-9) - xs, side="left")
+        hi = np.searchsorted(ys, (v + 1e-9) - xs, side="right")
         width = hi - lo
         if width.sum() > _BAND:
-            return v
+            return [v]
         rows = np.repeat(np.arange(len(xs)), width)
         cols = lo[rows] + (np.arange(width.sum()) - (np.cumsum(width) - width)[rows])
         pos = (np.unravel_index(ox[rows], sizes[:s]) + np.unravel_index(oy[cols], sizes[s:]))
         u = np.zeros(len(rows))
         for c, o in zip(contrib, pos, strict=True):
             u = u + c[o]
+        u.sort()
         r = k - int(lo.sum()) - 1
-        return float(np.partition(u, r)[r])
+        return [float(w) for w in u[r:r + 2]]
 
     if n % 2:
-        return float(value(n // 2 + 1))
-    return float(np.mean([value(n // 2), value(n // 2 + 1)]))
+        return float(values(n // 2 + 1)[0])
+    mid = values(n // 2)
+    if len(mid) < 2:
+        mid = [mid[0], values(n // 2 + 1)[0]]
+    return float(np.mean(mid))
 
 
 def estimate_share(hits: int, n: int, z: float = 1.959964) -> tuple[float, float, float]:
@@ -373,17 +397,26 @@ def _margin(rules: Rules, U: dict, price, A) -> np.ndarray:
     return np.where(ok, m, -np.inf)
 
 
+def _distinct(space: PackageSpace, choice: np.ndarray) -> np.ndarray:
+    """The distinct rows of ``choice``, in issue order (lexicographic option positions)."""
+    if len(choice) < 2:
+        return choice
+    stride = np.cumprod((list(space.sizes[1:]) + [1])[::-1])[::-1].astype(np.int64)
+    _, first = np.unique(choice @ stride, return_index=True)
+    return choice[first]
+
+
 def _order_top(space: PackageSpace, rules: Rules, choice: np.ndarray, A, top: int) -> np.ndarray:
     """The ``top`` packages of ``choice`` accepted by all of A, by margin over A, then our
     utility, then option positions (issue order)."""
     if not len(choice):
         return choice
-    choice = np.unique(choice, axis=0)
+    U = space.utilities(choice)
+    keep = np.isfinite(_margin(rules, U, _price(rules, choice), A))
+    choice = _distinct(space, choice[keep])
     U = space.utilities(choice)
     m = _margin(rules, U, _price(rules, choice), A)
-    keep = np.isfinite(m)
-    choice, m = choice[keep], m[keep]
-    u = U[rules.us][keep] if rules.us in U else np.zeros(len(m))
+    u = U[rules.us] if rules.us in U else np.zeros(len(m))
     keys = [choice[:, i] for i in range(choice.shape[1] - 1, -1, -1)] + [-u, -m]
     return choice[np.lexsort(keys)][:top]
 
@@ -538,7 +571,7 @@ def top_packages(space: PackageSpace, rules: Rules, top: int = 20, seed: int = 0
             complete = False
         found.append(cand)
         breadth_done.extend(_breadth(space, rules, cand))
-    return np.unique(np.concatenate(found), axis=0), {
+    return _distinct(space, np.concatenate(found)), {
         "complete": complete, "sample": (int(passes.sum()), int(draws)), "all": every}
 
 
