@@ -476,3 +476,13 @@ def test_merge_into_existing_deal(tmp_path):
     r = CliRunner().invoke(app, ["ingest", str(log2), "--out", str(tmp_path / "none"),
                                  "--keep-addresses", "--merge"])
     assert r.exit_code == 2 and "is not a deal folder" in r.output
+
+
+def test_without_duckdb(tmp_path, monkeypatch):
+    import sys
+
+    log = tmp_path / "log.csv"
+    _write_generic(log, [("a@acme.com", ["b@acme.com"], T0, "message")])
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb now raises ImportError
+    with pytest.raises(InputError, match=r"pip install 'powerkit\[ingest\]'"):
+        ingest_log(log)
