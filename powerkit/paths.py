@@ -17,7 +17,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-__all__ = ["shipped", "data_dir", "deals_dir", "reference_dir", "notebooks_dir", "sample_deal",
+__all__ = ["shipped", "data_dir", "deals_dir", "portfolios_dir", "reference_dir", "notebooks_dir", "sample_deal",
            "SAMPLE_DEAL", "atomic_write", "check_output_folder",
            "find_deal"]
 
@@ -49,6 +49,11 @@ def data_dir() -> Path:
 def deals_dir() -> Path:
     """``data/deals/``: the fictional sample deals."""
     return data_dir() / "deals"
+
+
+def portfolios_dir() -> Path:
+    """``data/portfolios/``: sample portfolios (folders of deals with the same 'us')."""
+    return data_dir() / "portfolios"
 
 
 def reference_dir() -> Path:
@@ -104,22 +109,31 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
 
 
 def check_output_folder(folder: str | Path) -> Path:
-    """Make sure powerkit can write into ``folder`` before any work: create it (and its
-    parents) if missing, then create and remove an empty temporary file in it.
+    """Make sure powerkit could write into ``folder`` before any work, without creating it:
+    ``folder`` (or, when it does not exist yet, the nearest folder above it, where it would be
+    created) must be a folder in which a temporary file can be created and removed.
 
-    Raises the ``OSError`` met (``FileExistsError`` when ``folder`` is a file, ``ENOTDIR`` when
-    one of its parents is, ``EACCES``/``EROFS`` when it may not be written), naming the folder;
-    :func:`powerkit.errors.os_problem` turns it into one line with the fix.
+    Raises the ``OSError`` met, naming ``folder``: ``FileExistsError`` when ``folder`` is a file,
+    ``NotADirectoryError`` when a path above it is, ``EACCES``/``EROFS`` when it may not be
+    written; :func:`powerkit.errors.os_problem` turns it into one line with the fix.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp()) / "reports"
-    >>> check_output_folder(d) == d and d.is_dir() and not any(d.iterdir())
+    >>> check_output_folder(d) == d and not d.exists() and not any(d.parent.iterdir())
     True
     """
+    import errno
+
     folder = Path(folder)
+    probe_in = folder
+    while not probe_in.exists() and probe_in != probe_in.parent:
+        probe_in = probe_in.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".powerkit-check.", dir=folder)
+        if not probe_in.is_dir():
+            if probe_in == folder:
+                raise FileExistsError(errno.EEXIST, "File exists", str(folder))
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder))
+        fd, probe = tempfile.mkstemp(prefix=".powerkit-check.", dir=probe_in)
     except OSError as exc:
         exc.filename = str(folder)  # (mkstemp names its random file)
         raise

@@ -20,7 +20,10 @@ def load_deal(path: str | Path) -> Deal:
     """Read and validate a deal folder or ``.xlsx`` workbook.
 
     Raises :class:`powerkit.DealError` listing every problem (file, row, column, value, fix).
+    Inputs derived from other tables are applied once here (:mod:`.derived`: trust in our
+    reliability updated by the commitments record).
     """
+    from .derived import apply_commitments
     from .schemas import read_and_validate  # pandera: imported when a deal is first read
 
-    return read_and_validate(Path(path))
+    return apply_commitments(read_and_validate(Path(path)))

@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 
 from ..errors import MissingTableError, bad_argument
+from ..power.social import trust_plan
 from ..text import money
 from .context import risks, rival_strategies, roles, timing, who_can_answer
 from .engagement import ENGAGEMENT_COLUMNS, engagement_sequence, targets
@@ -51,6 +52,8 @@ class GamePlan:
     question: dict | None = None
     inputs: dict = field(default_factory=dict)
     uncertainty: object = None  # powerkit.uncertainty.Uncertainty, when the caller has one
+    #: the trust plan (powerkit.power.social.trust_plan) whose actions the steps bring
+    trust: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ladder_table(self) -> pd.DataFrame:
@@ -197,14 +200,19 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
     if close_by is not None:
         hit = when[when["date"] == close_by]
         reason = hit["what"].iloc[0] if len(hit) else None
-    first_give = None
+    first_give, give = None, None
     if pk is not None and len(pk.ladder) and pk.ladder["give_issue"].notna().any():
         g = pk.ladder.dropna(subset=["give_issue"]).iloc[0]
         first_give = f"{g['give_issue']}: {g['give_option']}"
+        give = (g["give_issue"], g["give_option"])
+    tp = trust_plan(deal, give=give)
+    trust = {w: a for w, a, k in zip(tp.index, tp["action"], tp["weakest"], strict=True)
+             if k is not None}
     steps, notes = engagement_sequence(
         deal, influence_steps=iv.plan.steps if budget > 0 and iv is not None else None,
         vote_steps=None if cw is None else cw.plan.steps, sign_off=required_sign_offs(deal),
-        question=question, close_by=close_by, first_give=first_give, budget=budget)
+        question=question, close_by=close_by, first_give=first_give, budget=budget,
+        trust=trust)
     if pk is not None and pk.target_price is not None and predicted is not None:
         note = _price_note(deal, pk, va, predicted)
         if note:
@@ -221,4 +229,4 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
         inputs={"budget": budget, "decision_rule": deal.meta.decision_rule,
                 "engagement_columns": ENGAGEMENT_COLUMNS,
                 "target_chosen": target_package is not None},
-        uncertainty=got.get("uncertainty"))
+        uncertainty=got.get("uncertainty"), trust=tp)

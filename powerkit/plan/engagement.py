@@ -49,22 +49,24 @@ def targets(deal) -> pd.Index:
     return deal.stakeholders.index[~side.isin(["us", "rival"])]
 
 
-def _gives(deal, who: str, first_give: str | None) -> str:
+def _gives(deal, who: str, first_give: str | None, trust: dict | None = None) -> str:
     basis = deal.stakeholders.at[who, "trust_basis"] if "trust_basis" in deal.stakeholders \
         else None
     parts = []
-    if isinstance(basis, str) and basis in GIVE_BY_TRUST_BASIS:
+    if trust and who in trust:  # the trust plan's action for their weakest dimension
+        parts.append(trust[who])
+    elif isinstance(basis, str) and basis in GIVE_BY_TRUST_BASIS:
         parts.append(GIVE_BY_TRUST_BASIS[basis])
-    if first_give:
-        parts.append(first_give)
+    if first_give and not (parts and all(x in parts[0] for x in first_give.split(": ", 1))):
+        parts.append(first_give)  # unless the trust action already offers that same give
     return "; ".join(parts) or "a clear account of what the proposal does for them"
 
 
 def engagement_sequence(deal, *, influence_steps: pd.DataFrame | None,
                         vote_steps: pd.DataFrame | None, sign_off: list,
                         question: dict | None, close_by: date | None,
-                        first_give: str | None = None, budget: int | None = None
-                        ) -> tuple[pd.DataFrame, list[str]]:
+                        first_give: str | None = None, budget: int | None = None,
+                        trust: dict | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The merged sequence and the sentences explaining where the models disagree.
 
     Parameters
@@ -84,6 +86,9 @@ def engagement_sequence(deal, *, influence_steps: pd.DataFrame | None,
         person who votes or signs.
     budget : int or None
         At most this many people from the influence plan (the contact budget).
+    trust : dict or None
+        Stakeholder id → the trust plan's action (:func:`powerkit.power.social.trust_plan`),
+        brought to that person instead of the generic give of their trust basis.
 
     Returns
     -------
@@ -147,7 +152,7 @@ def engagement_sequence(deal, *, influence_steps: pd.DataFrame | None,
             asks.append(f"an answer to: \u201c{question['text']}\u201d")
             because.append("they can answer the question that tells us most")
         give = _gives(deal, w, None if gave or not ({"vote", "sign_off"} & set(p))
-                      else first_give)
+                      else first_give, trust)
         gave = gave or ({"vote", "sign_off"} & set(p)) != set()
         when = None
         if close_by is not None and close_by > start:

@@ -19,8 +19,8 @@ from ..errors import MissingTableError, PowerkitError
 __all__ = ["Section", "SECTION_ORDER", "build_sections", "names_not_ids"]
 
 # walkthrough sections, in report order; each module exposes section(deal) -> Section
-SECTION_ORDER = ("brief", "overview", "power", "influence", "constraints", "value", "coalitions",
-                 "forecast")
+SECTION_ORDER = ("brief", "overview", "trends", "power", "influence", "constraints", "value",
+                 "coalitions", "forecast")
 
 
 @dataclass
@@ -90,17 +90,33 @@ def build_sections(deal, order=SECTION_ORDER, ranges: bool = True) -> list[Secti
     one-line note).
     """
     shared = shared_analyses(deal, ranges=ranges)
+    plan = None
+    if "brief" in order:  # one game plan for the brief and the power section's trust plan
+        from ..plan import game_plan
+
+        plan = game_plan(deal, results=shared)
     out = []
     for name in order:
         mod = importlib.import_module(f"powerkit.sections.{name}")
-        kw = ({"result": shared} if name == "brief" else
-              {"uncertainty": shared.get("uncertainty")} if name == "power" else
+        kw = ({"result": shared, "plan": plan} if name == "brief" else
+              {"uncertainty": shared.get("uncertainty"), "give": first_give(plan)}
+              if name == "power" else {"ranges": ranges} if name == "trends" else
               {"result": shared[name]} if shared.get(name) is not None else {})
         try:
             out.append(names_not_ids(deal, mod.section(deal, **kw)))
         except MissingTableError as exc:
             out.append(Section(name, name.title(), missing=str(exc).split(";")[0] + "."))
     return out
+
+
+def first_give(plan) -> tuple | None:
+    """The first give of the game plan's concession ladder as (issue, option), or None: the
+    trust plan's goodwill move is the plan's, so the report gives one answer."""
+    if plan is None or plan.package is None or plan.package.ladder.empty:
+        return None
+    r = plan.package.ladder.iloc[0]
+    return None if r["give_issue"] is None or pd.isna(r["give_issue"]) else (r["give_issue"],
+                                                                          r["give_option"])
 
 
 def names_not_ids(deal, sec: Section) -> Section:

@@ -151,10 +151,12 @@ def _range_note(plan: GamePlan) -> str:
     return out
 
 
-def section(deal, budget: int = 3, result=None) -> Section:
+def section(deal, budget: int = 3, result=None, plan: GamePlan | None = None) -> Section:
     """The brief of ``deal``: the game plan in plain language. ``result``: the analyses the
-    report already computed (:func:`powerkit.sections.shared_analyses`), reused by the plan."""
-    return brief_from_plan(deal, game_plan(deal, budget=budget, results=result))
+    report already computed (:func:`powerkit.sections.shared_analyses`), reused by the plan;
+    ``plan``: the plan itself when the caller already has it."""
+    return brief_from_plan(deal, plan if plan is not None else
+                           game_plan(deal, budget=budget, results=result))
 
 
 def package_flip_note(deal) -> str:

@@ -24,6 +24,8 @@ Invariants
 10. ``ranges`` — the price range and walkthrough 1's predicted price the brief quotes are the
     ones the power section prints and the JSON carries (``power.price_interval``,
     ``power.predicted_price``), formatted by the one money formatter.
+11. ``trust`` — what the brief says to bring each person it plans to meet contains the action
+    the power section's trust plan gives for that person (one trust plan, not two).
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from ..text import money
 __all__ = ["violations", "analysis_violations", "text_blocks", "CHECKS"]
 
 CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money", "column",
-          "ranges")
+          "ranges", "trust")
 
 _NUM = r"[-+−]?\d[\d,]*(?:\.\d+)?%?"
 _CMP = re.compile(rf"({_NUM})\s*(<=|>=|<|>|≤|≥)\s*({_NUM})(?![\d.])")
@@ -179,6 +181,18 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
                            f"the power section as {said}")
         if said not in " ".join(t for _, t in text_blocks([pw])):
             bad.append(f"ranges: the power section does not print its predicted price {said}")
+    # 11. trust: the brief brings each person the trust plan's action for them
+    steps = next((b for b in (brief.blocks if brief is not None else [])
+                  if isinstance(b, pd.DataFrame) and {"meet", "bring"} <= set(b.columns)), None)
+    trust = next((b for b in (pw.blocks if pw is not None and not pw.missing else [])
+                  if isinstance(b, pd.DataFrame) and {"weakest", "action"} <= set(b.columns)),
+                 None)
+    if steps is not None and trust is not None:
+        action = dict(zip(trust["name"], trust["action"], strict=True))
+        for who, bring in zip(steps["meet"], steps["bring"], strict=True):
+            if who in action and action[who] not in str(bring):
+                bad.append(f"trust: the brief brings {who} '{bring}', the trust plan says "
+                           f"'{action[who]}'")
     return bad
 
 

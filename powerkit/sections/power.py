@@ -19,7 +19,7 @@ from ..text import md, money
 from . import Section
 
 __all__ = ["section", "Note", "reading_note", "time_pressure_table", "zopa_view",
-           "ledger_view", "dance_view", "key_person"]
+           "ledger_view", "dance_view", "key_person", "trust_blocks"]
 
 _TEACH = (
     "Power in a negotiation comes from three places. **Positional** power is what you hold: a "
@@ -38,12 +38,13 @@ _LABEL = {"more": "we hold more power", "less": "they hold more power",
 
 
 def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=None,
-            top: int = 5, uncertainty=None, **kwargs) -> Section:
+            top: int = 5, uncertainty=None, give: tuple | None = None, **kwargs) -> Section:
     """The report's "power balance" section: profile, top drivers, predicted split, posture.
 
     Parameters are those of :func:`powerkit.power.power_profile` (``weights``,
-    ``systemic_inputs``, ``at``, ...); ``top`` drivers are listed. Never raises for a deal that
-    loads: a part that cannot be computed is left out with a note.
+    ``systemic_inputs``, ``at``, ...); ``top`` drivers are listed; ``give`` (issue, option) is
+    the goodwill move of the trust plan (the report passes the game plan's first give). Never
+    raises for a deal that loads: a part that cannot be computed is left out with a note.
     """
     sec = Section("power", "Power balance")
     try:
@@ -114,9 +115,42 @@ def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=No
         sec.add("**Posture.** What follows from the balance and its sources; each line gives the "
                 "reason and the numbers behind it.",
                 post[["recommendation", "reason", "numbers"]])
+    sec.add(*trust_blocks(deal, head, give))
     if uncertainty is not None:
         sec.add(*uncertainty_blocks(uncertainty, deal.meta.currency, names=prof.names))
     return sec
+
+
+TRUST_ROWS = 8  #: people of the trust plan shown in the report (lowest trust first)
+
+
+def trust_blocks(deal, head: dict, give: tuple | None = None) -> list:
+    """The trust plan (lowest trust first) and, with a ``references`` table, the social proof
+    to bring; adds ``trust_plan`` (name, weakest, action) to ``head``."""
+    from ..power.social import social_proof, trust_plan
+
+    tp = trust_plan(deal, give=give)
+    rated = tp[tp["weakest"].notna()].head(TRUST_ROWS)
+    head["trust_plan"] = [{"name": str(r.name), "weakest": r.weakest, "action": r.action}
+                          for r in rated.itertuples()]
+    if rated.empty:
+        return []
+    table = rated[["name", "competence", "benevolence", "reliability", "weakest",
+                   "action"]].round(2)
+    if deal.has("commitments"):
+        table.insert(4, "reliability as rated", rated["reliability_rated"].round(2))
+    blocks = ["**Trust plan.** Trust rests on competence, benevolence and reliability; each "
+              "person needs the weakest one built first. Reliability is updated by our record "
+              "of promises kept and broken (the commitments table) where there is one. "
+              f"The {len(table)} people below trust us least (of {len(tp)} rated).", table]
+    sp = social_proof(deal)
+    if len(sp):
+        blocks += ["**Social proof.** For each person, the reference among our clients, "
+                   "projects and peers that counts most with them (trusted over followed over "
+                   "known, times its strength), and who can bring it.",
+                   sp[["name", "reference", "relation", "score", "via_name"]]
+                   .rename(columns={"via_name": "brought by"}).round(2)]
+    return blocks
 
 
 def walk_away_table(profile: PowerProfile, deal) -> pd.DataFrame:

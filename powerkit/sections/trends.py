@@ -21,7 +21,7 @@ from ..versions import diff as version_diff
 from ..versions import load_history, trends
 from . import Section
 
-__all__ = ["section", "changes_section", "trend_table", "NO_HISTORY"]
+__all__ = ["section", "changes_section", "trend_table", "as_shown", "NO_HISTORY"]
 
 NO_HISTORY = ("This deal has no earlier versions: keep dated snapshots in a history/ folder "
               "of the deal (history/YYYY-MM-DD/ with the same tables) or make the deal folder "
@@ -30,6 +30,18 @@ NO_HISTORY = ("This deal has no earlier versions: keep dated snapshots in a hist
 
 def _rng(lo, hi, fmt) -> str:
     return "" if pd.isna(lo) or pd.isna(hi) else f"{fmt(lo)} to {fmt(hi)}"
+
+
+def as_shown(deal, versions):
+    """The versions as the report shows ``deal``: when ``deal`` is anonymised (its people are not
+    the latest version's), every version is anonymised the same way (people → role labels and
+    neutral ids, by the order of their stakeholders table)."""
+    from ..deal.anonymise import anonymise
+    from ..versions import Version
+
+    if deal.stakeholders.index.equals(versions[-1].deal.stakeholders.index):
+        return versions
+    return [Version(v.as_of, v.source, anonymise(v.deal)) for v in versions]
 
 
 def trend_table(trend: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -61,6 +73,7 @@ def section(deal, versions=None, names: dict | None = None, ranges: bool = True)
     if len(versions) < 2:
         sec.missing = NO_HISTORY
         return sec
+    versions = as_shown(deal, versions)
     cur = deal.meta.currency
     names = dict(deal.stakeholders["name"]) if names is None else names
     trend, events = trends(versions, ranges=ranges)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..deal import TABLES, Deal
+from ..deal.derived import RATED, apply_commitments
 from ..deal.schemas import INDEX, KEYS, SPEC
 
 __all__ = ["Change", "input_changes", "apply_changes", "changes_frame"]
@@ -82,6 +83,8 @@ def _rows(deal: Deal, table: str) -> dict[tuple, dict]:
         return {}
     if table in INDEX:
         df = df.reset_index()
+    if RATED in df.columns:  # compare the rating as entered, not the value derived from it
+        df = df.assign(trust_reliability=df[RATED])
     cols = [c.name for c in SPEC[table]]
     recs = df[cols].to_dict("records")
     key_cols = KEYS.get(table)
@@ -153,6 +156,8 @@ def _table(old: Deal, new: Deal, table: str, changes: list[Change]):
         elif c.key in rows:
             rows[c.key] = {**rows[c.key], c.column: c.new}
     like = getattr(old, table) if getattr(old, table) is not None else getattr(new, table)
+    if like is not None and RATED in like.columns:
+        like = like.drop(columns=RATED)
     if not rows:
         other = getattr(new, table) if getattr(old, table) is not None else getattr(old, table)
         return None if like is None or other is None else like.iloc[0:0]
@@ -191,5 +196,5 @@ def apply_changes(old: Deal, new: Deal, changes: list[Change]) -> Deal:
         if c.table != "deal":
             by_table.setdefault(c.table, []).append(c)
     tables = {t: _table(old, new, t, cs) for t, cs in by_table.items()}
-    base = old if not tables or "parties" not in tables else old
-    return dataclasses.replace(base, meta=meta, entered_parties=None, **tables)
+    # inputs derived at load time (derived.apply_commitments) are derived again
+    return apply_commitments(dataclasses.replace(old, meta=meta, entered_parties=None, **tables))
