@@ -127,7 +127,7 @@ def _load(path: Path):
 
 
 def _out_problem(folder: Path, option: str = "--out"):
-    """None when ``folder`` can be written into (created if missing), else its problem."""
+    """None when ``folder`` could be written into (it is not created here), else its problem."""
     from ..errors import os_problem
     from ..paths import check_output_folder
 
