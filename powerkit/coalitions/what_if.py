@@ -87,8 +87,18 @@ class CoalitionWhatIf:
 
     @property
     def packages_passing(self) -> int | None:
-        """How many packages pass (None without a package analysis)."""
-        return None if self.passing is None else int(len(self.passing))
+        """How many packages pass (None without a package analysis): counted, or estimated on
+        deals too big to enumerate (``packages.attrs["n_passing_rule"]`` says which)."""
+        if self.passing is None:
+            return None
+        return int(self.packages.attrs.get("n_passing", len(self.passing)))
+
+    @property
+    def packages_total(self) -> int | None:
+        """How many packages the deal has (None without a package analysis)."""
+        if self.packages is None:
+            return None
+        return int(self.packages.attrs.get("n_packages", len(self.packages)))
 
 
 def _mark_coalitions(mwc: pd.DataFrame, supporters: set) -> pd.DataFrame:
