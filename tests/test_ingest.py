@@ -486,3 +486,16 @@ def test_without_duckdb(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb now raises ImportError
     with pytest.raises(InputError, match=r"pip install 'powerkit\[ingest\]'"):
         ingest_log(log)
+
+
+def test_excel_style_csv(tmp_path):
+    # Excel's "CSV UTF-8": a BOM, CRLF line ends, quoted cells; addresses typed with capitals,
+    # spaces around ';' and a trailing ';' are the same people
+    log = tmp_path / "excel.csv"
+    log.write_bytes(b"\xef\xbb\xbfsender,recipients,timestamp\r\n"
+                    b"Ana@Acme.com , bo@acme.com ; CY@acme.com;,2024-01-02T10:00:00Z\r\n"
+                    b'"bo@acme.com","ana@acme.com",2024-01-03\r\n')
+    r = ingest_log(log, half_life=None, reciprocity=0)
+    assert sorted(r.detail[["source", "target", "messages"]].values.tolist()) == [
+        ["ana@acme.com", "bo@acme.com", 1.0], ["ana@acme.com", "cy@acme.com", 1.0],
+        ["bo@acme.com", "ana@acme.com", 1.0]]
