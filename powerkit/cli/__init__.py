@@ -26,8 +26,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
 from rich.table import Table
+from typer.core import TyperGroup
 
 
 def _special_paths(kwargs: dict, names: list[str]) -> list:

@@ -19,8 +19,8 @@ from ..errors import DealError, Problem
 from ..paths import atomic_write
 from .model import TABLES
 from .reading import read_regular
-from .yaml_checks import load_meta
 from .schemas import META_KEYS, SPEC
+from .yaml_checks import load_meta
 
 __all__ = ["write_template", "folder_to_workbook"]
 
