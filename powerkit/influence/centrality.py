@@ -202,11 +202,20 @@ def structural_holes_matrix(A, nodes) -> pd.DataFrame:
         P = sp.diags(np.where(rowsum > 0, 1.0 / rowsum, 0.0)) @ Mw
         Q = sp.diags(np.where(rowmax > 0, 1.0 / rowmax, 0.0)) @ Mw
     P = P.tocsr()
-    N = (Mw > 0).astype(float)
-    direct_indirect = (P + P @ P).multiply(N)
-    constraint = np.asarray(direct_indirect.multiply(direct_indirect).sum(axis=1)).ravel()
-    redundancy = (P @ Q.T).multiply(N)
-    eff = np.asarray(N.sum(axis=1)).ravel() - np.asarray(redundancy.sum(axis=1)).ravel()
+    QT = Q.T.tocsr()
+    N = (Mw > 0).astype(float).tocsr()
+    n = N.shape[0]
+    constraint = np.zeros(n)
+    red = np.zeros(n)
+    # in blocks of rows: P @ P and P @ Qᵀ are only needed on the pattern of N (a hub's
+    # two-step products would otherwise fill a block of n × hub-degree entries)
+    for s in range(0, n, 256):
+        rows = slice(s, min(n, s + 256))
+        Pb, Nb = P[rows], N[rows]
+        di = (Pb + Pb @ P).multiply(Nb)
+        constraint[rows] = np.asarray(di.multiply(di).sum(axis=1)).ravel()
+        red[rows] = np.asarray((Pb @ QT).multiply(Nb).sum(axis=1)).ravel()
+    eff = np.asarray(N.sum(axis=1)).ravel() - red
     iso = rowsum == 0
     constraint[iso] = np.nan
     eff[iso] = np.nan

@@ -163,7 +163,7 @@ def _sample(nodes, k, seed):
     return random.Random(seed).sample(list(nodes), k)
 
 
-def path_measures_sparse(A, nodes, k=None, seed=None, engine="auto", batch=1024) -> pd.DataFrame:
+def path_measures_sparse(A, nodes, k=None, seed=None, engine="auto", batch=64) -> pd.DataFrame:
     """Betweenness and closeness of the listening graph ``A`` (unweighted, directed), as
     :func:`~powerkit.influence.path_measures` (networkx's values; with ``k``, the same
     sample of sources as networkx's ``betweenness_centrality(k=, seed=)``).
@@ -201,10 +201,13 @@ def path_measures_sparse(A, nodes, k=None, seed=None, engine="auto", batch=1024)
     src = list(range(n)) if sources is None else sources
     raw = np.asarray(g.betweenness(directed=True, sources=None if sources is None else src),
                      dtype=float)
+    from scipy.sparse.csgraph import shortest_path
+
     cnt = np.zeros(n)
     tot = np.zeros(n)
-    for start in range(0, len(src), batch):
-        D = np.asarray(g.distances(source=src[start:start + batch], mode="out"), dtype=float)
+    U = A.tocsr().astype(float)
+    for start in range(0, len(src), batch):  # breadth-first distances from the sources (C code)
+        D = shortest_path(U, directed=True, unweighted=True, indices=src[start:start + batch])
         reached = np.isfinite(D) & (D > 0)
         cnt += reached.sum(axis=0)
         tot += np.where(reached, D, 0.0).sum(axis=0)
