@@ -13,6 +13,7 @@ import errno
 from dataclasses import dataclass
 
 __all__ = ["PowerkitError", "DealError", "PathProblem", "EnvironmentProblem", "os_problem",
+           "shown_path",
            "exit_code_of", "EXIT_CODES", "Problem", "MissingTableError", "NoAgreement", "InputError",
            "InvalidGameError", "NotStochasticError", "NoConsensusError", "bad_argument",
            "finite_pair"]
@@ -69,6 +70,18 @@ class DealError(PowerkitError):
         super().__init__("\n".join([head] + ["  " + p.line() for p in self.problems]))
 
 
+def shown_path(path) -> str:
+    """A path as a message shows it: as given, or quoted with escapes when it holds a character
+    that is not printable (a line break, a control or format character such as a bidi override),
+    so the message stays one line and shows the name as it is.
+
+    >>> shown_path("reports/a.html"), shown_path("a\\nb.csv")
+    ('reports/a.html', "'a\\\\nb.csv'")
+    """
+    s = str(path)
+    return s if s.isprintable() else repr(s)
+
+
 class PathProblem(PowerkitError):
     """A path given to powerkit is not what the command needs (exit code 2): a folder where a
     file belongs, a pipe or a device, a file it may not read, an output path that is a file.
@@ -82,7 +95,7 @@ class PathProblem(PowerkitError):
 
     def __init__(self, path, what: str, fix: str):
         self.path, self.what, self.fix = str(path), what, fix
-        super().__init__(f"{path}: {what}; {fix}")
+        super().__init__(f"{shown_path(path)}: {what}; {fix}")
 
 
 class EnvironmentProblem(PowerkitError):
@@ -95,7 +108,7 @@ class EnvironmentProblem(PowerkitError):
 
     def __init__(self, path, what: str, fix: str):
         self.path, self.what, self.fix = str(path), what, fix
-        super().__init__(f"{path}: {what}; {fix}")
+        super().__init__(f"{shown_path(path)}: {what}; {fix}")
 
 
 _ENVIRONMENT_ERRNOS = frozenset(getattr(errno, n) for n in (

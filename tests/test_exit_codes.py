@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from powerkit.cli import app
@@ -440,3 +442,26 @@ def test_a_full_disk_during_a_report(tmp_path, monkeypatch):
                   "left on device); free some space, or choose a folder on another disk with "
                   "--out") in squash(result.output)
     assert [p.name for p in out.rglob("*")] == []
+
+
+# -- the mapping itself, for any errno and any path ---------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(code=st.sampled_from(sorted(errno.errorcode)), path=st.text(min_size=1, max_size=80),
+       writing=st.sampled_from([True, False, None]), option=st.sampled_from(["", "--out"]))
+def test_every_os_error_is_one_line_with_the_path_and_code_2_or_3(code, path, writing, option):
+    """Property: whatever the errno and the path (line breaks and control characters included),
+    os_problem gives exit code 2 or 3 and one line that starts with the path and holds a fix
+    after '; '; ENOSPC and EROFS are always the machine's, EISDIR always the input's."""
+    from powerkit.errors import os_problem, shown_path
+
+    p = os_problem(OSError(code, os.strerror(code)), path, writing=writing, option=option)
+    line = str(p)
+    assert p.exit_code in (2, 3)
+    assert len(line.splitlines()) == 1  # (also no \x85, \u2028, ...)
+    assert line.startswith(shown_path(path) + ": ") and "; " in line[len(shown_path(path)):]
+    if code in (errno.ENOSPC, errno.EROFS):
+        assert p.exit_code == 3
+    if code == errno.EISDIR:
+        assert p.exit_code == 2
+    if code == errno.EACCES:
+        assert p.exit_code == (2 if writing is False else 3)
