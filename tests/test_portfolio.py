@@ -5,7 +5,6 @@ comments (recency decay 0.5^(age/365), beta reputation (1 + k + h/2)/(2 + k + h 
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

@@ -158,7 +158,8 @@ def trust_plan(deal, give: tuple | None = None) -> pd.DataFrame:
         elif weakest == "competence":
             if who in sp.index:
                 s = sp.loc[who]
-                action = (f"bring the reference {s['reference']} (they {s['relation']} it)"
+                verb = {"trusts": "trust", "follows": "follow", "knows": "know"}[s["relation"]]
+                action = (f"bring the reference {s['reference']} (they {verb} it)"
                           + ("" if s["via"] is None else f" through {s['via_name']}"))
                 because = "competence is their weakest dimension; social proof from a reference they value"
             else:

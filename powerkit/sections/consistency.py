@@ -26,6 +26,9 @@ Invariants
     ``power.predicted_price``), formatted by the one money formatter.
 11. ``trust`` — what the brief says to bring each person it plans to meet contains the action
     the power section's trust plan gives for that person (one trust plan, not two).
+12. ``forecast`` — the forecast section's own invariants
+    (:func:`powerkit.sections.forecast.forecast_violations`: every model's forecast within the
+    positions taken, our position the positions table's, the headline the models').
 """
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ from ..text import money
 __all__ = ["violations", "analysis_violations", "text_blocks", "CHECKS"]
 
 CHECKS = ("zone", "order", "roles", "decides", "count", "compare", "empty", "money", "column",
-          "ranges", "trust")
+          "ranges", "trust", "forecast")
 
 _NUM = r"[-+−]?\d[\d,]*(?:\.\d+)?%?"
 _CMP = re.compile(rf"({_NUM})\s*(<=|>=|<|>|≤|≥)\s*({_NUM})(?![\d.])")
@@ -193,6 +196,12 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
             if who in action and action[who] not in str(bring):
                 bad.append(f"trust: the brief brings {who} '{bring}', the trust plan says "
                            f"'{action[who]}'")
+    # 12. forecast
+    fc = by_key.get("forecast")
+    if fc is not None:
+        from .forecast import forecast_violations
+
+        bad += [f"forecast: {v}" for v in forecast_violations(deal, fc)]
     return bad
 
 

@@ -38,6 +38,9 @@ METHODS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
          "solution whose weights come from each side's patience", ("nash", "kalai77", "brw")),
         ("Time pressure: alternating offers, the more patient side gets more", ("rubinstein",)),
         ("Trust: ability, benevolence, integrity", ("mayer",)),
+        ("Trust in our reliability updated by the record of promises kept and broken (beta "
+         "reputation); the trust plan builds each person's weakest dimension, with social proof "
+         "from the references they trust", ("josang02", "mayer", "cialdini")),
         ("Reciprocity and commitment in the record of concessions", ("cialdini",)),
         ("How sure is this: every input drawn from its range, 90% intervals of the balance and "
          "the price, how often the posture holds, the smallest change that flips it",
@@ -79,9 +82,39 @@ METHODS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("Power–interest grid", ("mendelow",)),
         ("Stakeholder salience: power, legitimacy, urgency", ("mitchell-agle-wood",)),
     ],
+    "trends": [
+        ("How the deal has moved: every headline recomputed on each dated version of the deal "
+         "with the same methods as the sections below", ()),
+        ("What changed since an earlier version: each input change's share of the change in the "
+         "balance and the price (exact Shapley values)", ("shapley53",)),
+    ],
+    "changes": [
+        ("Each input change's share of the change in the balance and the price: exact Shapley "
+         "values over the changes", ("shapley53",)),
+    ],
+    "forecast": [
+        ("Compromise model: the capability- and salience-weighted mean of the positions",
+         ("thomson06", "leinaweaver-thomson14")),
+        ("Weighted median and Condorcet winner of the positions", ("black48", "condorcet1785")),
+        ("Expected-utility model: challenges, offers and position changes round by round",
+         ("bdm94", "scholz11")),
+        ("Exchange model: equal-gain exchanges of positions between actors who care about "
+         "different issues", ("stokman-vanoosten94",)),
+        ("Positions after influence through who listens to whom", ("friedkin-johnsen",)),
+        ("Whom to move, by how much: the forecast's sensitivity to each actor", ("thomson06",)),
+    ],
 }
 
 REFERENCES: dict[str, str] = {
+    "black48": 'Black, D. (1948). On the rationale of group decision-making. Journal of Political Economy 56(1), 23–34.',
+    "condorcet1785": "Condorcet, marquis de (1785). Essai sur l'application de l'analyse à la probabilité des décisions rendues à la pluralité des voix. Paris.",
+    "bdm94": 'Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In B. Bueno de Mesquita & F. N. Stokman (eds.), European Community Decision Making. Yale University Press.',
+    "scholz11": "Scholz, J. B., Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno de Mesquita's group decision model. Journal of Theoretical Politics 23(4), 510–531.",
+    "stokman-vanoosten94": 'Stokman, F. N. & Van Oosten, R. (1994). The exchange of voting positions: an object-oriented model of policy networks. In B. Bueno de Mesquita & F. N. Stokman (eds.), European Community Decision Making, 105–127. Yale University Press.',
+    "thomson06": 'Thomson, R., Stokman, F. N., Achen, C. H. & König, T. (eds.) (2006). The European Union Decides. Cambridge University Press.',
+    "leinaweaver-thomson14": 'Leinaweaver, J. & Thomson, R. (2014). Testing models of legislative decision-making with measurement error. European Union Politics 15(1), 43–58.',
+    "shapley53": 'Shapley, L. S. (1953). A value for n-person games. In H. W. Kuhn & A. W. Tucker (eds.), Contributions to the Theory of Games II, 307–317. Princeton University Press.',
+    "josang02": 'Jøsang, A. & Ismail, R. (2002). The beta reputation system. Proceedings of the 15th Bled Electronic Commerce Conference.',
     "banzhaf": "Banzhaf, J. F. (1965). Weighted voting doesn't work: a mathematical analysis. "
                "Rutgers Law Review 19(2), 317–343.",
     "bayes": "Bayes, T. (1763). An essay towards solving a problem in the doctrine of chances. "
