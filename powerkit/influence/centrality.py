@@ -104,7 +104,7 @@ def path_measures_matrix(A, nodes, sources=None, batch=256) -> pd.DataFrame:
     """
     import scipy.sparse as sp
 
-    from .fast import _scale_paths
+    from .fast import scale_paths
 
     nodes = list(nodes)
     n = len(nodes)
@@ -148,7 +148,7 @@ def path_measures_matrix(A, nodes, sources=None, batch=256) -> pd.DataFrame:
         reached = dist > 0
         cnt += reached.sum(axis=1)
         tot += np.where(reached, dist, 0).sum(axis=1)
-    return _scale_paths(bc, cnt, tot, n, sources, nodes)
+    return scale_paths(bc, cnt, tot, n, sources, nodes)
 
 
 def structural_holes(G, weight="weight") -> pd.DataFrame:

@@ -32,7 +32,7 @@ from .matrices import tie_table
 
 __all__ = ["BACKENDS", "FAST_MIN_PEOPLE", "has_igraph", "resolve_backend", "listening_matrix",
            "pagerank_scores", "eigenvector_scores", "path_measures_sparse",
-           "brokerage_sparse", "fast_centrality_table", "mincut_sides"]
+           "brokerage_sparse", "fast_centrality_table", "mincut_sides", "scale_paths"]
 
 #: ``backend`` values of :func:`~powerkit.influence.measures` and friends.
 BACKENDS = ("auto", "networkx", "fast")
@@ -211,12 +211,18 @@ def path_measures_sparse(A, nodes, k=None, seed=None, engine="auto", batch=64) -
         reached = np.isfinite(D) & (D > 0)
         cnt += reached.sum(axis=0)
         tot += np.where(reached, D, 0.0).sum(axis=0)
-    return _scale_paths(raw, cnt, tot, n, sources, nodes)
+    return scale_paths(raw, cnt, tot, n, sources, nodes)
 
 
-def _scale_paths(bc, cnt, tot, n, sources, nodes) -> pd.DataFrame:
+def scale_paths(bc, cnt, tot, n, sources, nodes) -> pd.DataFrame:
     """networkx's normalisation of betweenness (directed, sampled or not) and Wasserman–Faust
-    closeness from reach counts and distance sums."""
+    closeness from reach counts and distance sums (``sources``: positions, None = all).
+
+    >>> import numpy as np
+    >>> scale_paths(np.array([0.0, 2.0, 0.0]), np.array([0, 1, 2]), np.array([0, 1, 3]), 3,
+    ...             None, list("abc"))["betweenness"].tolist()
+    [0.0, 1.0, 0.0]
+    """
     bc = bc.astype(float).copy()
     k = None if sources is None else len(sources)
     is_src = np.zeros(n, dtype=bool)

@@ -12,7 +12,8 @@ from .dynamics import who_decides
 from .fast import listening_matrix, mincut_sides, resolve_backend
 from .graphs import informal_graph
 
-__all__ = ["split_factions", "faction_table", "factions", "faction_summary"]
+__all__ = ["split_factions", "faction_table", "factions", "faction_summary",
+           "sparse_faction_table"]
 
 
 def _flow_residual(G, a, b, weight):
@@ -164,7 +165,7 @@ def factions(deal, kinds=None, a=None, b=None, weight="weight", backend="auto") 
         else:
             a, b = who.index[0], who.index[1]
     if resolve_backend(backend, len(deal.stakeholders), "factions") == "fast":
-        t = _fast_faction_table(deal, kinds, weight, a, b)
+        t = sparse_faction_table(deal, kinds, weight, a, b)
     else:
         G = nx.Graph(informal_graph(deal, kinds, weight).to_undirected(reciprocal=False))
         t = faction_table(G, a, b, weight="weight")
@@ -181,8 +182,18 @@ def factions(deal, kinds=None, a=None, b=None, weight="weight", backend="auto") 
 
 
 
-def _fast_faction_table(deal, kinds, weight, a, b) -> pd.DataFrame:
-    """:func:`faction_table` of the undirected informal network, from sparse matrices."""
+def sparse_faction_table(deal, kinds, weight, a, b) -> pd.DataFrame:
+    """:func:`faction_table` of the deal's informal network read as undirected (networkx's
+    ``to_undirected`` capacities), from sparse matrices and
+    :func:`powerkit.influence.fast.mincut_sides`.
+
+    >>> import networkx as nx
+    >>> from powerkit.deal.reference import load_reference
+    >>> deal = load_reference("krackhardt")
+    >>> G = nx.Graph(informal_graph(deal, "advice").to_undirected(reciprocal=False))
+    >>> sparse_faction_table(deal, "advice", "weight", "7", "2").equals(faction_table(G, "7", "2"))
+    True
+    """
     import scipy.sparse as sp
 
     A, ids = listening_matrix(deal, kinds, weight)
