@@ -15,31 +15,86 @@ from pathlib import Path
 
 from ..errors import bad_argument
 from ..paths import notebooks_dir
-from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME
+from .chooser import DEALS_ENV, UPLOADS_ENV
+from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME, titles_template
 
-__all__ = ["voila_template_root", "HIDDEN_NOTEBOOKS", "HIDDEN_GLOBS", "voila_command", "serve"]
+__all__ = ["voila_template_root", "notebook_title", "notebook_titles", "HIDDEN_NOTEBOOKS",
+           "HIDDEN_GLOBS", "voila_command", "serve"]
 
 
-def voila_template_root(base=None) -> Path:
+def notebook_title(path) -> str:
+    """A notebook's title for the list of dashboards: the first Markdown heading of its first
+    Markdown cell without ``#``, ``*``, ``_`` or backticks; else its file name without the
+    extension, ``_`` as spaces.
+
+    Examples
+    --------
+    >>> from powerkit.paths import notebooks_dir
+    >>> notebook_title(notebooks_dir() / "01_reading_power_dynamics.ipynb")
+    'Walkthrough 1 — Reading power dynamics'
+    >>> notebook_title("/nonexistent/07_my_deal.ipynb")
+    '07 my deal'
+    """
+    import re
+
+    path = Path(path)
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        cells = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            for line in source.splitlines():
+                if line.lstrip().startswith("#"):
+                    title = re.sub(r"[#*_`]", "", line).strip()
+                    if title:
+                        return title[:120]
+            break
+    return path.stem.replace("_", " ")
+
+
+def notebook_titles(target) -> dict:
+    """``{file name: title}`` (:func:`notebook_title`) of the notebooks in a folder (or of one
+    notebook).
+
+    >>> from powerkit.paths import notebooks_dir
+    >>> notebook_titles(notebooks_dir())["workshop.ipynb"]
+    'Workshop — reading power on three published cases'
+    """
+    target = Path(target)
+    files = sorted(target.glob("*.ipynb")) if target.is_dir() else [target]
+    return {f.name: notebook_title(f) for f in files}
+
+
+def voila_template_root(base=None, titles: dict | None = None) -> Path:
     """Write :data:`VOILA_TEMPLATE` under ``<root>/voila/templates/`` and return ``<root>``.
 
     The root goes on ``JUPYTER_PATH`` so Voila finds the template by name. The default root is
     a folder of the system's temporary directory named after the template's content hash, so
-    it is written once and reused.
+    it is written once and reused. ``titles`` (``{file name: title}``, see
+    :func:`notebook_titles`) name the notebooks in the list of dashboards.
 
     Examples
     --------
     >>> root = voila_template_root()
     >>> (root / "voila" / "templates" / VOILA_TEMPLATE_NAME / "conf.json").exists()
     True
+    >>> root = voila_template_root(titles={"a.ipynb": "Walkthrough A"})
+    >>> "Walkthrough A" in (root / "voila" / "templates" / VOILA_TEMPLATE_NAME / "titles.j2").read_text()
+    True
     """
     import tempfile
 
-    digest = hashlib.sha256(json.dumps(VOILA_TEMPLATE, sort_keys=True).encode()).hexdigest()[:12]
+    files = dict(VOILA_TEMPLATE)
+    if titles:
+        files["titles.j2"] = titles_template(titles)
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
     root = Path(base) if base is not None else Path(tempfile.gettempdir()) / f"powerkit-voila-{digest}"
     folder = root / "voila" / "templates" / VOILA_TEMPLATE_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in VOILA_TEMPLATE.items():
+    for name, text in files.items():
         f = folder / name
         if not f.exists() or f.read_text(encoding="utf-8") != text:
             tmp = f.with_suffix(f.suffix + f".{os.getpid()}.tmp")
@@ -57,7 +112,7 @@ HIDDEN_GLOBS = ("__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", ".ipynb_chec
 
 
 def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size: int = 1,
-                  template_root=None) -> tuple[list, dict]:
+                  template_root=None, deals=None, uploads=None) -> tuple[list, dict]:
     """The Voila command line and environment that serve the workshop dashboards.
 
     Parameters
@@ -75,20 +130,29 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     pool_size : int
         Pre-executed kernels kept ready per notebook.
     template_root : Path, optional
-        Where the page template is (default :func:`voila_template_root`).
+        Where the page template is (default :func:`voila_template_root`, with the titles of
+        the target's notebooks).
+    deals : str or Path, optional
+        The folder of deals the dashboards' chooser offers (``powerkit workshop --deals``;
+        :mod:`powerkit.workshop.chooser`); default the bundled sample deals.
+    uploads : str or Path, optional
+        The private folder where uploaded workbooks are kept; default a new folder of the
+        system's temporary directory (mode 0700), one per call.
 
     Returns
     -------
     (list of str, dict)
         The argv (the ``voila`` next to this Python) and the environment: ``JUPYTER_PATH``
         with the template, ``PATH`` starting with this Python's ``bin`` folder so the
-        ``python3`` kernel runs in the same environment.
+        ``python3`` kernel runs in the same environment, and the chooser's two folders
+        (:data:`~powerkit.workshop.chooser.DEALS_ENV`,
+        :data:`~powerkit.workshop.chooser.UPLOADS_ENV`).
 
     Raises
     ------
     powerkit.errors.InputError
-        (a ValueError) When ``port`` or ``pool_size`` is out of range, or the target does not
-        exist.
+        (a ValueError) When ``port`` or ``pool_size`` is out of range, or the target or the
+        deals folder does not exist.
 
     Examples
     --------
@@ -104,7 +168,13 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     if not target.exists():
         raise bad_argument("target", "voila_command", "an existing notebooks folder or notebook",
                            str(target))
-    root = voila_template_root() if template_root is None else Path(template_root)
+    if deals is not None:
+        deals = Path(deals).resolve()
+        if not deals.is_dir():
+            raise bad_argument("deals", "voila_command", "an existing folder of deals (deal "
+                               "folders and .xlsx workbooks)", str(deals))
+    root = (voila_template_root(titles=notebook_titles(target)) if template_root is None
+            else Path(template_root))
     bindir = Path(sys.executable).parent
     voila = bindir / "voila"
     argv = [str(voila) if voila.exists() else "voila", str(target), "--no-browser",
@@ -121,11 +191,18 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     # the report's renderer embeds plotly.js and a MathJax <script> from a CDN in every figure;
     # dashboards use plotly's own mime type (drawn by Voila's plotly extension, offline)
     env.pop("PLOTLY_RENDERER", None)
+    if deals is not None:
+        env[DEALS_ENV] = str(deals)
+    if uploads is None:
+        import tempfile
+
+        uploads = tempfile.mkdtemp(prefix="powerkit-workshop-uploads-")  # mode 0700
+    env[UPLOADS_ENV] = str(Path(uploads).resolve())
     return argv, env
 
 
 def serve(target=None, port: int = 8866, preheat: bool = True, pool_size: int = 1,
-          print_only: bool = False) -> int:
+          print_only: bool = False, deals=None) -> int:
     """Serve the workshop dashboards: ``powerkit workshop`` (replaces this process with Voila).
 
     Parameters are :func:`voila_command`'s; ``print_only`` prints the command (with its
@@ -142,9 +219,12 @@ def serve(target=None, port: int = 8866, preheat: bool = True, pool_size: int = 
     JUPYTER_PATH=... --port=8866 ...
     0
     """
-    cmd, env = voila_command(target, port=port, preheat=preheat, pool_size=pool_size)
+    cmd, env = voila_command(target, port=port, preheat=preheat, pool_size=pool_size,
+                             deals=deals)
     if print_only:
-        print(f"JUPYTER_PATH={env['JUPYTER_PATH']} " + " ".join(cmd))
+        shown = " ".join(f"{k}={env[k]}" for k in ("JUPYTER_PATH", DEALS_ENV, UPLOADS_ENV)
+                         if k in env)
+        print(f"{shown} " + " ".join(cmd))
         return 0
     print(f"Workshop dashboards: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
     os.execvpe(cmd[0], cmd, env)

@@ -5,13 +5,87 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["VOILA_TEMPLATE_NAME", "VOILA_TEMPLATE"]
+__all__ = ["VOILA_TEMPLATE_NAME", "VOILA_TEMPLATE", "titles_template"]
 
 VOILA_TEMPLATE_NAME = "powerkit_workshop"
 
 #: Files of the Voila page template: Voila's ``lab`` template without its two font stylesheets
-#: from a CDN (the icons are bundled with Voila anyway) and without Mermaid's CDN loader, and a
-#: tree/error page without the CDN font link. Nothing is fetched from outside 127.0.0.1.
+#: from a CDN (the icons are bundled with Voila anyway) and without Mermaid's CDN loader, a
+#: tree/error page without the CDN font link, and the list of dashboards as a plain HTML page
+#: (``tree-lab.html``, ``tree.html``): each notebook by its title (``titles.j2``, written by
+#: :func:`powerkit.workshop.voila_template_root` from the notebooks' first headings, see
+#: :func:`titles_template`) with its file name in small print, and no JupyterLab application —
+#: Voila's own list page starts one whose widget plugins fail to activate without a kernel.
+#: Nothing is fetched from outside 127.0.0.1.
+_TREE = """\
+{#- powerkit workshop: the list of dashboards, by title, as plain HTML -#}
+{% extends "page.html" %}
+{% import "titles.j2" as names %}
+{% block title %}powerkit workshop — dashboards{% endblock %}
+{% block stylesheets %}
+  {{ super() }}
+  <style>
+    body { background: var(--jp-layout-color1); color: var(--jp-ui-font-color1);
+           font-family: var(--jp-ui-font-family); }
+    .pk-list { max-width: 860px; margin: 40px auto; padding: 0 20px; }
+    .pk-list h1 { font-size: 1.6em; font-weight: 600; margin-bottom: 0.3em; }
+    .pk-list p { color: var(--jp-ui-font-color2); margin-top: 0; }
+    .pk-dashboards { list-style: none; padding: 0; margin: 0;
+                     border: var(--jp-border-width) solid var(--jp-border-color1);
+                     border-radius: var(--jp-border-radius); background: var(--jp-layout-color0); }
+    .pk-dashboards li { border-bottom: var(--jp-border-width) solid var(--jp-border-color2); }
+    .pk-dashboards li:last-child { border-bottom: none; }
+    .pk-dashboards li:hover { background: var(--jp-layout-color2); }
+    .pk-dashboards a { display: block; padding: 12px 16px; text-decoration: none;
+                       color: inherit; }
+    .pk-title { display: block; font-size: 1.1em; color: var(--jp-ui-font-color0); }
+    .pk-file { display: block; font-size: 0.85em; color: var(--jp-ui-font-color2); }
+  </style>
+{% endblock %}
+{% block body %}
+  <main class="pk-list">
+    <h1>powerkit workshop — dashboards</h1>
+    <p>Open a walkthrough or the workshop exercises. Each dashboard has a deal chooser at the
+       top: a deal of the workshop's folder, or your own workbook (.xlsx).</p>
+    <ul class="pk-dashboards">
+      {% if breadcrumbs|length > 1 %}
+        <li><a href="{{ breadcrumbs[-2][0] | e }}"><span class="pk-title">..</span></a></li>
+      {% endif %}
+      {% for content in contents.content %}
+        {% if content.type == 'notebook' %}
+          <li><a href="{{ base_url | e }}voila/render/{{ content.path | urlencode }}">
+            <span class="pk-title">{{ names.titles.get(content.name, content.name) | e }}</span>
+            <span class="pk-file jp-DirListing-itemText">{{ content.name | e }}</span></a></li>
+        {% elif content.type == 'directory' %}
+          <li><a href="{{ base_url | e }}voila/tree/{{ content.path | urlencode }}">
+            <span class="pk-title">{{ content.name | e }}/</span></a></li>
+        {% endif %}
+      {% endfor %}
+    </ul>
+  </main>
+{% endblock %}
+"""
+
+
+def titles_template(titles: dict) -> str:
+    r"""The ``titles.j2`` file of the list page: ``{% set titles = {file name: title} %}``,
+    each string a JSON literal in ASCII with ``%``, ``{`` and ``}`` as ``\u`` escapes (which
+    Jinja's string literals decode), so no title can end the statement or start another.
+
+    >>> from jinja2 import DictLoader, Environment
+    >>> src = titles_template({"01_x.ipynb": 'Walkthrough 1 — "Power" %} {{ 7*7 }} \\'})
+    >>> env = Environment(loader=DictLoader({"t.j2": src}))
+    >>> env.from_string('{% import "t.j2" as n %}{{ n.titles["01_x.ipynb"] }}').render()
+    'Walkthrough 1 — "Power" %} {{ 7*7 }} \\'
+    """
+    def lit(text) -> str:
+        out = json.dumps(str(text), ensure_ascii=True)
+        return out.replace("%", "\\u0025").replace("{", "\\u007b").replace("}", "\\u007d")
+
+    body = ", ".join(f"{lit(k)}: {lit(v)}" for k, v in sorted(titles.items()))
+    return "{% set titles = {" + body + "} %}\n"
+
+
 VOILA_TEMPLATE = {
     "conf.json": json.dumps({"base_template": "lab"}),
     "index.html.j2": """\
@@ -34,6 +108,9 @@ VOILA_TEMPLATE = {
 {%- endblock notebook_css -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """,
+    "tree-lab.html": _TREE,
+    "tree.html": _TREE,
+    "titles.j2": "{% set titles = {} %}\n",
     "page.html": """\
 <!DOCTYPE HTML>
 <html>
