@@ -22,6 +22,8 @@ One module per role:
 :mod:`~powerkit.workshop.widgets`           ``build_*_exercise``: a guess control wired to a
                                             :func:`reveal` toggle that renders the answer only
                                             when pressed
+:mod:`~powerkit.workshop.chooser`           the deal chooser every walkthrough dashboard shows
+                                            (:func:`chosen_deal`): the deals folder, an upload
 :mod:`~powerkit.workshop.voila_page`        the dashboards' page template (HTML, no CDN)
 :mod:`~powerkit.workshop.serve`             the Voila command ``powerkit workshop`` runs
 ==========================================  ====================================================
@@ -35,8 +37,17 @@ from __future__ import annotations
 from .answers import LESSONS, adviser_answer, packages_answer, position_answer
 from .cases import case_dir, load_cases, priorates
 from .checks import check_adviser, check_broker, check_frontier_count, check_package
+from .chooser import build_chooser, chosen_deal, deal_choices
 from .exercises import advisers, efficient_packages, full_package, position_power
-from .serve import HIDDEN_GLOBS, HIDDEN_NOTEBOOKS, serve, voila_command, voila_template_root
+from .serve import (
+    HIDDEN_GLOBS,
+    HIDDEN_NOTEBOOKS,
+    notebook_title,
+    notebook_titles,
+    serve,
+    voila_command,
+    voila_template_root,
+)
 from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME
 from .widgets import (
     NO_GUESS,
@@ -56,5 +67,6 @@ __all__ = [
     "display_blocks", "reveal", "NO_GUESS",
     "build_adviser_exercise", "build_position_exercise", "build_packages_exercise",
     "VOILA_TEMPLATE", "VOILA_TEMPLATE_NAME", "HIDDEN_NOTEBOOKS", "HIDDEN_GLOBS",
-    "voila_template_root", "voila_command", "serve",
+    "voila_template_root", "voila_command", "serve", "notebook_title", "notebook_titles",
+    "chosen_deal", "build_chooser", "deal_choices",
 ]
