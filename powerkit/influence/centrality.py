@@ -11,7 +11,14 @@ import pandas as pd
 from ..errors import InputError, bad_argument
 from .brokerage import ROLES, brokerage_roles
 from .dynamics import who_decides
-from .fast import brokerage_sparse, fast_centrality_table, listening_matrix, resolve_backend
+from .fast import (
+    brokerage_sparse,
+    fast_centrality_table,
+    listening_matrix,
+    path_measures_matrix,
+    resolve_backend,
+    structural_holes_matrix,
+)
 from .graphs import formal_graph, informal_graph
 from .matrices import tie_kinds
 
@@ -91,66 +98,6 @@ def _adjacency(G, nodes, weight):
     return sp.csr_matrix((np.asarray(w, dtype=float), (r, c)), shape=(n, n))
 
 
-def path_measures_matrix(A, nodes, sources=None, batch=256) -> pd.DataFrame:
-    """:func:`path_measures` on a sparse listening matrix ``A`` (nonzero = edge; weights and the
-    diagonal ignored), from the given source positions (None: every node, exact).
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> A = sp.csr_matrix(([1.0, 1.0, 1.0], ([0, 1, 2], [1, 2, 3])), shape=(4, 4))
-    >>> path_measures_matrix(A, list("abcd"))["closeness"].round(4).tolist()
-    [0.0, 0.3333, 0.4444, 0.5]
-    """
-    import scipy.sparse as sp
-
-    from .fast import scale_paths
-
-    nodes = list(nodes)
-    n = len(nodes)
-    A = sp.csr_matrix(A, dtype=float, copy=True)
-    A.setdiag(0.0)
-    A.eliminate_zeros()
-    A.data[:] = 1.0
-    AT = A.T.tocsr()
-    src_all = list(range(n)) if sources is None else list(sources)
-    bc = np.zeros(n)
-    cnt = np.zeros(n)
-    tot = np.zeros(n)
-    for start in range(0, len(src_all), batch):
-        src = np.asarray(src_all[start:start + batch])
-        b = len(src)
-        cols_b = np.arange(b)
-        sigma = np.zeros((n, b))
-        sigma[src, cols_b] = 1.0
-        dist = np.full((n, b), -1, dtype=np.int32)
-        dist[src, cols_b] = 0
-        F = sigma.copy()
-        level = 0
-        while True:
-            N = AT @ F
-            new = (N > 0) & (dist < 0)
-            if not new.any():
-                break
-            level += 1
-            N = np.where(new, N, 0.0)
-            dist[new] = level
-            sigma += N
-            F = N
-        delta = np.zeros((n, b))
-        safe_sigma = np.where(sigma > 0, sigma, 1.0)
-        for L in range(level, 0, -1):
-            T = np.where(dist == L, (1.0 + delta) / safe_sigma, 0.0)
-            contrib = A @ T
-            delta += np.where(dist == L - 1, sigma * contrib, 0.0)
-        delta[src, cols_b] = 0.0
-        bc += delta.sum(axis=1)
-        reached = dist > 0
-        cnt += reached.sum(axis=1)
-        tot += np.where(reached, dist, 0).sum(axis=1)
-    return scale_paths(bc, cnt, tot, n, sources, nodes)
-
-
 def structural_holes(G, weight="weight") -> pd.DataFrame:
     """Burt's constraint and effective size of every node, from one sparse adjacency matrix.
 
@@ -176,50 +123,6 @@ def structural_holes(G, weight="weight") -> pd.DataFrame:
     """
     nodes = list(G)
     return structural_holes_matrix(_adjacency(G, nodes, weight), nodes)
-
-
-def structural_holes_matrix(A, nodes) -> pd.DataFrame:
-    """:func:`structural_holes` on a sparse weighted listening matrix ``A`` (diagonal ignored).
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> A = sp.csr_matrix(([1.0, 1.0], ([0, 1], [2, 2])), shape=(3, 3))
-    >>> structural_holes_matrix(A, list("abc")).loc["c"].round(3).tolist()
-    [0.5, 2.0]
-    """
-    import scipy.sparse as sp
-
-    nodes = list(nodes)
-    A = sp.csr_matrix(A, dtype=float, copy=True)
-    A.setdiag(0.0)
-    A.eliminate_zeros()
-    Mw = (A + A.T).tocsr()
-    Mw.eliminate_zeros()
-    rowsum = np.asarray(Mw.sum(axis=1)).ravel()
-    rowmax = Mw.max(axis=1).toarray().ravel()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        P = sp.diags(np.where(rowsum > 0, 1.0 / rowsum, 0.0)) @ Mw
-        Q = sp.diags(np.where(rowmax > 0, 1.0 / rowmax, 0.0)) @ Mw
-    P = P.tocsr()
-    QT = Q.T.tocsr()
-    N = (Mw > 0).astype(float).tocsr()
-    n = N.shape[0]
-    constraint = np.zeros(n)
-    red = np.zeros(n)
-    # in blocks of rows: P @ P and P @ Qᵀ are only needed on the pattern of N (a hub's
-    # two-step products would otherwise fill a block of n × hub-degree entries)
-    for s in range(0, n, 256):
-        rows = slice(s, min(n, s + 256))
-        Pb, Nb = P[rows], N[rows]
-        di = (Pb + Pb @ P).multiply(Nb)
-        constraint[rows] = np.asarray(di.multiply(di).sum(axis=1)).ravel()
-        red[rows] = np.asarray((Pb @ QT).multiply(Nb).sum(axis=1)).ravel()
-    eff = np.asarray(N.sum(axis=1)).ravel() - red
-    iso = rowsum == 0
-    constraint[iso] = np.nan
-    eff[iso] = np.nan
-    return pd.DataFrame({"constraint": constraint, "effective_size": eff}, index=pd.Index(nodes))
 
 
 def centrality_table(G, weight="weight", betweenness_k=None, seed=0) -> pd.DataFrame:

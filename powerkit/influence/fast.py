@@ -32,7 +32,8 @@ from .matrices import tie_table
 
 __all__ = ["BACKENDS", "FAST_MIN_PEOPLE", "has_igraph", "resolve_backend", "listening_matrix",
            "pagerank_scores", "eigenvector_scores", "path_measures_sparse",
-           "brokerage_sparse", "fast_centrality_table", "mincut_sides", "scale_paths"]
+           "brokerage_sparse", "fast_centrality_table", "mincut_sides", "scale_paths",
+           "path_measures_matrix", "structural_holes_matrix"]
 
 #: ``backend`` values of :func:`~powerkit.influence.measures` and friends.
 BACKENDS = ("auto", "networkx", "fast")
@@ -179,8 +180,6 @@ def path_measures_sparse(A, nodes, k=None, seed=None, engine="auto", batch=64) -
     >>> path_measures_sparse(A, list("abcd"))["betweenness"].round(4).tolist()
     [0.0, 0.3333, 0.3333, 0.0]
     """
-    from .centrality import path_measures_matrix
-
     n = A.shape[0]
     nodes = list(nodes)
     if k is not None and k >= n:
@@ -346,8 +345,6 @@ def fast_centrality_table(A, nodes, betweenness_k=None, seed=0, weighted=True) -
     >>> fast_centrality_table(A, list("abcd")).loc["c", ["in_degree", "out_degree"]].tolist()
     [2.0, 1.0]
     """
-    from .centrality import structural_holes_matrix
-
     A = A.tocsr().astype(float)
     if not weighted:
         A = A.copy()
@@ -425,3 +422,105 @@ def mincut_sides(C, a: int, b: int, eps: float = 1e-9):
     reach_b[breadth_first_order(Rm.T.tocsr(), b, directed=True,
                                 return_predecessors=False)] = True
     return reach_a, ~reach_b, value
+
+
+def path_measures_matrix(A, nodes, sources=None, batch=256) -> pd.DataFrame:
+    """:func:`path_measures` on a sparse listening matrix ``A`` (nonzero = edge; weights and the
+    diagonal ignored), from the given source positions (None: every node, exact).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_matrix(([1.0, 1.0, 1.0], ([0, 1, 2], [1, 2, 3])), shape=(4, 4))
+    >>> path_measures_matrix(A, list("abcd"))["closeness"].round(4).tolist()
+    [0.0, 0.3333, 0.4444, 0.5]
+    """
+    import scipy.sparse as sp
+
+    nodes = list(nodes)
+    n = len(nodes)
+    A = sp.csr_matrix(A, dtype=float, copy=True)
+    A.setdiag(0.0)
+    A.eliminate_zeros()
+    A.data[:] = 1.0
+    AT = A.T.tocsr()
+    src_all = list(range(n)) if sources is None else list(sources)
+    bc = np.zeros(n)
+    cnt = np.zeros(n)
+    tot = np.zeros(n)
+    for start in range(0, len(src_all), batch):
+        src = np.asarray(src_all[start:start + batch])
+        b = len(src)
+        cols_b = np.arange(b)
+        sigma = np.zeros((n, b))
+        sigma[src, cols_b] = 1.0
+        dist = np.full((n, b), -1, dtype=np.int32)
+        dist[src, cols_b] = 0
+        F = sigma.copy()
+        level = 0
+        while True:
+            N = AT @ F
+            new = (N > 0) & (dist < 0)
+            if not new.any():
+                break
+            level += 1
+            N = np.where(new, N, 0.0)
+            dist[new] = level
+            sigma += N
+            F = N
+        delta = np.zeros((n, b))
+        safe_sigma = np.where(sigma > 0, sigma, 1.0)
+        for L in range(level, 0, -1):
+            T = np.where(dist == L, (1.0 + delta) / safe_sigma, 0.0)
+            contrib = A @ T
+            delta += np.where(dist == L - 1, sigma * contrib, 0.0)
+        delta[src, cols_b] = 0.0
+        bc += delta.sum(axis=1)
+        reached = dist > 0
+        cnt += reached.sum(axis=1)
+        tot += np.where(reached, dist, 0).sum(axis=1)
+    return scale_paths(bc, cnt, tot, n, sources, nodes)
+
+
+def structural_holes_matrix(A, nodes) -> pd.DataFrame:
+    """:func:`structural_holes` on a sparse weighted listening matrix ``A`` (diagonal ignored).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> A = sp.csr_matrix(([1.0, 1.0], ([0, 1], [2, 2])), shape=(3, 3))
+    >>> structural_holes_matrix(A, list("abc")).loc["c"].round(3).tolist()
+    [0.5, 2.0]
+    """
+    import scipy.sparse as sp
+
+    nodes = list(nodes)
+    A = sp.csr_matrix(A, dtype=float, copy=True)
+    A.setdiag(0.0)
+    A.eliminate_zeros()
+    Mw = (A + A.T).tocsr()
+    Mw.eliminate_zeros()
+    rowsum = np.asarray(Mw.sum(axis=1)).ravel()
+    rowmax = Mw.max(axis=1).toarray().ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        P = sp.diags(np.where(rowsum > 0, 1.0 / rowsum, 0.0)) @ Mw
+        Q = sp.diags(np.where(rowmax > 0, 1.0 / rowmax, 0.0)) @ Mw
+    P = P.tocsr()
+    QT = Q.T.tocsr()
+    N = (Mw > 0).astype(float).tocsr()
+    n = N.shape[0]
+    constraint = np.zeros(n)
+    red = np.zeros(n)
+    # in blocks of rows: P @ P and P @ Qᵀ are only needed on the pattern of N (a hub's
+    # two-step products would otherwise fill a block of n × hub-degree entries)
+    for s in range(0, n, 256):
+        rows = slice(s, min(n, s + 256))
+        Pb, Nb = P[rows], N[rows]
+        di = (Pb + Pb @ P).multiply(Nb)
+        constraint[rows] = np.asarray(di.multiply(di).sum(axis=1)).ravel()
+        red[rows] = np.asarray((Pb @ QT).multiply(Nb).sum(axis=1)).ravel()
+    eff = np.asarray(N.sum(axis=1)).ravel() - red
+    iso = rowsum == 0
+    constraint[iso] = np.nan
+    eff[iso] = np.nan
+    return pd.DataFrame({"constraint": constraint, "effective_size": eff}, index=pd.Index(nodes))
