@@ -9,6 +9,7 @@ from .forecast import *  # noqa: F401,F403
 from .influence import *  # noqa: F401,F403
 from .overview import *  # noqa: F401,F403
 from .perception import *  # noqa: F401,F403
+from .portfolio import *  # noqa: F401,F403
 from .power import *  # noqa: F401,F403
 from .uncertainty import *  # noqa: F401,F403
 from .value import *  # noqa: F401,F403

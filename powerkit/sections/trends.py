@@ -21,7 +21,8 @@ from ..versions import diff as version_diff
 from ..versions import load_history, trends
 from . import Section
 
-__all__ = ["section", "changes_section", "trend_table", "as_shown", "NO_HISTORY"]
+__all__ = ["section", "changes_section", "since_section", "trend_table", "as_shown",
+           "NO_HISTORY"]
 
 NO_HISTORY = ("This deal has no earlier versions: keep dated snapshots in a history/ folder "
               "of the deal (history/YYYY-MM-DD/ with the same tables) or make the deal folder "
@@ -156,3 +157,33 @@ def _cell(v) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     return str(v)
+
+
+def since_section(deal, since) -> Section | None:
+    """"What changed since <date>" between an earlier version and ``deal``; ``None`` when
+    ``since`` is empty. ``since`` is a deal folder or workbook, or the date (YYYY-MM-DD) of one of
+    the deal's own versions (:func:`powerkit.versions.load_history`). An anonymised ``deal`` gets
+    both versions anonymised alike (:func:`as_shown`), so no name of the deal files is shown."""
+    if not since:
+        return None
+    import re
+    from pathlib import Path
+
+    from ..deal import load_deal
+    from ..errors import InputError
+    from ..versions import Version
+
+    current = load_deal(deal.source) if deal.source else deal
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(since)) and not Path(since).exists():
+        found = [v for v in (load_history(deal.source) if deal.source else [])
+                 if v.as_of.isoformat() == str(since)]
+        if not found:
+            raise InputError(f"--since {since}: no version of the deal is dated {since}; "
+                             "give a date of its history/ folder or a deal folder")
+        old = found[0].deal
+    else:
+        old = load_deal(since)
+    versions = as_shown(deal, [Version(old.meta.as_of, str(since), old),
+                               Version(current.meta.as_of, "current", current)])
+    return changes_section(versions[0].deal, versions[1].deal,
+                           names=dict(deal.stakeholders["name"]))
