@@ -68,7 +68,7 @@ _PROBE = """() => {
   const pk = window.__pk = {t0: null, muts: []};
   const inside = n => {
     const el = n && (n.nodeType === 1 ? n : n.parentElement);
-    return !!(el && el.closest && el.closest('.js-plotly-plot, .widget-output'));
+    return !!(el && el.closest && el.closest('.js-plotly-plot, .widget-output, .pk-view'));
   };
   new MutationObserver(list => {
     const now = performance.now();

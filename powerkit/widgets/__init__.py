@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["to_outputs", "show_in", "wire"]
+__all__ = ["to_outputs", "show_in", "wire", "FigureView", "shorten", "slider_layout", "row",
+           "busy", "done", "view_of", "BUSY_CSS"]
 
 
 def to_outputs(blocks) -> tuple:
@@ -35,15 +36,20 @@ def to_outputs(blocks) -> tuple:
 
     outs = []
     for block in blocks:
+        if isinstance(block, FigureView):
+            block = block.figure
         if block is None:
             continue
         if isinstance(block, go.Figure):
             data = {"application/vnd.plotly.v1+json": json.loads(block.to_json()),
                     "text/plain": f"<Figure: {block.layout.title.text or 'chart'}>"}
         elif isinstance(block, pd.DataFrame):
-            data = {"text/html": block.to_html(escape=True, na_rep=""),
-                    "text/plain": block.to_string()}
-        elif hasattr(block, "_repr_html_") and not isinstance(block, str):
+            shown = _blank_missing(block)
+            with pd.option_context("display.max_colwidth", None):  # never cut a cell short
+                data = {"text/html": shown.to_html(escape=True, na_rep=""),
+                        "text/plain": shown.to_string()}
+        elif hasattr(block, "_repr_html_") and not isinstance(block, str) and not hasattr(
+                block, "_view_name"):
             html = block._repr_html_()
             data = {"text/html": html, "text/plain": "HTML"}
         else:
@@ -69,3 +75,190 @@ def wire(box, controls: dict, refresh):
     box.last = None
     box.figures = ()
     return box
+
+
+def _blank_missing(df):
+    """``df`` with missing values of nullable columns (``Int64``, ``boolean``, ``string``: shown
+    as ``<NA>`` by pandas, where ``na_rep`` does not reach) as empty cells."""
+    import pandas as pd
+
+    nullable = [c for c in df.columns if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype)
+                and df[c].isna().any()]
+    if not nullable:
+        return df
+    out = df.copy()
+    for c in nullable:
+        out[c] = out[c].astype(object).where(out[c].notna(), "")
+    return out
+
+
+def shorten(text, width: int = 60) -> str:
+    """``text`` cut to at most ``width`` characters at a word boundary, ending with "…" when
+    cut (whitespace runs become one space).
+
+    Examples
+    --------
+    >>> shorten("Stahl asked twice for a lower list price before seeing any demo", 30)
+    'Stahl asked twice for a lower…'
+    >>> shorten("short", 30), shorten("abcdefghij", 5)
+    ('short', 'abcd…')
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    at_boundary = text[width - 1] == " "
+    head = cut if at_boundary or " " not in cut else cut.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:·-–—") + "…"
+
+
+# Voila's widget font is 13 px: about 7 px a character on average; 8 keeps a margin for capitals
+_PX_PER_CHAR, _TRACK_PX, _READOUT_PX = 8, 210, 80
+
+
+def slider_layout(description: str, track: int = _TRACK_PX, min_width: int = 320):
+    """A slider ``Layout`` wide enough for its description (shown whole, at its natural width
+    with ``style={"description_width": "initial"}``), a track of at least ``track`` px and the
+    readout.
+
+    Examples
+    --------
+    >>> slider_layout("their deadline (months from the date)").width  # 8·37 + 210 + 80
+    '586px'
+    """
+    import ipywidgets as w
+
+    px = max(min_width, _PX_PER_CHAR * len(str(description)) + track + _READOUT_PX)
+    return w.Layout(width=f"{px}px", min_width=f"{px}px")
+
+
+def row(*children):
+    """An ``HBox`` that wraps its children onto the next line instead of squeezing them (a
+    squeezed slider keeps its label and loses its track)."""
+    import ipywidgets as w
+
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap"))
+
+
+class FigureView:
+    """A plotly figure shown in a dashboard and updated **in place**.
+
+    With ``anywidget`` installed (plotly's ``FigureWidget`` needs it) the figure is a
+    ``go.FigureWidget``: :meth:`update` patches its traces and layout in one
+    ``batch_update`` (the browser applies one ``Plotly.update``, the chart is not rebuilt).
+    Without it, the figure is drawn in an ``Output`` widget (``show_in``). ``view`` is the
+    widget to put in a box; ``figure`` the figure shown now (what tests read: its ``data`` and
+    ``layout`` are the current ones).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> v = FigureView(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
+    >>> v.update(go.Figure(go.Bar(x=[1, 2], y=[5, 6], name="new")))
+    >>> list(v.figure.data[0].y), v.figure.data[0].name
+    ([5, 6], 'new')
+    >>> v.update(None); v.figure is None
+    True
+    """
+
+    def __init__(self, fig=None):
+        import ipywidgets as w
+
+        self.view = w.Box(layout=w.Layout(width="100%"))
+        self.figure = None
+        self._widget = None
+        self.update(fig)
+
+    def update(self, fig) -> None:
+        """Show ``fig`` (a ``go.Figure``; ``None`` hides the chart)."""
+        if fig is None:
+            self.view.children, self.figure, self._widget = (), None, None
+            return
+        fw = self._widget
+        if fw is None:
+            fw = _figure_widget(fig)
+            if fw is None:  # no anywidget: an Output with the figure's JSON
+                import ipywidgets as w
+
+                out = self.view.children[0] if self.view.children and isinstance(
+                    self.view.children[0], w.Output) else w.Output()
+                show_in(out, fig)
+                self.view.children, self.figure = (out,), fig
+                return
+            self._widget = fw
+            self.view.children, self.figure = (fw,), fw
+            return
+        _patch(fw, fig)
+
+    def edit(self, change) -> None:
+        """Apply ``change(figure)`` (an in-place edit, e.g.
+        :func:`powerkit.plots.update_power_profile_figure`) to the figure shown, as one batch."""
+        if self._widget is not None:
+            with self._widget.batch_update():
+                change(self._widget)
+        elif self.figure is not None:
+            change(self.figure)
+            show_in(self.view.children[0], self.figure)
+
+    def __repr__(self) -> str:
+        return f"FigureView({'empty' if self.figure is None else type(self.figure).__name__})"
+
+
+def _figure_widget(fig):
+    try:
+        import anywidget  # noqa: F401 - plotly's FigureWidget needs it
+    except ImportError:
+        return None
+    import plotly.graph_objects as go
+
+    return go.FigureWidget(fig)
+
+
+def _patch(fw, fig) -> None:
+    """Make the ``FigureWidget`` ``fw`` show ``fig``: same traces patched in one batch (one
+    message, one ``Plotly.update`` in the browser); traces added or removed when the count
+    or a trace type changed."""
+    new = list(fig.data)
+    keep = 0
+    while keep < min(len(fw.data), len(new)) and fw.data[keep].type == new[keep].type:
+        keep += 1
+    if keep < len(fw.data):
+        fw.data = fw.data[:keep]
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)  # the same plotly template on every update: not sent again
+    with fw.batch_update():
+        for old, tr in zip(fw.data, new[:keep], strict=True):
+            d = tr.to_plotly_json()
+            d.pop("uid", None)
+            old.update(d, overwrite=True)
+        gone = {k: None for k in fw.layout.to_plotly_json() if k not in layout
+                and k != "template"}
+        fw.layout.update({**gone, **layout}, overwrite=True)
+    if keep < len(new):
+        fw.add_traces(new[keep:])
+
+
+def busy(*views) -> None:
+    """Dim ``views`` while a callback computes (class ``pk-busy``, styled by :data:`BUSY_CSS`):
+    the message leaves the kernel before the computation starts, so the page answers a move
+    at once; :func:`done` undoes it when the result is drawn."""
+    for v in views:
+        v.add_class("pk-busy")
+
+
+def done(*views) -> None:
+    """Undo :func:`busy`."""
+    for v in views:
+        v.remove_class("pk-busy")
+
+
+def view_of(*widgets):
+    """Mark widgets as a dashboard's result area (class ``pk-view``: what :func:`busy` dims
+    and what the latency benchmark watches); returns them as a tuple."""
+    for x in widgets:
+        x.add_class("pk-view")
+    return widgets
+
+
+# an HTML widget with this style goes in every dashboard box (ipywidgets HTML keeps <style>)
+BUSY_CSS = "<style>.pk-busy{opacity:.55}</style>"

@@ -15,7 +15,7 @@ from ..plots.coalitions import (
     voting_power_figure,
 )
 from ..text import esc
-from . import show_in, wire
+from . import BUSY_CSS, FigureView, busy, done, show_in, slider_layout, view_of, wire
 
 __all__ = ["build_coalitions_widgets"]
 
@@ -54,7 +54,7 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
     ctl["quota"] = w.IntSlider(value=int(round(game.quota)), min=1, max=int(game.total) * 2,
                                step=1, description="votes needed (quota)",
                                continuous_update=False, style=style,
-                               layout=w.Layout(width="420px"))
+                               layout=slider_layout("votes needed (quota)"))
     voters = list(game.weights.index)
     weight_boxes = []
     for p in voters:
@@ -68,15 +68,23 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
                                          description="on side today", style=style,
                                          layout=w.Layout(width="420px"))
     status = w.HTML()
-    power_out, path_out, table_out, explorer_out = w.Output(), w.Output(), w.Output(), w.Output()
-    box = w.VBox([w.HTML("<b>Decision rule and who is on side</b> (the quota may exceed the "
+    power, path, table_out, explorer = FigureView(), FigureView(), w.Output(), FigureView()
+    views = view_of(status, power.view, path.view, table_out, explorer.view)
+    box = w.VBox([w.HTML(BUSY_CSS + "<b>Decision rule and who is on side</b> (the quota may exceed the "
                          "votes while you edit weights: it is checked on each change)"),
                   ctl["quota"], w.HTML("<b>Vote weights</b>"),
                   w.GridBox(weight_boxes, layout=w.Layout(
                       grid_template_columns="repeat(3, 270px)")),
-                  ctl["supporters"], status, power_out, path_out, table_out, explorer_out])
+                  ctl["supporters"], status, power.view, path.view, table_out, explorer.view])
 
     def refresh(*_):
+        busy(*views)
+        try:
+            draw()
+        finally:
+            done(*views)
+
+    def draw():
         weights = {p: ctl[("weight", p)].value for p in voters}
         try:
             res = pc.what_if(deal, quota=ctl["quota"].value, weights=weights,
@@ -93,11 +101,12 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
                         f"{res.support_now:g} votes · "
                         f"{len(res.coalitions)} minimal winning coalitions · sequential plan: "
                         f"{int(seq['engaged'])} people, effort {seq['total_effort']:.2f}")
-        box.figures = (voting_power_figure(res), coalition_path_figure(res),
-                       cmp.drop(columns="who").round(3), coalition_explorer_figure(res))
-        for out, block in zip((power_out, path_out, table_out, explorer_out), box.figures,
-                              strict=True):
-            show_in(out, block)
+        power.update(voting_power_figure(res))
+        path.update(coalition_path_figure(res))
+        explorer.update(coalition_explorer_figure(res))
+        box.figures = (power.figure, path.figure, cmp.drop(columns="who").round(3),
+                       explorer.figure)
+        show_in(table_out, box.figures[2])
 
     wire(box, ctl, refresh)
     box.last = base

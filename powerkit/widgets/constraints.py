@@ -12,7 +12,7 @@ import numpy as np
 from .. import constraints as pc
 from ..plots.constraints import posterior_figure, question_figure
 from ..text import esc
-from . import show_in
+from . import BUSY_CSS, FigureView, busy, done, row, shorten, show_in, slider_layout, view_of
 
 __all__ = ["build_constraints_widgets"]
 
@@ -69,41 +69,46 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
     first_desc = {} if ev is None else {str(e): str(d) for e, d in
                                         zip(ev["evidence"][::-1], ev["description"][::-1],
                                             strict=True)}
-    item_opts = [(f"{e} · {first_desc[e][:60]}", e) for e in items]
+    item_opts = [(f"{e} · {shorten(first_desc[e], 60)}", e) for e in items]
     ctl["off"] = w.SelectMultiple(options=item_opts, value=tuple(state["off"]), rows=6,
                                   description="switch off", style=style,
                                   layout=w.Layout(width="560px"))
     cells = [] if ev is None else [(str(e), str(h)) for e, h in
                                    zip(ev["evidence"], ev["hypothesis"], strict=True)]
     cell_opts = [(f"{e} → {h}", (e, h)) for e, h in cells]
+    in_file = {} if ev is None else {(str(e), str(h)): str(r) for e, h, r in zip(
+        ev["evidence"], ev["hypothesis"], ev["rating"], strict=True)}
     ctl["cell"] = w.Dropdown(options=cell_opts, value=cell_opts[0][1] if cell_opts else None,
                              description="evidence → hypothesis", style=style, layout=lay)
-    ctl["rating"] = w.Dropdown(options=[_KEEP, *pc.RATING_LR], value=_KEEP,
-                               description="rating", style=style,
-                               layout=w.Layout(width="220px"))
+    ctl["rating"] = w.Dropdown(options=_rating_options(in_file.get(ctl["cell"].value)),
+                               value=_KEEP, description="rating", style=style,
+                               layout=w.Layout(width="auto", min_width="260px"))
     ctl["item"] = w.Dropdown(options=item_opts, value=items[0] if items else None,
                              description="credibility of", style=style, layout=lay)
     ctl["credibility"] = w.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05,
                                        description="credibility", continuous_update=False,
-                                       style=style, layout=w.Layout(width="300px"))
+                                       style=style, layout=slider_layout("credibility"))
     qids = [] if not deal.has("questions") else list(dict.fromkeys(
         str(q) for q in deal.questions["question"]))
     qtext = {} if not deal.has("questions") else {str(q): str(t) for q, t in zip(
         deal.questions["question"][::-1], deal.questions["text"][::-1], strict=True)}
-    ctl["question"] = w.Dropdown(options=[(f"{q} · {qtext[q][:60]}", q) for q in qids],
+    ctl["question"] = w.Dropdown(options=[(f"{q} · {shorten(qtext[q], 70)}", q) for q in qids],
                                  value=qids[0] if qids else None, description="question",
                                  style=style, layout=w.Layout(width="560px"))
     ctl["answer"] = w.ToggleButtons(options=[_NOT_ASKED, "yes", "no"], value=_NOT_ASKED,
                                     description="answer", style=style)
     ctl["reset"] = w.Button(description="reset all", icon="undo")
     status = w.HTML()
-    post_out, q_out, rest_out = w.Output(), w.Output(), w.Output()
+    post, quest, rest_out = FigureView(), FigureView(), w.Output()
+    views = view_of(status, post.view, quest.view, rest_out)
     box = w.VBox([
-        w.HTML("<b>Evidence</b>: leave items out, change a rating or a source's credibility"),
-        ctl["off"], w.HBox([ctl["cell"], ctl["rating"]]),
-        w.HBox([ctl["item"], ctl["credibility"]]),
+        w.HTML(BUSY_CSS + "<b>Evidence</b>: leave items out, change a rating or a source's "
+               "credibility"),
+        ctl["off"], row(ctl["cell"], ctl["rating"]),
+        row(ctl["item"], ctl["credibility"]),
         w.HTML("<b>Questions</b>: record an answer and see the posteriors move"),
-        ctl["question"], ctl["answer"], ctl["reset"], status, post_out, q_out, rest_out])
+        ctl["question"], ctl["answer"], ctl["reset"], status, post.view, quest.view, rest_out])
+    note = {"text": ""}
     syncing = {"on": False}
 
     def sync_controls():
@@ -111,6 +116,9 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         syncing["on"] = True
         try:
             if ctl["cell"].value is not None:
+                opts = _rating_options(in_file.get(ctl["cell"].value))
+                if tuple(ctl["rating"].options) != opts:
+                    ctl["rating"].options = opts
                 ctl["rating"].value = state["ratings"].get(ctl["cell"].value, _KEEP)
             if ctl["item"].value is not None:
                 ctl["credibility"].value = _credibility_of(ev, ctl["item"].value,
@@ -121,6 +129,13 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
             syncing["on"] = False
 
     def refresh(*_):
+        busy(*views)
+        try:
+            draw()
+        finally:
+            done(*views)
+
+    def draw():
         from IPython.display import HTML
 
         ratings_now: dict = {}
@@ -136,17 +151,16 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         box.last = a
         likely = a.likely()
         top_q = a.next_question()
-        status.value = (
+        status.value = note["text"] + (
             f"{len(likely)} of {len(a.hypotheses)} hypotheses at or above {threshold:.0%}; "
             f"uncertainty left {a.entropy_bits:.2f} bits"
             + ("" if top_q is None else
                f"; next best question: <b>{esc(top_q['question'])}</b> "
                f"({top_q['expected_gain_bits']:.2f} bits)"))
         rests = a.sensitivity.round(3)
-        box.figures = (posterior_figure(a), question_figure(a) if len(a.questions) else None,
-                       rests)
-        show_in(post_out, box.figures[0])
-        show_in(q_out, box.figures[1])
+        post.update(posterior_figure(a))
+        quest.update(question_figure(a) if len(a.questions) else None)
+        box.figures = (post.figure, quest.figure, rests)
         show_in(rest_out, HTML("<b>The view rests on</b> (removing one of these flips a conclusion):"
                                + (rests.to_html(index=False) if len(rests) else " none.")))
 
@@ -157,11 +171,21 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
     def on_rating(change):
         if syncing["on"] or ctl["cell"].value is None:
             return
+        cell = ctl["cell"].value
+        was = in_file.get(cell)
         if change["new"] == _KEEP:
-            state["ratings"].pop(ctl["cell"].value, None)
+            state["ratings"].pop(cell, None)
+            note["text"] = f"{esc(cell[0])} → {esc(cell[1])}: back to the file's rating {esc(was)}. "
+        elif change["new"] == was:
+            state["ratings"].pop(cell, None)
+            note["text"] = (f"{esc(cell[0])} → {esc(cell[1])} is already rated {esc(was)} in "
+                            "the file: the posteriors do not change. ")
         else:
-            state["ratings"][ctl["cell"].value] = change["new"]
+            state["ratings"][cell] = change["new"]
+            note["text"] = (f"{esc(cell[0])} → {esc(cell[1])}: rated {esc(change['new'])} "
+                            f"instead of {esc(was)}. ")
         refresh()
+        note["text"] = ""
 
     def on_credibility(change):
         if syncing["on"] or ctl["item"].value is None:
@@ -201,6 +225,13 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
     sync_controls()
     refresh()
     return box
+
+
+def _rating_options(file_rating) -> list:
+    """The rating choices: the file's own rating named on the first one (the current rating is
+    always visible), then every ACH rating."""
+    keep = _KEEP if file_rating is None else f"{_KEEP[:-1]}: {file_rating})"
+    return ((keep, _KEEP), *((r, r) for r in pc.RATING_LR))
 
 
 def _flat(ratings) -> dict:

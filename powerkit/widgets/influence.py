@@ -13,7 +13,7 @@ import ipywidgets as w
 from .. import influence as inf
 from ..plots.influence import forecast_path_figure, rank_scatter_figure
 from ..text import esc
-from . import show_in, wire
+from . import BUSY_CSS, FigureView, busy, done, row, show_in, slider_layout, view_of, wire
 
 __all__ = ["CallbackCache", "build_influence_widgets"]
 
@@ -85,19 +85,29 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                               description="informal measure", style=style, layout=lay),
         "threshold": w.FloatSlider(value=threshold, min=0.05, max=0.5, step=0.05,
                                    description="top band for flags", continuous_update=False,
-                                   readout_format=".0%", style=style, layout=lay),
+                                   readout_format=".0%", style=style,
+                                   layout=slider_layout("engagement budget (contacts)")),
         "budget": w.IntSlider(value=budget, min=0, max=10, step=1,
                               description="engagement budget (contacts)",
-                              continuous_update=False, style=style, layout=lay),
+                              continuous_update=False, style=style,
+                              layout=slider_layout("engagement budget (contacts)")),
     }
     status = w.HTML()
-    scatter_out, flags_out, plan_out, path_out = w.Output(), w.Output(), w.Output(), w.Output()
-    box = w.VBox([w.HBox([ctl["kind"], ctl["measure"]]),
-                  w.HBox([ctl["threshold"], ctl["budget"]]), status,
-                  scatter_out, flags_out, plan_out, path_out])
+    scatter, flags_out, plan_out, path = FigureView(), w.Output(), w.Output(), FigureView()
+    views = view_of(status, scatter.view, flags_out, plan_out, path.view)
+    box = w.VBox([w.HTML(BUSY_CSS), row(ctl["kind"], ctl["measure"]),
+                  row(ctl["threshold"], ctl["budget"]), status,
+                  scatter.view, flags_out, plan_out, path.view])
     cache = CallbackCache()
 
     def refresh(*_):
+        busy(*views)
+        try:
+            draw()
+        finally:
+            done(*views)
+
+    def draw():
         try:
             v = inf.what_if(deal, kind=ctl["kind"].value, measure=ctl["measure"].value,
                             threshold=ctl["threshold"].value, budget=ctl["budget"].value,
@@ -111,9 +121,9 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
                         f"({100 * h['who_really_decides_share']:.0f}% of the forecast decision); "
                         f"forecast {h['forecast_decision']:+.2f} → "
                         f"{h['forecast_after_plan']:+.2f} after {v.budget} contacts.")
-        box.figures = (rank_scatter_figure(v.table), forecast_path_figure(v.plan))
-        show_in(scatter_out, box.figures[0])
-        show_in(path_out, box.figures[1])
+        scatter.update(rank_scatter_figure(v.table))
+        path.update(forecast_path_figure(v.plan))
+        box.figures = (scatter.figure, path.figure)
         show_in(flags_out, v.flagged[["name", "flag", "evidence"]])
         show_in(plan_out, v.plan.steps[["step", "name", "stance_before", "stance_after",
                                         "forecast", "forecast_at_once"]].round(3))

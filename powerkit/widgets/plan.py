@@ -14,7 +14,7 @@ from ..plan import game_plan
 from ..sections.brief import brief_from_plan
 from ..text import esc
 from ..value import options_from_deal
-from . import show_in, wire
+from . import BUSY_CSS, busy, done, show_in, slider_layout, view_of, wire
 from .uncertainty import level_controls, ranges_view
 
 __all__ = ["build_plan_widgets", "plan_view"]
@@ -54,7 +54,8 @@ def build_plan_widgets(deal, budget: int = 3):
     ctl: dict = {"budget": w.IntSlider(value=budget, min=0, max=8, step=1,
                                        description="people to approach (contact budget)",
                                        continuous_update=False, style=style,
-                                       layout=w.Layout(width="460px")),
+                                       layout=slider_layout(
+                                           "people to approach (contact budget)")),
                  **level_controls()}
     cache: dict = {}
     base, _ = plan_view(deal, budget, cache=cache)
@@ -63,13 +64,22 @@ def build_plan_widgets(deal, budget: int = 3):
         for issue, chosen in base.target_package.items():
             opts = list(dict.fromkeys(inside.loc[inside["issue"] == issue, "option"]))
             ctl[("target", issue)] = w.Dropdown(options=opts, value=chosen,
-                                                description=f"aim for — {issue}", style=style,
-                                                layout=w.Layout(width="460px"))
+                                                description=f"aim for — {issue}",
+                                                style=style, layout=w.Layout(
+                                                    width="auto", min_width="460px"))
     out = w.Output()
     note = w.HTML()
-    box = w.VBox([*ctl.values(), note, out])
+    views = view_of(note, out)
+    box = w.VBox([w.HTML(BUSY_CSS), *ctl.values(), note, out])
 
     def refresh(_change=None):
+        busy(*views)
+        try:
+            return draw()
+        finally:
+            done(*views)
+
+    def draw():
         target = {k[1]: c.value for k, c in ctl.items() if isinstance(k, tuple)} or None
         try:
             box.last = plan_view(deal, ctl["budget"].value, target, ctl["level"].value,

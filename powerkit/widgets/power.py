@@ -14,7 +14,7 @@ from .. import bargaining as bg
 from .. import power as pw
 from ..deal import number
 from ..text import esc
-from . import show_in, wire
+from . import BUSY_CSS, FigureView, busy, done, row, shorten, show_in, slider_layout, view_of, wire
 
 __all__ = ["build_power_widgets"]
 
@@ -35,8 +35,7 @@ def _at_options(deal) -> list[tuple[str, pd.Timestamp]]:
         ev = deal.events[deal.events["date"] >= start].sort_values("date", kind="stable")
         for d, g in ev.groupby("date", sort=True):
             text = "; ".join(str(x) for x in g["description"])
-            short = text if len(text) <= 70 else text[:67] + "…"
-            opts.append((f"{d:%Y-%m-%d}: {short}", pd.Timestamp(d)))
+            opts.append((f"{d:%Y-%m-%d}: {shorten(text, 70)}", pd.Timestamp(d)))
     return opts
 
 
@@ -79,22 +78,22 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
     """
     w0 = {**pw.DEFAULT_WEIGHTS, **(weights or {})}
     style = {"description_width": "initial"}
-    lay = w.Layout(width="360px")
     ctl: dict = {}
     lo, hi, step = _money_range(deal)
     ctl["at"] = w.Dropdown(options=_at_options(deal), description="date (events up to it)",
                            style=style, layout=w.Layout(width="740px"))
-    ctl["our_batna"] = w.FloatSlider(min=lo, max=hi, step=step, description=
-                                 f"our BATNA value ({esc(deal.meta.currency)})",
-                                 continuous_update=False, style=style, layout=lay,
-                                 readout_format=",.0f")
-    ctl["their_deadline"] = w.FloatSlider(min=0.25, max=24, step=0.25,
-                                          description="their deadline (months from the date)",
-                                          continuous_update=False, style=style, layout=lay)
+    desc = f"our BATNA value ({esc(deal.meta.currency)})"
+    ctl["our_batna"] = w.FloatSlider(min=lo, max=hi, step=step, description=desc,
+                                     continuous_update=False, style=style,
+                                     layout=slider_layout(desc), readout_format=",.0f")
+    desc = "their deadline (months from the date)"
+    ctl["their_deadline"] = w.FloatSlider(min=0.25, max=24, step=0.25, description=desc,
+                                          continuous_update=False, style=style,
+                                          layout=slider_layout(desc))
     for k in pw.SOURCES:
         ctl[k] = w.FloatSlider(value=w0[k], min=0, max=1, step=0.05,
                                description=f"weight: {k}", continuous_update=False,
-                               style=style, layout=lay)
+                               style=style, layout=slider_layout(f"weight: {k}"))
     inputs_box = []
     for src in pw.SOURCES:
         sl = []
@@ -103,17 +102,19 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
                 continue
             ctl[name] = w.FloatSlider(value=w0[name], min=0, max=1, step=0.05,
                                       description=name.replace("_", " "),
-                                      continuous_update=False, style=style, layout=lay,
+                                      continuous_update=False, style=style,
+                                      layout=slider_layout(name),
                                       tooltip=what)
             sl.append(ctl[name])
         inputs_box.append(w.VBox(sl))
     acc = w.Accordion(children=inputs_box, titles=tuple(f"input weights: {s}"
                                                         for s in pw.SOURCES))
     acc.selected_index = None
-    prof_out, zopa_out, table_out = w.Output(), w.Output(), w.Output()
+    prof, zopa, table_out = FigureView(), FigureView(), w.Output()
     status = w.HTML()
-    box = w.VBox([ctl["at"], w.HBox([ctl["our_batna"], ctl["their_deadline"]]),
-                  w.HBox([ctl[k] for k in pw.SOURCES]), acc, status, prof_out, zopa_out,
+    views = view_of(status, prof.view, zopa.view, table_out)
+    box = w.VBox([w.HTML(BUSY_CSS), ctl["at"], row(ctl["our_batna"], ctl["their_deadline"]),
+                  row(*(ctl[k] for k in pw.SOURCES)), acc, status, prof.view, zopa.view,
                   table_out])
     touched: set = set()
     state = {"resetting": False}
@@ -134,12 +135,18 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
         touched.clear()
 
     def refresh(change=None):
+        if state["resetting"]:
+            return
+        busy(*views)
+        try:
+            draw(change)
+        finally:
+            done(*views)
+
+    def draw(change):
         from IPython.display import HTML
 
         from .. import plots
-
-        if state["resetting"]:
-            return
         owner = getattr(change, "owner", None) if change is not None else None
         if owner is ctl["at"]:
             reset_to_date()
@@ -167,23 +174,23 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
                     if r.split.price is not None else "; <b>no ZOPA</b>")
         status.value = msg
         drivers = p.drivers.head(top)[["source", "input", "us", "them", "contribution"]].round(3)
-        prof_fig, zopa_fig = box.figures[:2] if box.figures else (None, None)
-        # build the figures once, then update them in place (much cheaper than rebuilding)
-        prof_fig = plots.power_profile_figure(p, us_name=us_name, them_name=them_name) \
-            if prof_fig is None else plots.update_power_profile_figure(prof_fig, p)
-        if r.split is None:
-            zopa_fig = None
-        elif zopa_fig is None:
-            zopa_fig = plots.zopa_figure(r.split, us_name=us_name, them_name=them_name,
-                                         currency=deal.meta.currency)
+        # the figures are built once, then updated in place in the browser (FigureView)
+        if prof.figure is None:
+            prof.update(plots.power_profile_figure(p, us_name=us_name, them_name=them_name))
         else:
-            zopa_fig = plots.update_zopa_figure(zopa_fig, r.split)
-        box.figures = (prof_fig, zopa_fig, drivers,
+            prof.edit(lambda f: plots.update_power_profile_figure(f, p))
+        if r.split is None:
+            zopa.update(None)
+        elif zopa.figure is None:
+            zopa.update(plots.zopa_figure(r.split, us_name=us_name, them_name=them_name,
+                                          currency=deal.meta.currency))
+        else:
+            zopa.edit(lambda f: plots.update_zopa_figure(f, r.split))
+        box.figures = (prof.figure, zopa.figure, drivers,
                        r.posture[["recommendation", "reason", "numbers"]])
-        show_in(prof_out, box.figures[0])
-        show_in(zopa_out, box.figures[1])
-        show_in(table_out, HTML(box.figures[2].to_html(index=False)),
-                HTML(box.figures[3].to_html(index=False)))
+        with pd.option_context("display.max_colwidth", None):  # the advice is shown whole
+            show_in(table_out, HTML(box.figures[2].to_html(index=False)),
+                    HTML(box.figures[3].to_html(index=False)))
 
     wire(box, ctl, refresh)
     reset_to_date()

@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..plots.uncertainty import ranges_figure
 from ..sections.power import ranges_sentence
 from ..uncertainty import uncertainty
-from . import show_in, wire
+from . import BUSY_CSS, FigureView, busy, done, show_in, slider_layout, view_of, wire
 
 __all__ = ["build_ranges_widgets", "ranges_view", "level_controls"]
 
@@ -22,7 +22,7 @@ def level_controls() -> dict:
     return {"level": w.FloatSlider(value=0.9, min=0.5, max=0.99, step=0.01,
                                    description="interval level", readout_format=".0%",
                                    continuous_update=False, style=style,
-                                   layout=w.Layout(width="420px")),
+                                   layout=slider_layout("interval level")),
             "uncertain": w.Checkbox(value=True, description="inputs carry their ranges",
                                     style=style, indent=False)}
 
@@ -52,15 +52,21 @@ def build_ranges_widgets(deal, n: int = 2000):
     True
     """
     ctl = level_controls()
-    out = w.Output()
-    box = w.VBox([*ctl.values(), out])
+    out, fig = w.Output(), FigureView()
+    views = view_of(out, fig.view)
+    box = w.VBox([w.HTML(BUSY_CSS), *ctl.values(), out, fig.view])
     box.cache = {}
 
     def refresh(_change=None):
-        box.last = ranges_view(deal, ctl["level"].value, ctl["uncertain"].value, n, box.cache)
-        fig = ranges_figure(box.last, deal.meta.currency)
-        box.figures = (fig,)
-        show_in(out, ranges_sentence(box.last, deal.meta.currency), fig)
+        busy(*views)
+        try:
+            box.last = ranges_view(deal, ctl["level"].value, ctl["uncertain"].value, n,
+                                   box.cache)
+            fig.update(ranges_figure(box.last, deal.meta.currency))
+            box.figures = (fig.figure,)
+            show_in(out, ranges_sentence(box.last, deal.meta.currency))
+        finally:
+            done(*views)
         return box.last
 
     wire(box, ctl, refresh)

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import plots
 from .. import value as pv
 from ..text import esc
-from . import show_in, wire
+from . import BUSY_CSS, FigureView, busy, done, row, show_in, slider_layout, view_of, wire
 
 __all__ = ["build_value_widgets"]
 
@@ -65,38 +65,46 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
     if proposed is None:
         proposed = pv.latest_offer(deal, options) or {}
     style = {"description_width": "initial"}
-    lay = w.Layout(width="320px")
     ctl: dict = {}
     rows = []
     for i in issues:
         su = w.FloatSlider(value=round(float(wts.loc[i, "us_weight"]) * 100, 1), min=0, max=100,
                            step=1, description=f"{esc(i)} (us)", continuous_update=False,
-                           style=style, layout=lay)
+                           style=style, layout=slider_layout(f"{i} (them)"))
         st = w.FloatSlider(value=round(float(wts.loc[i, "them_weight"]) * 100, 1), min=0, max=100,
                            step=1, description=f"{esc(i)} (them)", continuous_update=False,
-                           style=style, layout=lay)
+                           style=style, layout=slider_layout(f"{i} (them)"))
         opts = [_NONE, *options.loc[options["issue"] == i, "option"].tolist()]
         dd = w.Dropdown(options=opts, value=proposed.get(i, _NONE) if proposed.get(i) in opts else _NONE,
-                        description=f"{esc(i)}: proposal", style=style, layout=lay)
+                        description=f"{esc(i)}: proposal", style=style,
+                        layout=w.Layout(width="auto", min_width="320px"))
         ctl[("us", i)], ctl[("them", i)], ctl[("proposal", i)] = su, st, dd
-        rows.append(w.HBox([su, st, dd]))
+        rows.append(row(su, st, dd))
     ctl["batna_us"] = w.FloatSlider(value=float(batna[0]), min=0, max=1, step=0.01,
                                     description="our BATNA (utility)", continuous_update=False,
-                                    style=style, layout=lay)
+                                    style=style, layout=slider_layout("our bargaining weight α"))
     ctl["batna_them"] = w.FloatSlider(value=float(batna[1]), min=0, max=1, step=0.01,
                                       description="their BATNA (utility)", continuous_update=False,
-                                      style=style, layout=lay)
+                                      style=style, layout=slider_layout("our bargaining weight α"))
     ctl["alpha"] = w.FloatSlider(value=round(a0, 2), min=0, max=1, step=0.01,
                                  description="our bargaining weight α", continuous_update=False,
-                                 style=style, layout=lay)
-    fig_out, table_out, prio_out = w.Output(), w.Output(), w.Output()
+                                 style=style, layout=slider_layout("our bargaining weight α"))
+    space, table_out, prio = FigureView(), w.Output(), FigureView()
     status = w.HTML()
-    box = w.VBox([w.HTML("<b>Issue weights (0–100, normalised per side) and the proposal on the "
-                         "table</b>"), *rows,
-                  w.HBox([ctl["batna_us"], ctl["batna_them"], ctl["alpha"]]), status,
-                  fig_out, table_out, prio_out])
+    views = view_of(status, space.view, table_out, prio.view)
+    box = w.VBox([w.HTML(BUSY_CSS + "<b>Issue weights (0–100, normalised per side) and the "
+                         "proposal on the table</b>"), *rows,
+                  row(ctl["batna_us"], ctl["batna_them"], ctl["alpha"]), status,
+                  space.view, table_out, prio.view])
 
     def refresh(*_):
+        busy(*views)
+        try:
+            draw()
+        finally:
+            done(*views)
+
+    def draw():
         weights = {i: (ctl[("us", i)].value, ctl[("them", i)].value) for i in issues}
         pkg = {i: ctl[("proposal", i)].value for i in issues}
         pkg = None if any(v == _NONE for v in pkg.values()) else pkg
@@ -114,15 +122,11 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
         else:
             status.value = (f"{a.n_zopa_frontier} efficient packages beat both BATNAs; Nash "
                             f"package: us {a.nash.us:.2f}, them {a.nash.them:.2f}.")
-        box.figures = (plots.utility_space_figure(a), a.recommended.round(3),
-                       plots.issue_priority_figure(a))
-        # Replace the outputs' state directly instead of capturing with ``with out:``: the
-        # capture makes nbclient (papermill, nbval) send comm messages back to the kernel on
-        # the shell channel mid-execution, which intermittently loses the cell's
-        # execute_reply with ipykernel 7 (the run then hangs). Same rendering in a browser.
-        show_in(fig_out, box.figures[0])
+        # the figures are patched in place in the browser (FigureView), the table replaced
+        space.update(plots.utility_space_figure(a))
+        prio.update(plots.issue_priority_figure(a))
+        box.figures = (space.figure, a.recommended.round(3), prio.figure)
         show_in(table_out, box.figures[1])
-        show_in(prio_out, box.figures[2])
 
     wire(box, ctl, refresh)
     refresh()
