@@ -244,7 +244,7 @@ def test_a_bad_upload_shows_the_validate_lines_escaped_and_stays(tmp_path, deals
                      "to parties or fix the id)"]
     # the same lines as `powerkit validate` on the stored file (one line each, after its head)
     stored = next(uploads.glob("*/*.xlsx"))
-    r = subprocess.run([sys.executable, "-m", "powerkit", "validate", str(stored)],
+    r = subprocess.run([sys.executable, "-m", "powerkit.cli", "validate", str(stored)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
     assert [x.strip() for x in r.stderr.strip().splitlines()[1:]] == lines
