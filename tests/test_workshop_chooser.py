@@ -396,6 +396,13 @@ def _wait_title(page, title: str):
     page.locator(".jp-RenderedMarkdown", has_text=title).first.wait_for(timeout=PAGE_MS)
 
 
+def _upload(page, path: Path):
+    """Press the chooser's upload button and pick ``path`` in the file dialog."""
+    with page.expect_file_chooser() as fc:
+        page.locator(".pk-deal-chooser .widget-upload").click()
+    fc.value.set_files(path)
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
@@ -410,7 +417,8 @@ def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
         chooser_box.wait_for(timeout=PAGE_MS)
         _wait_title(page, _title(sample_deal("northwind-vendor")))
         select = chooser_box.locator(".widget-dropdown select")
-        assert select.locator("option").all_inner_texts() == [
+        # (ipywidgets shows option labels with no-break spaces)
+        assert [t.replace("\xa0", " ") for t in select.locator("option").all_inner_texts()] == [
             "northwind-vendor (this walkthrough’s deal)", "Harbour vote.xlsx", "small-renewal"]
 
         # the dropdown: the page re-runs on the chosen deal
@@ -422,7 +430,7 @@ def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
 
         # a bad workbook: its problem in the page, one line, and the page stays
         url = page.url
-        page.locator(".pk-deal-chooser .widget-upload input[type=file]").set_input_files(bad)
+        _upload(page, bad)
         problem = page.locator(".pk-deal-chooser .pk-problem")
         problem.first.wait_for(timeout=30_000)
         assert problem.all_inner_texts() == [
@@ -431,7 +439,7 @@ def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
         assert page.url == url and "Traceback" not in page.content()
 
         # a good workbook: the page re-runs on the uploaded deal, its title shown as text
-        page.locator(".pk-deal-chooser .widget-upload input[type=file]").set_input_files(good)
+        _upload(page, good)
         page.wait_for_url(re.compile(r"\?deal=upload%3A[0-9a-f]{32}$"), timeout=PAGE_MS)
         _wait_title(page, UPLOADED_TITLE)
         token = page.url.rsplit("%3A", 1)[1]
