@@ -38,6 +38,7 @@ MAX_HALF = 2 ** 23        # partial packages of one half-deal in the median's se
 MAX_STATES = 2_000_000    # partial packages the bounded search may hold at once
 SAMPLE_SIZE = 200_000     # packages drawn to estimate how many pass
 _BAND = 2_000_000         # pairs enumerated at the end of the selection
+_WINDOW = 2_000_000       # packages re-added in issue order around a median
 _TOL = 1e-9               # slack of the search's bounds (sums added in another order)
 
 
@@ -144,6 +145,11 @@ def _halves(sizes) -> tuple[int, int, int]:
     return best
 
 
+def _unravel(index: np.ndarray, shape) -> tuple:
+    """Option positions of the packages numbered ``index`` of a (possibly empty) set of issues."""
+    return tuple(np.unravel_index(index, shape)) if len(shape) else ()
+
+
 def _sums(arrays) -> np.ndarray:
     s = np.zeros(1)
     for c in arrays:
@@ -198,7 +204,7 @@ def kth_smallest_sum(x, y, k: int, seed: int = 0) -> float:
             o = np.argsort(sums, kind="stable")
             cum = np.cumsum(wx[rows[o]] * wy[cols[o]])
             return float(sums[o][np.searchsorted(cum, k - below)])
-        m = 40001
+        m = int(min(40001, max(101, band // 4)))
         pos = rng.integers(0, band, size=m)
         ends = np.cumsum(width)
         r = np.searchsorted(ends, pos, side="right")
@@ -298,11 +304,11 @@ def median_utility(contrib, seed: int = 0) -> float:
         lo = np.searchsorted(ys, (v - 1e-9) - xs, side="left")
         hi = np.searchsorted(ys, (v + 1e-9) - xs, side="right")
         width = hi - lo
-        if width.sum() > _BAND:
+        if width.sum() > _WINDOW:  # over 2M packages within 1e-9: v (off by ≤ 1e-15)
             return [v]
         rows = np.repeat(np.arange(len(xs)), width)
         cols = lo[rows] + (np.arange(width.sum()) - (np.cumsum(width) - width)[rows])
-        pos = (np.unravel_index(ox[rows], sizes[:s]) + np.unravel_index(oy[cols], sizes[s:]))
+        pos = _unravel(ox[rows], sizes[:s]) + _unravel(oy[cols], sizes[s:])
         u = np.zeros(len(rows))
         for c, o in zip(contrib, pos, strict=True):
             u = u + c[o]
