@@ -124,7 +124,7 @@ def packages_problem(sizes) -> str | None:
     >>> packages_problem([8] * 12) is None
     True
     >>> packages_problem([8] * 24)[:40]
-    'the issues table gives 4.7e+21 packages ('
+    'the issues table gives 4.7e+21 packages '
     """
     sizes = [int(s) for s in sizes]
     if max(_halves(sizes)[1:]) <= MAX_HALF:
