@@ -382,7 +382,9 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                        json.dumps({"deal": deal.id, "title": deal.meta.title,
                                    "anonymised": anonymise, "headline": head,
                                    **({"scenarios": records["scenarios"]}
-                                      if "scenarios" in records else {})},
+                                      if "scenarios" in records else {}),
+                                   **({"changes": records["changes"]}
+                                      if records.get("changes") else {})},
                                   indent=2, default=str))
         except PowerkitError:
             out.unlink(missing_ok=True)  # the report and its JSON, both or neither

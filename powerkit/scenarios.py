@@ -222,7 +222,9 @@ def read_scenario_file(path, deal=None) -> list[Scenario]:
         raise DealError([Problem(str(path), None, None, None, "an existing YAML file of "
                                  "scenarios")], str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        from .deal.yaml_checks import load_meta  # dates that do not exist stay text
+
+        data, _ = load_meta(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DealError([Problem(name, None, None, None, f"valid UTF-8 YAML ({exc})")],
                         str(path)) from None

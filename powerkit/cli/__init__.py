@@ -152,8 +152,9 @@ def _write(fn, *args, option: str = "--out"):
 def validate(path: Annotated[Path, typer.Argument(help="deal folder or .xlsx workbook")]):
     """Check a deal file; print 'ok' and a summary, or every problem (exit 2)."""
     deal = _load(path)
-    present = [t for t in ("ties", "issues", "hypotheses", "evidence", "questions", "events",
-                           "offers") if deal.has(t)]
+    from ..deal import TABLES
+
+    present = [t for t in TABLES[2:] if deal.has(t)]
     out.print(f"ok: {deal.id} — {len(deal.parties)} parties, {len(deal.stakeholders)} "
               f"stakeholders; tables: {', '.join(['parties', 'stakeholders'] + present)}",
               markup=False)
@@ -270,6 +271,10 @@ def report(deals: Annotated[list[Path], typer.Argument(
            scenario: Annotated[Path | None, typer.Option(
                "--scenario", help="a YAML file of named scenarios (a list of {name, "
                                   "description, settings}) compared side by side")] = None,
+           since: Annotated[str | None, typer.Option(
+               "--since", help="an earlier version (deal folder, .xlsx, or the date YYYY-MM-DD "
+                               "of one of the deal's history/ snapshots): adds 'What changed "
+                               "since' after the brief")] = None,
            jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0: one more than cores)")] = 0):
     """Produce a client report for each deal (+ a JSON of headline results); a summary at the end."""
     from .. import kernels
@@ -292,8 +297,10 @@ def report(deals: Annotated[list[Path], typer.Argument(
     problems += found + found_too
     if (problem := _out_problem(out_dir)) is not None:
         problems.append(problem)
+    if since:
+        problems += _since_problems(since, deals)
     _stop(problems)
-    params = {**params, **scenarios}
+    params = {**params, **scenarios, **({"since": _since_param(since)} if since else {})}
     try:
         with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
@@ -317,6 +324,42 @@ def report(deals: Annotated[list[Path], typer.Argument(
         err.print(f"{len(failed)} of {len(results)} report(s) failed; no file was written for them.",
                   markup=False)
         raise typer.Exit(min(r.code or 1 for r in failed))
+
+
+def _since_param(since: str) -> str:
+    """A path given to --since, absolute (the notebook runs in notebooks/); a date as given."""
+    p = Path(since)
+    return str(p.resolve()) if p.exists() else since
+
+
+def _since_problems(since: str, deals: list) -> list:
+    """--since checked before any kernel starts: a deal folder or workbook that validates, or a
+    date that every deal's history has."""
+    import re
+
+    from ..deal import load_deal
+    from ..errors import DealError, PowerkitError
+    from ..versions import load_history
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", since) and not Path(since).exists():
+        out = []
+        for d in deals:
+            try:
+                days = [v.as_of.isoformat() for v in load_history(d)]
+            except PowerkitError:
+                continue  # the deal's own problems are reported by its report
+            if since not in days:
+                out.append(f"--since {since}: {d} has no version dated {since} (its versions: "
+                           f"{', '.join(days)}); give a date of its history/ folder or a deal "
+                           "folder")
+        return out
+    try:
+        load_deal(since)
+    except DealError as exc:
+        return [f"--since: {line}" for line in str(exc).splitlines()]
+    except PowerkitError as exc:
+        return [f"--since: {exc}"]
+    return []
 
 
 @app.command()
@@ -395,7 +438,9 @@ def _exit_now(code) -> None:
     os._exit(code)
 
 
+from . import diff as _diff  # noqa: E402,F401  (registers powerkit diff)
 from . import ingest as _ingest  # noqa: E402,F401  (registers powerkit ingest)
+from . import portfolio as _portfolio  # noqa: E402,F401  (registers powerkit portfolio)
 
 
 def main() -> None:

@@ -24,6 +24,8 @@ def load_deal(path: str | Path) -> Deal:
     reliability updated by the commitments record).
     """
     from .derived import apply_commitments
+    from .reading import check_deal_path
     from .schemas import read_and_validate  # pandera: imported when a deal is first read
 
+    check_deal_path(Path(path))  # a pipe, a device or a zip bomb is never opened
     return apply_commitments(read_and_validate(Path(path)))
