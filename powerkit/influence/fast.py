@@ -287,6 +287,8 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
     ng = int(g.max()) + 1 if n else 0
     Fc = F.tocsc()
     ptr, ind = F.indptr, F.indices
+    cptr, cind = Fc.indptr, Fc.indices
+    out_deg, in_deg = np.diff(ptr), np.diff(cptr)
     counts = np.zeros((n, 5), dtype=np.int64)  # ROLES order
     mark = np.zeros(n, dtype=bool)
     for b in range(n):
@@ -304,33 +306,43 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
         gate = (ni - ib) * ob
         itin = same_ac - coord
         liai = (ni - ib) * (no - ob) - itin
-        # pairs that are no open two-path: a = c (a ∈ I ∩ O), and a → c (c ∈ out(a) ∩ O)
+        # pairs that are no open two-path: a = c (a ∈ I ∩ O), and a → c, enumerated from the
+        # cheaper side: c ∈ out(a) ∩ O for a ∈ I, or a ∈ in(c) ∩ I for c ∈ O
         mark[O] = True
         recip = Ii[mark[Ii]]
-        starts, lens = ptr[Ii], ptr[Ii + 1] - ptr[Ii]
-        tot_len = int(lens.sum())
-        if tot_len:
-            shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-            cs = ind[shift + np.arange(tot_len)]
-            hit = mark[cs]
-            a_closed = np.repeat(Ii, lens)[hit]
-            c_closed = cs[hit]
+        if out_deg[Ii].sum() <= in_deg[O].sum():
+            a_closed, c_closed = _hits(ptr, ind, Ii, mark)
         else:
-            a_closed = c_closed = np.zeros(0, dtype=int)
+            mark[O] = False
+            mark[Ii] = True
+            c_closed, a_closed = _hits(cptr, cind, O, mark)
+            mark[Ii] = False
         mark[O] = False
         ga = np.concatenate([g[recip], g[a_closed]])
         gc = np.concatenate([g[recip], g[c_closed]])
         if len(ga):
             ab, bc, ac = ga == gb, gc == gb, ga == gc
-            coord -= int(np.sum(ab & bc))
-            rep -= int(np.sum(ab & ~bc))
-            gate -= int(np.sum(~ab & bc))
-            itin -= int(np.sum(~ab & ~bc & ac))
-            liai -= int(np.sum(~ab & ~bc & ~ac))
+            coord -= np.count_nonzero(ab & bc)
+            rep -= np.count_nonzero(ab & ~bc)
+            gate -= np.count_nonzero(~ab & bc)
+            itin -= np.count_nonzero(~ab & ~bc & ac)
+            liai -= np.count_nonzero(~ab & ~bc & ~ac)
         counts[b] = (coord, itin, gate, rep, liai)
     df = pd.DataFrame(counts, columns=list(ROLES))
     df["total"] = df[list(ROLES)].sum(axis=1)
     return df
+
+
+def _hits(ptr, ind, rows, mark):
+    """(row, entry) pairs of the compressed rows ``rows`` whose entry is marked."""
+    starts, lens = ptr[rows], ptr[rows + 1] - ptr[rows]
+    total = int(lens.sum())
+    if not total:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
+    cs = ind[shift + np.arange(total)]
+    hit = mark[cs]
+    return np.repeat(rows, lens)[hit], cs[hit]
 
 
 def fast_centrality_table(A, nodes, betweenness_k=None, seed=0, weighted=True) -> pd.DataFrame:
