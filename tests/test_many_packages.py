@@ -270,3 +270,14 @@ def test_twelve_by_eight_recommendation_is_exact(big):
     lo, hi = pk.attrs["n_passing_interval"]
     assert lo <= head["coalitions"]["packages_passing"] <= hi
     assert head["value"]["packages"] == 8 ** 12
+    # the value section's Nash package: its utilities summed from the CSV file give the largest
+    # Nash product U^α·T^(1−α) (BATNAs 0, no money issue) of all efficient packages — the
+    # frontier, an exact merge checked against brute force in tests/test_value.py
+    from powerkit import value
+    nash = head["value"]["nash_package"]
+    u = _independent_utilities(folder, nash)
+    alpha = value.what_if(deal).alpha
+    def product(a, b):
+        return a ** alpha * b ** (1 - alpha)
+    best_product = max(product(a, b) for a, b in zip(front["us"], front["them"], strict=True))
+    assert product(u["us"], u["them"]) == pytest.approx(best_product, abs=1e-12)
