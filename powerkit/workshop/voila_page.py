@@ -118,6 +118,7 @@ VOILA_TEMPLATE = {
     <meta charset="utf-8">
     <title>{% block title %}powerkit workshop{% endblock %}</title>
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <link rel="icon" href="data:,">
     {% block stylesheets %}
     {% if include_css %}
       {{ include_css("static/index.css") }}
