@@ -25,7 +25,11 @@ RAW = ("<script", "<img src=x", "<a href")  # escaped, they read &lt;script &lt;
 def html_payloads(widget) -> list[str]:
     """Every string a browser would parse as HTML: HTML widget values, Output html/markdown
     data, and the text of plotly figures drawn in Outputs."""
+    import plotly.graph_objects as go
+
     found = []
+    if isinstance(widget, go.FigureWidget):  # figures updated in place (powerkit.widgets.FigureView)
+        found.append(json.dumps(json.loads(widget.to_json())))
     if isinstance(widget, w.HTML | w.HTMLMath):
         found.append(widget.value)
     if isinstance(widget, w.Output):

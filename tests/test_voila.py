@@ -99,7 +99,7 @@ _FIGURES_JS = """els => JSON.stringify(els.map(e => [
     Array.from(e.querySelectorAll('.main-svg path')).map(p => p.getAttribute('d')),
     Array.from(e.querySelectorAll('.main-svg text')).map(t => t.textContent),
     (e.data || []).map(t => [t.x, t.y, t.base])]))"""
-_WIDGET_FIGURES = ".widget-output .js-plotly-plot"
+_WIDGET_FIGURES = ".pk-view .js-plotly-plot, .widget-output .js-plotly-plot"
 
 
 def _figures(page) -> list:
