@@ -261,6 +261,20 @@ def test_a_file_that_is_not_a_workbook_is_one_clear_problem(tmp_path, uploads):
     assert not any("internal error" in x or "Traceback" in x for x in lines)
 
 
+def test_the_upload_widget_hands_its_file_over_and_clears(tmp_path, uploads):
+    """What the browser sends (FileUpload.value: name, content, …) reaches take_upload; the
+    value is cleared so the same file, fixed, can be uploaded again."""
+    import datetime
+
+    box = build_chooser(choices={}, uploads=uploads)
+    box.upload.value = ({"name": "notes.xlsx", "type": "", "size": 3,
+                         "content": memoryview(b"abc"),
+                         "last_modified": datetime.datetime.now(datetime.UTC)},)
+    assert box.upload.value == ()
+    assert "notes.xlsx cannot be used" in box.status.value
+    assert len(list(uploads.iterdir())) == 1  # kept (under its token) and refused
+
+
 def test_a_good_upload_reloads_the_page_on_it(tmp_path, monkeypatch, deals, uploads):
     good = _workbook(tmp_path, "zephyr.xlsx", title=UPLOADED_TITLE)
     box = build_chooser(choices=deal_choices(deals), uploads=uploads)

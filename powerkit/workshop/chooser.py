@@ -393,6 +393,7 @@ def build_chooser(current: str | None = None, default_label: str = "", title: st
         files = change["new"]
         if files:
             f = files[0]
+            upload.value = ()  # the same file, fixed, can be uploaded again
             take_upload(bytes(f["content"]), f["name"])
 
     dropdown.observe(on_choice, names="value")
