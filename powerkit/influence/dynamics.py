@@ -45,8 +45,9 @@ def sparse_solve(A, AT, rhs, trans=False, rtol=1e-12):
             out[:, k] = 0.0
             continue
         x, info = sla.bicgstab(M, b, rtol=rtol, atol=0.0, maxiter=20 * n)
-        if info != 0:
-            x, info = sla.gmres(M, b, rtol=rtol, atol=0.0, restart=80, maxiter=2000)
+        if info != 0:  # stagnated near the tolerance: GMRES from where it stopped
+            x, info = sla.gmres(M, b, x0=x if np.all(np.isfinite(x)) else None, rtol=rtol,
+                                atol=0.0, restart=80, maxiter=2000)
         if info != 0:  # pragma: no cover - direct fallback
             x = sla.spsolve(M.tocsc(), b)
         out[:, k] = x
