@@ -242,8 +242,11 @@ def test_a_bad_upload_shows_the_validate_lines_escaped_and_stays(tmp_path, deals
     assert lines == ["img src_x onerror_alert_1.xlsx, sheet 'stakeholders', row 2, column "
                      "'party': got 'nobody'; expected a party id from parties (add the party "
                      "to parties or fix the id)"]
-    # the same lines as `powerkit validate` on the stored file (one line each, after its head)
-    stored = next(uploads.glob("*/*.xlsx"))
+    assert list(uploads.iterdir()) == []  # a refused upload is not kept
+    # the same lines as `powerkit validate` on that workbook under the stored name (one line
+    # each, after its head line)
+    stored = tmp_path / "img src_x onerror_alert_1.xlsx"
+    shutil.copy(bad, stored)
     r = subprocess.run([sys.executable, "-m", "powerkit.cli", "validate", str(stored)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2
@@ -272,7 +275,7 @@ def test_the_upload_widget_hands_its_file_over_and_clears(tmp_path, uploads):
                          "last_modified": datetime.datetime.now(datetime.UTC)},)
     assert box.upload.value == ()
     assert "notes.xlsx cannot be used" in box.status.value
-    assert len(list(uploads.iterdir())) == 1  # kept (under its token) and refused
+    assert list(uploads.iterdir()) == []  # refused: not kept
 
 
 def test_a_good_upload_reloads_the_page_on_it(tmp_path, monkeypatch, deals, uploads):

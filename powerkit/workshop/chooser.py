@@ -30,6 +30,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -300,7 +301,7 @@ def build_chooser(current: str | None = None, default_label: str = "", title: st
 
     Picking a deal, or uploading a workbook that passes validation, reloads the page with
     ``?deal=…`` (a script output in the box's ``nav`` Output); an upload that fails shows its
-    problems, one line each, and stays on the page.
+    problems, one line each, stays on the page, and is deleted.
 
     Parameters
     ----------
@@ -378,6 +379,8 @@ def build_chooser(current: str | None = None, default_label: str = "", title: st
         except PowerkitError as exc:
             token, path, problem = None, None, str(exc)
         lines = [problem] if problem else deal_problems(path)[1]
+        if lines and path is not None:  # a refused workbook is not kept
+            shutil.rmtree(path.parent, ignore_errors=True)
         if lines:
             status.value = _problem_html(f"{Path(str(name)).name} cannot be used. Problems:",
                                          lines)
