@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import _stop, app, err
+from . import app, err
 
 
 @app.command("workshop")
@@ -29,7 +29,7 @@ def workshop_command(
             "--print", help="print the command and exit")] = False):
     """Serve the walkthroughs and the workshop exercises as Voila dashboards on 127.0.0.1 (code hidden, widgets live, a deal chooser on every walkthrough)."""
     from ..deal.reading import input_problem
-    from ..errors import InputError
+    from ..errors import InputError, exit_code_of
     from ..workshop import serve
 
     problems = []
@@ -38,7 +38,9 @@ def workshop_command(
     if deals is not None:
         p = input_problem(deals, folder=True, option="--deals")
         problems += [p] if p is not None else []
-    _stop(problems)
+    if problems:  # every path problem, one line each; the smallest exit code (2 or 3)
+        err.print("\n".join(str(p) for p in problems), markup=False)
+        raise typer.Exit(min(exit_code_of(p) for p in problems))
     try:
         code = serve(target, port=port, preheat=not no_preheat, pool_size=pool_size,
                      print_only=print_only, deals=deals)
