@@ -247,10 +247,11 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
     b), the counts of :func:`~powerkit.influence.brokerage_roles` without walking every
     two-path.
 
-    For broker b with in-neighbours I and out-neighbours O (self-ties ignored), every pair
-    (a ∈ I, c ∈ O) is a two-path; tallies of I and O by group give the five role counts of all
-    pairs in O(groups) per broker, and the pairs that are not open — a = c, or a direct tie
-    a → c — are enumerated (``F[I, O]`` and ``I ∩ O``) and taken off by their role.
+    Every two-path a → b → c (a ∈ in(b), c ∈ out(b), self-ties ignored) is enumerated with
+    numpy, in chunks of brokers of about four million two-paths; a = c and the paths closed by
+    a direct tie a → c (a binary search among the sorted ties) are dropped, and the others are
+    counted per broker and role (:func:`~powerkit.influence.role_of`'s table) in one
+    ``bincount``. Time and memory ∝ two-paths, with no Python loop over people.
 
     Parameters
     ----------
@@ -285,64 +286,47 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
     g = np.asarray(codes)
     _, g = np.unique(g, return_inverse=True)
     ng = int(g.max()) + 1 if n else 0
+    F.sort_indices()
     Fc = F.tocsc()
-    ptr, ind = F.indptr, F.indices
-    cptr, cind = Fc.indptr, Fc.indices
-    out_deg, in_deg = np.diff(ptr), np.diff(cptr)
-    counts = np.zeros((n, 5), dtype=np.int64)  # ROLES order
-    mark = np.zeros(n, dtype=bool)
-    for b in range(n):
-        O = ind[ptr[b]:ptr[b + 1]]
-        Ii = Fc.indices[Fc.indptr[b]:Fc.indptr[b + 1]]
-        if not len(O) or not len(Ii):
+    Fc.sort_indices()
+    ptr, ind = F.indptr.astype(np.int64), F.indices.astype(np.int64)
+    cptr, cind = Fc.indptr.astype(np.int64), Fc.indices.astype(np.int64)
+    keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr)) * n + ind  # sorted a·n + c
+    p_in, q_out = np.diff(cptr), np.diff(ptr)
+    pairs = p_in * q_out  # two-paths a → b → c per broker b (a = c included)
+    counts = np.zeros(n * 5, dtype=np.int64)
+    # role code from (g(a) = g(b), g(b) = g(c), g(a) = g(c)), in ROLES order
+    code = np.full(8, -1)
+    code[0b111], code[0b001], code[0b010], code[0b100], code[0b000] = 0, 1, 2, 3, 4
+    start, limit = 0, 4_000_000
+    while start < n:  # brokers in chunks of about `limit` two-paths
+        stop = start + 1
+        total = int(pairs[start])
+        while stop < n and total + pairs[stop] <= limit:
+            total += int(pairs[stop])
+            stop += 1
+        bs = np.arange(start, stop)
+        pb = pairs[bs]
+        tot = int(pb.sum())
+        start = stop
+        if not tot:
             continue
-        gb = g[b]
-        ti = np.bincount(g[Ii], minlength=ng)
-        to = np.bincount(g[O], minlength=ng)
-        ni, no, ib, ob = len(Ii), len(O), int(ti[gb]), int(to[gb])
-        same_ac = int(ti @ to)
-        coord = ib * ob
-        rep = ib * (no - ob)
-        gate = (ni - ib) * ob
-        itin = same_ac - coord
-        liai = (ni - ib) * (no - ob) - itin
-        # pairs that are no open two-path: a = c (a ∈ I ∩ O), and a → c, enumerated from the
-        # cheaper side: c ∈ out(a) ∩ O for a ∈ I, or a ∈ in(c) ∩ I for c ∈ O
-        mark[O] = True
-        recip = Ii[mark[Ii]]
-        if out_deg[Ii].sum() <= in_deg[O].sum():
-            a_closed, c_closed = _hits(ptr, ind, Ii, mark)
-        else:
-            mark[O] = False
-            mark[Ii] = True
-            c_closed, a_closed = _hits(cptr, cind, O, mark)
-            mark[Ii] = False
-        mark[O] = False
-        ga = np.concatenate([g[recip], g[a_closed]])
-        gc = np.concatenate([g[recip], g[c_closed]])
-        if len(ga):
-            ab, bc, ac = ga == gb, gc == gb, ga == gc
-            coord -= np.count_nonzero(ab & bc)
-            rep -= np.count_nonzero(ab & ~bc)
-            gate -= np.count_nonzero(~ab & bc)
-            itin -= np.count_nonzero(~ab & ~bc & ac)
-            liai -= np.count_nonzero(~ab & ~bc & ~ac)
-        counts[b] = (coord, itin, gate, rep, liai)
+        brep = np.repeat(bs, pb)
+        k = np.arange(tot) - np.repeat(np.cumsum(pb) - pb, pb)
+        q = q_out[brep]
+        a_ = cind[cptr[brep] + k // q]
+        c_ = ind[ptr[brep] + k % q]
+        kc = a_ * n + c_
+        pos = np.searchsorted(keys, kc)
+        closed = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == kc)
+        keep = (a_ != c_) & ~closed
+        ga, gb, gc = g[a_[keep]], g[brep[keep]], g[c_[keep]]
+        role = code[((ga == gb) << 2) | ((gb == gc) << 1) | (ga == gc)]
+        counts += np.bincount(brep[keep] * 5 + role, minlength=n * 5)
+    counts = counts.reshape(n, 5)
     df = pd.DataFrame(counts, columns=list(ROLES))
     df["total"] = df[list(ROLES)].sum(axis=1)
     return df
-
-
-def _hits(ptr, ind, rows, mark):
-    """(row, entry) pairs of the compressed rows ``rows`` whose entry is marked."""
-    starts, lens = ptr[rows], ptr[rows + 1] - ptr[rows]
-    total = int(lens.sum())
-    if not total:
-        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
-    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-    cs = ind[shift + np.arange(total)]
-    hit = mark[cs]
-    return np.repeat(rows, lens)[hit], cs[hit]
 
 
 def fast_centrality_table(A, nodes, betweenness_k=None, seed=0, weighted=True) -> pd.DataFrame:
