@@ -281,3 +281,18 @@ def test_twelve_by_eight_recommendation_is_exact(big):
         return a ** alpha * b ** (1 - alpha)
     best_product = max(product(a, b) for a, b in zip(front["us"], front["them"], strict=True))
     assert product(u["us"], u["them"]) == pytest.approx(best_product, abs=1e-12)
+
+
+def test_validate_refuses_what_the_package_search_would(tmp_path):
+    """24 issues × 8 options (8²⁴ ≈ 4.7e21 packages): the half-deals of the median selection
+    would hold 8¹² ≈ 6.9e10 > 2²³ partial packages each — validate says so, one line."""
+    from powerkit.deal import load_deal
+    from powerkit.errors import DealError
+
+    folder = write_deal(make_deal(10, seed=1, issues=24, options=8), tmp_path / "big")
+    with pytest.raises(DealError) as exc:
+        load_deal(folder)
+    lines = str(exc.value).splitlines()
+    assert lines[1:] == ["  issues.csv, row 2, column 'option': got '4.7e+21 packages'; expected "
+                         "at most about 7e13 packages: merge options or split the deal into "
+                         "separately negotiated parts"]

@@ -28,13 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..deal.table_checks import MAX_HALF, package_count_message, split_halves
 from ..errors import InputError
 
 __all__ = ["PackageSpace", "package_space", "kth_smallest_sum", "median_utility",
            "top_packages", "passing_sets", "estimate_share", "packages_problem", "Rules",
            "MAX_HALF", "MAX_STATES", "SAMPLE_SIZE"]
 
-MAX_HALF = 2 ** 23        # partial packages of one half-deal in the median's selection
+# MAX_HALF: partial packages of one half-deal in the median's selection (deal.table_checks)
 MAX_STATES = 2_000_000    # partial packages the bounded search may hold at once
 SAMPLE_SIZE = 200_000     # packages drawn to estimate how many pass
 _BAND = 2_000_000         # pairs enumerated at the end of the selection
@@ -119,30 +120,16 @@ def package_space(issues: pd.DataFrame) -> PackageSpace:
 
 def packages_problem(sizes) -> str | None:
     """Why a deal with these option counts per issue is beyond the package analyses (the
-    reservation median's half-deals would exceed :data:`MAX_HALF` partial packages), or None.
+    reservation median's half-deals would exceed :data:`MAX_HALF` partial packages), or None:
+    the deal layer's check, which ``powerkit validate`` runs too.
 
     >>> packages_problem([8] * 12) is None
     True
-    >>> packages_problem([8] * 24)[:40]
-    'the issues table gives 4.7e+21 packages '
     """
-    sizes = [int(s) for s in sizes]
-    if max(_halves(sizes)[1:]) <= MAX_HALF:
-        return None
-    return (f"the issues table gives {math.prod(sizes):.2g} packages (one option per issue), "
-            f"more than the package analyses can search (about {float(MAX_HALF) ** 2:.1g}): "
-            "merge options or split the deal into separately negotiated parts")
+    return package_count_message(sizes)
 
 
-def _halves(sizes) -> tuple[int, int, int]:
-    """The split point of the issues (a prefix and the rest) with the most even package
-    counts, and the two counts."""
-    best = (0, 1, math.prod(sizes))
-    for s in range(len(sizes) + 1):
-        a, b = math.prod(sizes[:s]), math.prod(sizes[s:])
-        if max(a, b) < max(best[1:]):
-            best = (s, a, b)
-    return best
+_halves = split_halves
 
 
 def _unravel(index: np.ndarray, shape) -> tuple:

@@ -25,12 +25,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DealError, Problem
-from . import reading
-from . import more_tables
+from . import more_tables, reading
 from .meta import checked_spreads, default_rule
 from .model import TABLES, Deal, DealMeta
 from .scenario_settings import SETTINGS, table_problems
-from .table_checks import zero_weight_problems
+from .table_checks import package_count_problems, zero_weight_problems
 from .yaml_checks import read_meta
 
 __all__ = ["Col", "SPEC", "META_KEYS", "read_and_validate", "CONSTRAINT_KINDS", "ACH_RATINGS",
@@ -572,7 +571,7 @@ def _refs(reader: _Reader, t: dict[str, pd.DataFrame], meta: dict | None):
                 P("issues", int(g.index[0]) + 2, "option", issue,
                   f"a rating by '{party}' for every option of '{issue}' "
                   f"(missing: {', '.join(sorted(missing))})")
-        for p in zero_weight_problems(iss):
+        for p in zero_weight_problems(iss) + package_count_problems(iss):
             P("issues", *p)
         from .money import amount_problems
 

@@ -92,7 +92,8 @@ def packages_note(result: CoalitionWhatIf) -> str:
     if result.packages is None:
         return "*No issues table in this deal: no package analysis.*"
     res = result.packages.attrs["reservation"]
-    return (f"{result.packages_passing} of {len(result.packages)} packages can pass. "
+    about = "" if result.packages.attrs.get("n_passing_rule", "counted") == "counted" else "About "
+    return (f"{about}{result.packages_passing:,} of {result.packages_total:,} packages can pass. "
             f"Reservation utilities: " + ", ".join(f"{md(p)} {v:.2f}" for p, v in res.items()))
 
 
@@ -231,13 +232,19 @@ def section(deal, threshold: float = 0.25, target: float = 0.6, quota=None, weig
     if wi.packages is not None:
         pk, passing = wi.packages, wi.passing
         hl["packages_passing"] = wi.packages_passing
-        hl["packages_total"] = int(len(pk))
+        hl["packages_total"] = int(wi.packages_total)
         sec.add("### Competing interests\n"
                 "A package (one option per issue) is acceptable to a party when it gives them "
                 "at least their reservation utility (by default their median package: no worse "
                 "than a typical outcome). It can pass when we accept it and the parties that "
                 "accept it hold enough votes. Among those, the best packages meet the most "
                 "parties' interests, with the widest margin for the least satisfied.")
+        if pk.attrs.get("n_passing_rule", "counted") != "counted":
+            lo, hi = pk.attrs["n_passing_interval"]
+            sec.add(f"This deal has {hl['packages_total']:,} packages, too many to list: the "
+                    f"best {len(passing)} passing packages below are found exactly without "
+                    f"listing the others, and about {hl['packages_passing']:,} can pass "
+                    f"({md(pk.attrs['n_passing_rule'])}: {lo:,}–{hi:,}).")
         hl["best_package"] = wi.best_package
         if wi.best_package is not None:
             hl["best_package_breadth"] = int(passing.iloc[0]["breadth"])
