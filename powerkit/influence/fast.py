@@ -285,7 +285,6 @@ def brokerage_sparse(F, codes) -> pd.DataFrame:
     n = F.shape[0]
     g = np.asarray(codes)
     _, g = np.unique(g, return_inverse=True)
-    ng = int(g.max()) + 1 if n else 0
     F.sort_indices()
     Fc = F.tocsc()
     Fc.sort_indices()
@@ -396,16 +395,17 @@ def mincut_sides(C, a: int, b: int, eps: float = 1e-9):
         fl = g.maxflow(a, b, capacity=B.data.tolist())
         flow = np.asarray(fl.flow, dtype=float)
         value = float(fl.value)
-    else:  # pragma: no cover - exercised where igraph is absent
-        from networkx.algorithms.flow import edmonds_karp
+    else:  # without igraph (tests/test_scale.py switches it off)
         import networkx as nx
+        from networkx.algorithms.flow import edmonds_karp
 
         H = nx.DiGraph()
         H.add_nodes_from(range(n))
-        H.add_weighted_edges_from(zip(B.row.tolist(), B.col.tolist(), B.data.tolist()),
+        H.add_weighted_edges_from(zip(B.row.tolist(), B.col.tolist(), B.data.tolist(),
+                                      strict=True),
                                   weight="capacity")
         R = edmonds_karp(H, a, b, capacity="capacity")
-        flow = np.array([max(R[u][v]["flow"], 0.0) for u, v in zip(B.row, B.col)])
+        flow = np.array([max(R[u][v]["flow"], 0.0) for u, v in zip(B.row, B.col, strict=True)])
         value = float(R.graph["flow_value"])
     Fm = sp.csr_matrix((flow, (B.row, B.col)), shape=(n, n))
     # residual u → v: capacity − flow(u → v) + flow(v → u)
