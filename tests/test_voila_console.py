@@ -14,7 +14,8 @@
     ``@voila-dashboards/widgets-manager8`` against ^4.5.10. The singletons in the page are used
     anyway (the widgets work: tests/test_voila.py). They go away only with a pair built for one
     JupyterLab: voila 0.5.8 (core and widgets-manager8 both 4.2.5) with ipywidgets 8.1.5 /
-    jupyterlab_widgets 3.0.13 (built against ^4.2.4); see docs/workshop.md.
+    jupyterlab_widgets 3.0.13 (built against ^4.2.4), where the page logs no warning
+    (:func:`expected_warnings`); see docs/workshop.md.
   - ``KNOWN_PAGE_ERRORS`` — jupyterlab-plotly's renderer, after drawing a figure, caches a PNG
     snapshot with ``model.setData``; Voila 0.5 renders a cell's plotly output with the plain
     JSON of the output (``renderModel(JSON.parse(…))``), which has no ``setData``, so each
@@ -48,6 +49,19 @@ KNOWN_WARNINGS = {
     _LAB.format(have="6.2.5", pkg="coreutils", want="6.5.10"),
 }
 KNOWN_PAGE_ERRORS = {"r.setData is not a function"}
+
+
+def expected_warnings() -> set:
+    """The warnings of the installed pair: none with the pair built for one JupyterLab (voila
+    0.5.8, jupyterlab_widgets 3.0.13 — checked here: 0 warnings, widgets and chooser working),
+    :data:`KNOWN_WARNINGS` with voila 0.5.13 and jupyterlab_widgets 3.0.17; any other pair is
+    unknown and must be looked at (then add it here)."""
+    from importlib.metadata import version
+
+    pair = (version("voila"), version("jupyterlab_widgets"))
+    known = {("0.5.8", "3.0.13"): set(), ("0.5.13", "3.0.17"): KNOWN_WARNINGS}
+    assert pair in known, f"voila {pair[0]} with jupyterlab_widgets {pair[1]}: check its warnings"
+    return known[pair]
 
 
 def _listen(page) -> dict:
@@ -105,7 +119,8 @@ def test_walkthrough_page_logs_no_error_and_only_the_known_warnings(browser, tmp
         page.wait_for_load_state("networkidle", timeout=PAGE_MS)
         page.wait_for_timeout(1000)  # late renderers
         assert seen["error"] == [], seen["error"]
-        assert set(seen["warning"]) == KNOWN_WARNINGS, set(seen["warning"]) ^ KNOWN_WARNINGS
-        assert len(seen["warning"]) == 13
+        want = expected_warnings()
+        assert set(seen["warning"]) == want, set(seen["warning"]) ^ want
+        assert len(seen["warning"]) == len(want)  # each once (13 with voila 0.5.13)
         assert set(seen["pageerror"]) <= KNOWN_PAGE_ERRORS, seen["pageerror"]
         page.close()
