@@ -68,7 +68,8 @@ def shared_analyses(deal, ranges: bool = True) -> dict:
             "constraints": lambda: constraints.analyse(deal) if deal.has("hypotheses") else None,
             "value": lambda: value.what_if(deal, n_draws=1000, seed=0)
             if deal.has("issues") else None,
-            "uncertainty": lambda: uncertainty.uncertainty(deal) if ranges else None}
+            "uncertainty": lambda: uncertainty.uncertainty(deal) if ranges else None,
+            "forecast": lambda: _forecast(deal)}
     out = {}
     for key, run in runs.items():
         try:
@@ -80,6 +81,16 @@ def shared_analyses(deal, ranges: bool = True) -> dict:
                 raise
             out[key] = None
     return out
+
+
+def _forecast(deal):
+    """Walkthrough 6's forecast when the deal has positions (read by the brief and its
+    section), else None."""
+    if not deal.has("positions"):
+        return None
+    from ..forecast import forecast
+
+    return forecast(deal)
 
 
 def build_sections(deal, order=SECTION_ORDER, ranges: bool = True) -> list[Section]:

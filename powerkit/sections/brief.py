@@ -155,8 +155,14 @@ def section(deal, budget: int = 3, result=None, plan: GamePlan | None = None) ->
     """The brief of ``deal``: the game plan in plain language. ``result``: the analyses the
     report already computed (:func:`powerkit.sections.shared_analyses`), reused by the plan;
     ``plan``: the plan itself when the caller already has it."""
-    return brief_from_plan(deal, plan if plan is not None else
-                           game_plan(deal, budget=budget, results=result))
+    sec = brief_from_plan(deal, plan if plan is not None else
+                          game_plan(deal, budget=budget, results=result))
+    from .forecast import brief_line  # where the decision will land (walkthrough 6)
+
+    line = brief_line(deal, (result or {}).get("forecast"))
+    if line:
+        sec.add(line)
+    return sec
 
 
 def package_flip_note(deal) -> str:

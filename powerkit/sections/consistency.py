@@ -28,7 +28,8 @@ Invariants
     the power section's trust plan gives for that person (one trust plan, not two).
 12. ``forecast`` — the forecast section's own invariants
     (:func:`powerkit.sections.forecast.forecast_violations`: every model's forecast within the
-    positions taken, our position the positions table's, the headline the models').
+    positions taken, our position the positions table's, the headline the models'), and the
+    brief's "where the decision will land" quotes the section's numbers.
 """
 from __future__ import annotations
 
@@ -202,6 +203,14 @@ def violations(deal, sections, plan=None, headline: dict | None = None) -> list[
         from .forecast import forecast_violations
 
         bad += [f"forecast: {v}" for v in forecast_violations(deal, fc)]
+        # the brief's "where the decision will land" quotes the forecast section's numbers
+        said = " ".join(t for _, t in text_blocks([brief])) if brief is not None else ""
+        shown = " ".join(t for _, t in text_blocks([fc]))
+        for m in re.finditer(r"The compromise model puts (.+?) at (\S+), against our ([^\s—.]+)",
+                             said):
+            if m.group(0) not in shown:
+                bad.append(f"forecast: the brief says '{m.group(0)}', which the forecast "
+                           "section does not")
     return bad
 
 

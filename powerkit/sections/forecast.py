@@ -27,7 +27,7 @@ from ..plots.forecast import (
 from ..text import md
 from . import Section
 
-__all__ = ["section", "TITLE", "MISSING", "SHORT", "NOTE", "actor_names", "our_actors",
+__all__ = ["brief_line", "section", "TITLE", "MISSING", "SHORT", "NOTE", "actor_names", "our_actors",
            "forecast_table", "exchanges_table", "exchange_effects", "levers_table", "key_issue",
            "scale_ends", "forecast_violations"]
 # our_actors: powerkit.forecast.compare.our_actors, re-exported for the notebook and widgets
@@ -406,3 +406,27 @@ def forecast_violations(deal, sec: Section, result=None, tol: float = 1e-9) -> l
                 bad.append(f"headline: {key} on {issue!r} is {v}, the models say "
                            f"{float(fc.compare.at[issue, col])}")
     return bad
+
+
+def brief_line(deal, fc) -> str | None:
+    """The brief's sentence on where the decision will land (the same numbers as this section:
+    the issue farthest from our position and the single move that gains us most), or None
+    without positions or without a position of ours."""
+    if fc is None:
+        return None
+    cmp_ = fc.compare
+    key = key_issue(cmp_)
+    if key is None:
+        return None
+    names = actor_names(deal)
+    m, o = float(cmp_.at[key, "mean"]), float(cmp_.at[key, "ours"])
+    out = (f"**Where the decision will land.** The compromise model puts {md(key)} at "
+           f"{_fmt(m)}, against our {_fmt(o)} — the issue where we stand farthest from the "
+           "forecast.")
+    best = fc.best_lever
+    if best is not None:
+        who = names.get(str(best["actor"]), str(best["actor"]))
+        out += (f" The single move that gains us most: if {md(who)} took our position on "
+                f"{md(str(best.name))}, the forecast would move "
+                f"{_fmt(round(float(best['shift_if_ours']), 4))} our way.")
+    return out
