@@ -72,7 +72,13 @@ def _listen(page) -> dict:
             seen[msg.type].append(msg.text)
 
     page.on("console", on_console)
-    page.on("pageerror", lambda exc: seen["pageerror"].append(str(exc.message)))
+    def on_error(exc):
+        seen["pageerror"].append(str(exc.message))
+        stacks.append(str(exc.stack))
+
+    stacks: list = []
+    page.on("pageerror", on_error)
+    page.stacks = stacks  # for the failure message
     return seen
 
 
@@ -122,5 +128,5 @@ def test_walkthrough_page_logs_no_error_and_only_the_known_warnings(browser, tmp
         want = expected_warnings()
         assert set(seen["warning"]) == want, set(seen["warning"]) ^ want
         assert len(seen["warning"]) == len(want)  # each once (13 with voila 0.5.13)
-        assert set(seen["pageerror"]) <= KNOWN_PAGE_ERRORS, seen["pageerror"]
+        assert set(seen["pageerror"]) <= KNOWN_PAGE_ERRORS, "\n".join(page.stacks)
         page.close()
