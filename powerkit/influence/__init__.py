@@ -16,7 +16,9 @@ argument checks), :mod:`~powerkit.influence.graphs` (formal, informal and flow g
 :mod:`~powerkit.influence.engagement` (the CELF engagement plan),
 :mod:`~powerkit.influence.gaps` (relationships to build), :mod:`~powerkit.influence.mincut`
 (minimum-cut factions), :mod:`~powerkit.influence.systemic` (inputs for a power profile) and
-:mod:`~powerkit.influence.view` (walkthrough 2 in one call: ``what_if``). The formulas and their
+:mod:`~powerkit.influence.view` (walkthrough 2 in one call: ``what_if``) and
+:mod:`~powerkit.influence.fast` (the same measures at company scale, from sparse matrices and
+igraph). The formulas and their
 references are in docs/methods/influence.md.
 """
 from __future__ import annotations
@@ -42,9 +44,10 @@ from .dynamics import (
     who_decides,
 )
 from .engagement import EngagementPlan, engagement_candidates, engagement_plan, plan_engagement
+from .fast import BACKENDS, FAST_MIN_PEOPLE, listening_matrix
 from .gaps import relationship_gaps
 from .graphs import flow_graph, formal_graph, informal_graph
-from .matrices import TIE_KINDS, influence_matrix, kind_options
+from .matrices import TIE_KINDS, SparseWeights, influence_matrix, kind_options
 from .mincut import faction_summary, faction_table, factions, split_factions
 from .systemic import systemic_inputs
 from .view import InfluenceView, what_if
@@ -84,6 +87,10 @@ __all__ = [
     "factions",
     "faction_summary",
     "kind_options",
+    "SparseWeights",
+    "BACKENDS",
+    "FAST_MIN_PEOPLE",
+    "listening_matrix",
     "InfluenceView",
     "what_if",
     "systemic_inputs",
