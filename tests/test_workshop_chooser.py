@@ -398,7 +398,7 @@ def _voila(target, tmp_path, **kw):
                 if time.monotonic() > deadline:
                     pytest.fail(f"voila not listening after {STARTUP_S} s")
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", Path(env[UPLOADS_ENV])
+        yield f"http://127.0.0.1:{port}", Path(env[UPLOADS_ENV]), log
     finally:
         proc.terminate()
         try:
@@ -428,7 +428,7 @@ def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
     nb = _dashboard_copy(tmp_path / "notebooks")
     bad = _workbook(tmp_path, "bad deal.xlsx", party="nobody")
     good = _workbook(tmp_path, "zephyr.xlsx", title=UPLOADED_TITLE)
-    with _voila(nb, tmp_path, preheat=True, deals=deals) as (base, uploads):
+    with _voila(nb, tmp_path, preheat=True, deals=deals) as (base, uploads, log):
         page, outside = tv.open_local(browser, base)
         chooser_box = page.locator(".pk-deal-chooser")
         chooser_box.wait_for(timeout=PAGE_MS)
@@ -464,3 +464,8 @@ def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
         assert page.locator(".jp-RenderedMarkdown b", has_text="deal").count() == 0  # inert
         assert outside == [], outside
         page.close()
+        # each page left (the first two) had its kernel shut down by Voila's beacon, which
+        # needs the _xsrf cookie the page template sets (without it: 403, kernels left running)
+        text = log.read_text()
+        assert "403 POST /voila/api/shutdown" not in text
+        assert text.count("Kernel shutdown:") >= 2, text[-3000:]

@@ -105,6 +105,17 @@ VOILA_TEMPLATE = {
     #rendered_cells > div { background: var(--jp-layout-color0); padding: 3ex 6ex 6ex 6ex; }
   </style>
   {{ super.super() }}
+  <script>
+    /* Voila 0.5 shuts a page's kernel down on leaving it with a beacon that carries the _xsrf
+       cookie, which Voila never sets: the shutdown is refused (403) and every kernel left
+       behind (each deal chosen reloads the page) runs until Voila stops. A random _xsrf
+       cookie for this origin makes the beacon pass tornado's double-submit check. */
+    if (!/(^|;\\s*)_xsrf=[^;]/.test(document.cookie)) {
+      const a = new Uint8Array(16); crypto.getRandomValues(a);
+      document.cookie = "_xsrf=" + Array.from(a, b => b.toString(16).padStart(2, "0")).join("")
+        + "; path=/; SameSite=Strict";
+    }
+  </script>
 {%- endblock notebook_css -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """,
