@@ -351,6 +351,10 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         check_deal_path(deal_path)  # a pipe, a device or a zip bomb is never opened
         deal = load_deal(deal_path)  # first: a bad deal file is refused before papermill loads
         name = deal.id
+        if deal_path.is_dir() and (deal_path / "history").is_dir():
+            from .versions import load_history
+
+            load_history(deal_path)  # a broken snapshot is the deal's problem, told up front
         read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
         import nbformat
 

@@ -163,3 +163,21 @@ def test_two_commits_with_the_same_date(tmp_path):
     _git(d, "commit", "-qam", "second, same as_of")
     with pytest.raises(DealError, match="one version per date"):
         load_history(d)
+
+
+def test_validate_and_report_refuse_a_broken_snapshot(tmp_path):
+    from typer.testing import CliRunner
+
+    from powerkit.cli import app
+    from powerkit.report import run_report
+
+    d = tmp_path / "deal"
+    shutil.copytree(NW, d)
+    _set_stance(d / "history" / "2026-09-20", "bw_cfo", "minus")
+    res = CliRunner().invoke(app, ["validate", str(d)])
+    assert res.exit_code == 2
+    assert ("history/2026-09-20/stakeholders.csv, row 8, column 'stance': got 'minus'; "
+            "expected a number from -1 to 1") in res.output
+    r = run_report(d, tmp_path / "out")
+    assert not r.ok and r.code == 2 and "history/2026-09-20/stakeholders.csv" in r.error
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

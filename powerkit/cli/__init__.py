@@ -150,14 +150,24 @@ def _write(fn, *args, option: str = "--out"):
 
 @app.command()
 def validate(path: Annotated[Path, typer.Argument(help="deal folder or .xlsx workbook")]):
-    """Check a deal file; print 'ok' and a summary, or every problem (exit 2)."""
+    """Check a deal file (and its dated versions in history/); print 'ok' and a summary, or
+    every problem (exit 2)."""
     deal = _load(path)
+    if Path(path).is_dir() and (Path(path) / "history").is_dir():
+        from ..versions import load_history
+
+        versions = load_history(path)  # every snapshot's problems, each naming its folder
+    else:
+        versions = []
     from ..deal import TABLES
 
     present = [t for t in TABLES[2:] if deal.has(t)]
     out.print(f"ok: {deal.id} — {len(deal.parties)} parties, {len(deal.stakeholders)} "
               f"stakeholders; tables: {', '.join(['parties', 'stakeholders'] + present)}",
               markup=False)
+    if len(versions) > 1:
+        out.print(f"history: {len(versions)} versions, {versions[0].as_of.isoformat()} to "
+                  f"{versions[-1].as_of.isoformat()}", markup=False)
 
 
 @app.command()

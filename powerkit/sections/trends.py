@@ -70,7 +70,10 @@ def section(deal, versions=None, names: dict | None = None, ranges: bool = True)
     names — an anonymised report passes its role labels)."""
     sec = Section("trends", "How the deal has moved")
     if versions is None:
-        versions = load_history(deal.source) if deal.source else []
+        from pathlib import Path  # a deal built in memory (synthetic, a what-if) has no history
+
+        versions = load_history(deal.source) if deal.source and Path(deal.source).exists() \
+            else []
     if len(versions) < 2:
         sec.missing = NO_HISTORY
         return sec
@@ -173,9 +176,9 @@ def since_section(deal, since) -> Section | None:
     from ..errors import InputError
     from ..versions import Version
 
-    current = load_deal(deal.source) if deal.source else deal
+    current = load_deal(deal.source) if deal.source and Path(deal.source).exists() else deal
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(since)) and not Path(since).exists():
-        found = [v for v in (load_history(deal.source) if deal.source else [])
+        found = [v for v in (load_history(deal.source) if deal.source and Path(deal.source).exists() else [])
                  if v.as_of.isoformat() == str(since)]
         if not found:
             raise InputError(f"--since {since}: no version of the deal is dated {since}; "
