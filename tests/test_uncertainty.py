@@ -324,3 +324,27 @@ def test_aggregated_large_deal_spread_zero_and_seed(deal400):
     pd.testing.assert_frame_equal(a, simulate(deal400, n=50, seed=2))
     iv = intervals(a)
     assert ((iv["low"] <= iv["point"]) & (iv["point"] <= iv["high"])).all()
+
+
+def test_flip_search_scans_the_people_with_most_say_in_a_large_deal():
+    """Issue 18.9: the flip search was inputs × steps × inputs in memory (110 GiB at 2,000
+    people). Beyond MAX_FLIP_PEOPLE it scans the people with the most say, and its grid is
+    evaluated in blocks: a 300-person deal stays far below a dense inputs² grid (≈ 7 GB here)."""
+    import tracemalloc
+
+    from powerkit.deal.synthetic import make_deal
+    from powerkit.power import stakeholder_power
+    from powerkit.uncertainty.simulate import FLIP_BLOCK_BYTES, MAX_FLIP_PEOPLE, what_would_flip
+
+    deal = make_deal(300, seed=4, roles=True)
+    tracemalloc.start()
+    try:
+        flip = what_would_flip(deal, steps=41)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * FLIP_BLOCK_BYTES
+    if flip.input is not None and flip.input.startswith("stakeholders:"):
+        who = flip.input.split(":")[1]
+        say = stakeholder_power(deal)["say"]
+        assert who in say.sort_values(ascending=False, kind="stable").index[:MAX_FLIP_PEOPLE]

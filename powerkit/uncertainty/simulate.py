@@ -246,6 +246,12 @@ class Flip:
     table: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
+#: people scanned by :func:`what_would_flip` (those with the most say) in a larger deal
+MAX_FLIP_PEOPLE = 60
+#: memory of one block of the flip search's grid
+FLIP_BLOCK_BYTES = 64e6
+
+
 def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None = None,
                     steps: int = 201, reach: float = 0.5, model: DealModel | None = None
                     ) -> Flip:
@@ -258,6 +264,12 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     bisects between the last grid point that keeps the answer and the first that changes it.
     The change is measured relative to the input's stated range (:func:`input_ranges` with
     ``spreads``): a relative change of 1 moves it to the edge of its range.
+
+    With more than :data:`MAX_FLIP_PEOPLE` people, only the people with the most say
+    (:func:`powerkit.power.stakeholder_power`, the weight of a person in the party-level
+    averages) are scanned, beside every party input: a person with little say moves the balance
+    little, and scanning everyone costs inputs × steps × inputs (110 GiB at 2,000 people). The
+    grid is evaluated in blocks of at most :data:`FLIP_BLOCK_BYTES`.
 
     Parameters
     ----------
@@ -293,6 +305,13 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     before = answer(x0[None, :])[0]
     if not len(scan):
         return Flip(quantity, None, None, None, None, None, before, before)
+    people = scan.loc[scan["table"] == "stakeholders", "row"].unique()
+    if len(people) > MAX_FLIP_PEOPLE:
+        from ..power import stakeholder_power
+
+        say = stakeholder_power(deal)["say"].reindex(people)
+        keep = set(say.sort_values(ascending=False, kind="stable").index[:MAX_FLIP_PEOPLE])
+        scan = scan[(scan["table"] != "stakeholders") | scan["row"].isin(keep)]
     idx = scan.index.to_numpy()
     v = x0[idx]
     half = ((params["high"] - params["low"]).to_numpy()[idx]) / 2
@@ -303,9 +322,14 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     grid = np.linspace(0, 1, int(steps))
     cand = lo[:, None] + (hi - lo)[:, None] * grid[None, :]          # inputs × steps
     k, m = cand.shape
-    X = np.broadcast_to(x0, (k * m, len(x0))).copy()
-    X[np.arange(k * m), np.repeat(idx, m)] = cand.ravel()
-    ans = answer(X).reshape(k, m)
+    per = max(1, int(FLIP_BLOCK_BYTES // (8 * len(x0) * m)))  # inputs per block
+    parts = []
+    for a0 in range(0, k, per):
+        kk = min(per, k - a0)
+        X = np.broadcast_to(x0, (kk * m, len(x0))).copy()
+        X[np.arange(kk * m), np.repeat(idx[a0:a0 + kk], m)] = cand[a0:a0 + kk].ravel()
+        parts.append(np.asarray(answer(X)))
+    ans = np.concatenate(parts).reshape(k, m)
     flips = ans != before
     rows = []
     for a in range(k):
