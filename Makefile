@@ -33,7 +33,7 @@ bench: $(STAMP)  ## performance ratios against floors and peers
 	$(BIN)/python benchmarks/run.py
 
 workshop: $(STAMP)  ## walkthroughs + workshop as Voila dashboards on http://127.0.0.1:8866/
-	$(BIN)/powerkit workshop --port 8866
+	$(BIN)/powerkit workshop --port 8866 $(if $(DEALS),--deals "$(DEALS)")
 
 tables: $(STAMP)  ## the sample deal's result tables as a formula-safe Excel workbook
 	$(BIN)/powerkit tables $(DEAL) --out reports

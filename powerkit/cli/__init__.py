@@ -392,35 +392,6 @@ def tables(deal_path: Annotated[Path, typer.Argument(help="deal folder or .xlsx 
     out.print(f"wrote {path}", markup=False)
 
 
-@app.command("workshop")
-def workshop_command(
-        target: Annotated[Path | None, typer.Argument(
-            help="notebooks folder (default: the project's notebooks/) or one notebook")] = None,
-        port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 8866,
-        pool_size: Annotated[int, typer.Option(
-            "--pool-size", help="pre-executed kernels kept ready per notebook (raise it for a "
-                                "large room)")] = 1,
-        no_preheat: Annotated[bool, typer.Option(
-            "--no-preheat", help="execute each notebook when it is opened instead of ahead of "
-                                 "time")] = False,
-        print_only: Annotated[bool, typer.Option(
-            "--print", help="print the command and exit")] = False):
-    """Serve the walkthroughs and the workshop exercises as Voila dashboards on 127.0.0.1 (code hidden, widgets live)."""
-    from ..deal.reading import input_problem
-    from ..errors import InputError
-    from ..workshop import serve
-
-    if target is not None and (target.exists() or target.is_symlink()):
-        _stop([p for p in [input_problem(target, folder=target.is_dir())] if p is not None])
-    try:
-        code = serve(target, port=port, preheat=not no_preheat, pool_size=pool_size,
-                     print_only=print_only)
-    except InputError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from None
-    raise typer.Exit(code)
-
-
 def _exit_now(code) -> None:
     """End the command without Python's module teardown.
 
@@ -451,6 +422,7 @@ def _exit_now(code) -> None:
 from . import diff as _diff  # noqa: E402,F401  (registers powerkit diff)
 from . import ingest as _ingest  # noqa: E402,F401  (registers powerkit ingest)
 from . import portfolio as _portfolio  # noqa: E402,F401  (registers powerkit portfolio)
+from . import workshop as _workshop  # noqa: E402,F401  (registers powerkit workshop)
 
 
 def main() -> None:
