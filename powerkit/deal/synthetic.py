@@ -515,6 +515,8 @@ def write_deal(deal: Deal, folder: str | Path) -> Path:
             continue
         if table in INDEX:
             df = df.reset_index()
+        if "trust_reliability_rated" in df.columns:  # the rating as entered, not the value
+            df = df.assign(trust_reliability=df["trust_reliability_rated"])  # derived at load
         cols = [c.name for c in SPEC[table]]
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
