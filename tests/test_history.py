@@ -181,3 +181,14 @@ def test_validate_and_report_refuse_a_broken_snapshot(tmp_path):
     r = run_report(d, tmp_path / "out")
     assert not r.ok and r.code == 2 and "history/2026-09-20/stakeholders.csv" in r.error
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_last_trend_range_is_the_power_sections():
+    """The report's trend ends at the deal itself: its 90% range of the balance and the price
+    is the one the power section prints (the same Uncertainty, reused)."""
+    from powerkit.sections import build_sections
+
+    secs = {s.key: s for s in build_sections(load_deal(NW), order=("trends", "power"))}
+    table = secs["trends"].tables()[0]
+    lo, hi = secs["power"].headline["balance_interval"]
+    assert table["balance 90% range"].iloc[-1] == f"{lo:+.3f} to {hi:+.3f}"

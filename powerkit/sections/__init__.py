@@ -111,7 +111,8 @@ def build_sections(deal, order=SECTION_ORDER, ranges: bool = True) -> list[Secti
         mod = importlib.import_module(f"powerkit.sections.{name}")
         kw = ({"result": shared, "plan": plan} if name == "brief" else
               {"uncertainty": shared.get("uncertainty"), "give": first_give(plan)}
-              if name == "power" else {"ranges": ranges} if name == "trends" else
+              if name == "power" else
+              {"ranges": ranges, "uncertainty": shared.get("uncertainty")} if name == "trends" else
               {"result": shared[name]} if shared.get(name) is not None else {})
         try:
             out.append(names_not_ids(deal, mod.section(deal, **kw)))

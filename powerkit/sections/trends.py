@@ -62,12 +62,14 @@ def trend_table(trend: pd.DataFrame, currency: str) -> pd.DataFrame:
     })
 
 
-def section(deal, versions=None, names: dict | None = None, ranges: bool = True) -> Section:
+def section(deal, versions=None, names: dict | None = None, ranges: bool = True,
+            uncertainty=None) -> Section:
     """"How the deal has moved": the headlines of every dated version of ``deal``.
 
     ``versions`` (:func:`powerkit.versions.load_history`) default to the history of the deal's
     folder; ``names`` maps stakeholder ids to the names the reader sees (default: the deal's
-    names — an anonymised report passes its role labels)."""
+    names — an anonymised report passes its role labels); ``uncertainty``: the report's ranges
+    of ``deal`` (the latest version), reused — so the last point's range is the power section's."""
     sec = Section("trends", "How the deal has moved")
     if versions is None:
         from pathlib import Path  # a deal built in memory (synthetic, a what-if) has no history
@@ -80,7 +82,8 @@ def section(deal, versions=None, names: dict | None = None, ranges: bool = True)
     versions = as_shown(deal, versions)
     cur = deal.meta.currency
     names = dict(deal.stakeholders["name"]) if names is None else names
-    trend, events = trends(versions, ranges=ranges)
+    trend, events = trends(versions, ranges=ranges,
+                           current=uncertainty if versions[-1].source == "current" else None)
     first, last = trend.iloc[0], trend.iloc[-1]
     d = last["balance"] - first["balance"]
     sec.add(f"{len(trend)} versions from {first['as_of'].date().isoformat()} to "

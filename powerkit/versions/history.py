@@ -154,8 +154,8 @@ def load_history(path) -> list[Version]:
     return versions
 
 
-def trends(versions: list[Version], people: int = 5,
-           ranges: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def trends(versions: list[Version], people: int = 5, ranges: bool = True,
+           current=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The headlines of every version, and the events dated in the history's span.
 
     Returns
@@ -188,7 +188,10 @@ def trends(versions: list[Version], people: int = 5,
         row = {"as_of": pd.Timestamp(v.as_of), "source": v.source, "balance": balance,
                "predicted_price": price, "support": float("nan")}
         nan2 = (float("nan"), float("nan"))
-        u = uncertainty(d, sobol_n=None, flip=False) if ranges else None
+        u = None
+        if ranges:
+            u = current if current is not None and v is versions[-1] else \
+                uncertainty(d, sobol_n=None, flip=False)
         row["balance_low"], row["balance_high"] = (u.range_of("balance") or nan2) if u else nan2
         row["price_low"], row["price_high"] = (u.range_of("predicted_price") or nan2) if u else nan2
         try:
