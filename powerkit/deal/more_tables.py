@@ -120,35 +120,32 @@ def reference_problems(t: dict[str, pd.DataFrame], parties: set | None, people: 
                                 + ", ".join(map(str, texts)) + ")"))
     pt = t.get("perceived_ties")
     if pt is not None:
-        for col in ("perceiver", "source", "target"):
-            if people is None:
-                break
-            for i, v in enumerate(pt[col]):
-                if v is not None and v not in people:
-                    out.append(("perceived_ties", i + 2, col, v,
-                                "a stakeholder id from stakeholders (add the person or fix the id)"))
+        out += _unknown("perceived_ties", pt, ("perceiver", "source", "target"), people,
+                        "a stakeholder id from stakeholders (add the person or fix the id)")
         for i, (s, g) in enumerate(zip(pt["source"], pt["target"], strict=True)):
             if s is not None and s == g:
                 out.append(("perceived_ties", i + 2, "target", g,
                             "a different person than the source (no self-ties)"))
     both = None if parties is None or people is None else parties | people
     cm = t.get("commitments")
-    if cm is not None and both is not None:
-        for col in ("by", "to"):
-            for i, v in enumerate(cm[col]):
-                if v is not None and v not in both:
-                    out.append(("commitments", i + 2, col, v,
-                                "a party or stakeholder id (add them or fix the id)"))
     if cm is not None:
+        out += _unknown("commitments", cm, ("by", "to"), both,
+                        "a party or stakeholder id (add them or fix the id)")
         for i, (d, due) in enumerate(zip(cm["date"], cm["due"], strict=True)):
             if pd.notna(d) and pd.notna(due) and due < d:
                 out.append(("commitments", i + 2, "due", due.date().isoformat(),
                             f"a date on or after the promise ({d.date().isoformat()})"))
     rf = t.get("references")
-    if rf is not None and people is not None:
-        for col in ("stakeholder", "via"):
-            for i, v in enumerate(rf[col]):
-                if v is not None and v not in people:
-                    out.append(("references", i + 2, col, v,
-                                "a stakeholder id from stakeholders (add the person or fix the id)"))
+    if rf is not None:
+        out += _unknown("references", rf, ("stakeholder", "via"), people,
+                        "a stakeholder id from stakeholders (add the person or fix the id)")
     return out
+
+
+def _unknown(table: str, df: pd.DataFrame, cols, allowed: set | None, expected: str) -> list:
+    """Problems for ids in ``cols`` that are not in ``allowed`` (None: not checked — the table
+    that defines them is missing, which is one problem already)."""
+    if allowed is None:
+        return []
+    return [(table, i + 2, col, v, expected) for col in cols
+            for i, v in enumerate(df[col]) if v is not None and v not in allowed]

@@ -110,7 +110,8 @@ def build_sections(deal, order=SECTION_ORDER, ranges: bool = True) -> list[Secti
     for name in order:
         mod = importlib.import_module(f"powerkit.sections.{name}")
         kw = ({"result": shared, "plan": plan} if name == "brief" else
-              {"uncertainty": shared.get("uncertainty"), "give": first_give(plan)}
+              {"uncertainty": shared.get("uncertainty"), "give": first_give(plan),
+               "trust": None if plan is None else plan.trust}
               if name == "power" else
               {"ranges": ranges, "uncertainty": shared.get("uncertainty")} if name == "trends" else
               {"result": shared[name]} if shared.get(name) is not None else {})

@@ -38,7 +38,8 @@ _LABEL = {"more": "we hold more power", "less": "they hold more power",
 
 
 def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=None,
-            top: int = 5, uncertainty=None, give: tuple | None = None, **kwargs) -> Section:
+            top: int = 5, uncertainty=None, give: tuple | None = None, trust=None,
+            **kwargs) -> Section:
     """The report's "power balance" section: profile, top drivers, predicted split, posture.
 
     Parameters are those of :func:`powerkit.power.power_profile` (``weights``,
@@ -115,7 +116,7 @@ def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=No
         sec.add("**Posture.** What follows from the balance and its sources; each line gives the "
                 "reason and the numbers behind it.",
                 post[["recommendation", "reason", "numbers"]])
-    sec.add(*trust_blocks(deal, head, give))
+    sec.add(*trust_blocks(deal, head, give, trust))
     if uncertainty is not None:
         sec.add(*uncertainty_blocks(uncertainty, deal.meta.currency, names=prof.names))
     return sec
@@ -124,12 +125,13 @@ def section(deal, weights: Mapping[str, float] | None = None, systemic_inputs=No
 TRUST_ROWS = 8  #: people of the trust plan shown in the report (lowest trust first)
 
 
-def trust_blocks(deal, head: dict, give: tuple | None = None) -> list:
+def trust_blocks(deal, head: dict, give: tuple | None = None, trust=None) -> list:
     """The trust plan (lowest trust first) and, with a ``references`` table, the social proof
     to bring; adds ``trust_plan`` (name, weakest, action) to ``head``."""
     from ..power.social import social_proof, trust_plan
 
-    tp = trust_plan(deal, give=give)
+    # the game plan's own trust plan when the report has one: one plan, computed once
+    tp = trust if trust is not None else trust_plan(deal, give=give)
     rated = tp[tp["weakest"].notna()].head(TRUST_ROWS)
     head["trust_plan"] = [{"name": str(r.name), "weakest": r.weakest, "action": r.action}
                           for r in rated.itertuples()]
