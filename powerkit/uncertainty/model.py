@@ -215,14 +215,31 @@ class DealModel:
                         and not xs[q].at["batna", "assumed"]:
                     self.batna.append((side, names.index("batna"), kq, ks, kb))
 
-    def balance(self, X: np.ndarray, aggregated: bool = False) -> np.ndarray:
-        """The power balance per draw (``aggregated``: X in the aggregated layout)."""
+    def trust_means(self, X: np.ndarray) -> np.ndarray:
+        """The say-weighted means of the counterpart's people's ratings that the balance reads,
+        one column per entry of ``self.trust`` (X in the full layout)."""
+        out = np.empty((len(X), len(self.trust)))
+        for t, (_, idx, sw) in enumerate(self.trust):
+            out[:, t] = X[:, idx] @ sw
+        return out
+
+    def balance(self, X: np.ndarray, aggregated: bool = False,
+                trust: np.ndarray | None = None) -> np.ndarray:
+        """The power balance per draw (``aggregated``: X in the aggregated layout).
+
+        ``trust``: the say-weighted means of :meth:`trust_means` given (rows × entries of
+        ``self.trust``); X is then read only at the direct inputs, one column at a time
+        (``X[:, k]``), so any object with that indexing and ``len`` works — the flip search
+        passes rows that each change one input without storing every input per row."""
         n = len(X)
         XU = np.broadcast_to(self.xu0, (n, len(self.xu0))).copy()
         XT = np.broadcast_to(self.xt0, (n, len(self.xt0))).copy()
         for side, i, k in self.rating_cols:
             (XU if side == 0 else XT)[:, i] = X[:, k]
-        if aggregated:
+        if trust is not None:
+            for t, (i, _, _) in enumerate(self.trust):
+                XU[:, i] = trust[:, t]
+        elif aggregated:
             for t, (i, pos, sw, f) in enumerate(self.agg_trust):
                 XU[:, i] = X[:, pos] @ sw + f.mean[0] + X[:, self.z_trust + t] * f.factor[0, 0]
         else:
@@ -310,12 +327,13 @@ class DealModel:
 
     # -- who decides -----------------------------------------------------------------------
     def _influence_setup(self, people):
-        W = influence_matrix(self.deal)
-        ids = [str(i) for i in W.index]
-        M = W.to_numpy()
-        lam0 = np.clip(1.0 - np.diag(M), 0.0, 1.0)
-        n = len(ids)
+        n = len(self.deal.stakeholders)
         self.exact = n <= EXACT_MAX
+        # sparse (CSR, memory ∝ ties) above EXACT_MAX: no n × n array for a large deal
+        W = influence_matrix(self.deal, sparse=not self.exact)
+        ids = [str(i) for i in W.index]
+        M = W.matrix if not self.exact else W.to_numpy()
+        lam0 = np.clip(1.0 - M.diagonal(), 0.0, 1.0)
         P = None  # large deals: sparse (_linear_setup)
         if self.exact:
             off = M - np.diag(np.diag(M))
@@ -333,6 +351,7 @@ class DealModel:
         if self.exact:
             A0 = np.eye(n) - lam0[:, None] * M
             self.r0 = (1.0 - lam0) * np.linalg.solve(A0.T, self.dvec)
+            self._A0inv = None  # built on first use (decisions)
         else:
             self._linear_setup(M)
         k = people if people is not None else (n if self.exact else 25)
@@ -405,17 +424,53 @@ class DealModel:
             R = self.r0[self.shown][None, :] + dl @ self._J.T
             D = x0 @ self.r0 + dl @ self._jtx
             return R, D
-        P, nn = self.P, len(self.lam0)
-        R = np.empty((n, nn))
-        step = max(1, int(2e7 // (nn * nn)))
-        eye = np.eye(nn)
-        for s in range(0, n, step):
-            L = lam[s:s + step]
-            A = eye[None] - (L * (1 - L))[:, :, None] * eye[None] - (L * L)[:, :, None] * P[None]
-            g = np.linalg.solve(np.transpose(A, (0, 2, 1)),
-                                np.broadcast_to(self.dvec, L.shape)[:, :, None])[:, :, 0]
-            R[s:s + step] = (1 - L) * g
+        R = self.exact_shares(lam)
         return R[:, self.shown], (R * x0).sum(axis=1)
+
+    #: stop the preconditioned iteration of :meth:`exact_shares` at this relative step
+    EXACT_TOL = 1e-13
+    EXACT_ITER = 60
+
+    def exact_shares(self, lam: np.ndarray) -> np.ndarray:
+        """Friedkin–Johnsen decision shares ``r = (1 − λ) ⊙ A⁻ᵀ d`` for every row of ``lam``
+        (draws × people; small deals).
+
+        ``A(λ) = I − diag(λ(1 − λ)) − diag(λ²) P`` changes with every draw. Instead of one
+        dense LU per draw (n³ each), the row vectors ``g = A⁻ᵀ d`` (``g A = dᵀ``) of all draws
+        are found together by the iteration preconditioned with the point system
+        ``A₀ = A(λ₀)``: ``g ← g + (dᵀ − g A) A₀⁻¹``, which converges at the rate of the spectral
+        radius of ``I − A A₀⁻¹`` (small: the draws move λ a little). It stops when every
+        draw's step is below :data:`EXACT_TOL` of its ``‖g‖∞``; a draw still moving after
+        :data:`EXACT_ITER` steps is solved directly. Each step is one sparse product with P
+        and one dense product with ``A₀⁻¹`` for the whole batch (Saad 2003, §4.1 and ch. 9:
+        preconditioned Richardson iteration).
+        """
+        import scipy.sparse as sp
+
+        nn = len(self.lam0)
+        if self._A0inv is None:
+            lam0 = self.lam0
+            A0 = np.eye(nn) - np.diag(lam0 * (1 - lam0)) - (lam0 * lam0)[:, None] * self.P
+            self._A0inv = np.linalg.inv(A0)
+            self._Pcsr = sp.csr_matrix(self.P)
+        Ainv, Pt = self._A0inv, self._Pcsr.T.tocsr()
+        d = self.dvec
+        a, c = lam * (1 - lam), lam * lam
+
+        G = np.broadcast_to(d @ Ainv, lam.shape).copy()
+        todo = np.arange(len(lam))
+        for _ in range(self.EXACT_ITER):
+            if not todo.size:
+                break
+            Gt = G[todo]  # the residual dᵀ − g A(λ) of each draw still moving, then the step
+            step = (d - (Gt - Gt * a[todo] - (Pt @ (Gt * c[todo]).T).T)) @ Ainv
+            G[todo] = Gt + step
+            small = np.abs(step).max(axis=1) <= self.EXACT_TOL * np.abs(G[todo]).max(axis=1)
+            todo = todo[~small]
+        for b in todo:  # not converged: a direct solve
+            A = np.eye(nn) - np.diag(a[b]) - c[b][:, None] * self.P
+            G[b] = np.linalg.solve(A.T, d)
+        return (1 - lam) * G
 
     # -- aggregation (large deals) ---------------------------------------------------------
     def _aggregate_setup(self):

@@ -22,21 +22,43 @@ def _group(row) -> str:
     return row["name"]
 
 
+def saltelli_sample(groups, n: int, seed: int = 0) -> np.ndarray:
+    """The Saltelli design of ``SALib.sample.sobol.sample`` (first order, scrambled Sobol'
+    base sequence), built with numpy instead of SALib's per-cell Python loop:
+    ``(n·(G + 2), D)`` points of the unit cube, for each base point the rows A, A_B^(1..G)
+    (A with the columns of group g taken from B), B; ``groups`` names the group of each of
+    the D columns (G distinct names, in order of first appearance). Equal to SALib's sample
+    for the same seed (tests/test_scale_uncertainty.py)."""
+    from scipy.stats import qmc
+
+    groups = list(groups)
+    D = len(groups)
+    names = list(dict.fromkeys(groups))
+    base = qmc.Sobol(d=2 * D, scramble=True, seed=seed).random(int(n))
+    A, B = base[:, :D], base[:, D:]
+    member = np.array([[g == k for g in groups] for k in names], dtype=bool)  # G × D
+    out = np.empty((len(base), len(names) + 2, D))
+    out[:, 0] = A
+    out[:, 1:-1] = np.where(member[None, :, :], B[:, None, :], A[:, None, :])
+    out[:, -1] = B
+    return out.reshape(-1, D)
+
+
 def sobol_indices(names, groups, func, n: int, seed: int = 0,
                   quantities=("y",)) -> pd.DataFrame:
     """Sobol indices of ``func`` (unit cube → one array per quantity) with SALib.
 
     ``names``: one per column of the unit cube; ``groups``: the factor of each column (SALib
     ``groups``: columns of a group move together in the Saltelli design). ``func(U)`` gets the
-    ``(N·(G + 2), len(names))`` sample and returns a dict quantity → values. Quantities with
+    ``(N·(G + 2), len(names))`` sample (:func:`saltelli_sample`, SALib's design) and returns a
+    dict quantity → values; ``SALib.analyze.sobol.analyze`` gives the indices. Quantities with
     NaN values get NaN indices.
     """
     from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
 
     problem = {"num_vars": len(names), "names": list(names),
                "bounds": [[0.0, 1.0]] * len(names), "groups": list(groups)}
-    U = sobol_sample.sample(problem, int(n), calc_second_order=False, seed=seed)
+    U = saltelli_sample(groups, int(n), seed=seed)
     Y = func(U)
     factors = list(dict.fromkeys(groups))
     rows = []
@@ -52,6 +74,67 @@ def sobol_indices(names, groups, func, n: int, seed: int = 0,
             rows.append({"quantity": q, "input": f, "S1": float(s1), "S1_conf": float(c1),
                          "ST": float(st), "ST_conf": float(ct)})
     return pd.DataFrame(rows, columns=["quantity", "input", "S1", "S1_conf", "ST", "ST_conf"])
+
+
+class _Columns:
+    """Rows equal to ``x0`` except in the columns given whole (``cols``: input → values), read
+    one column at a time (``X[:, k]``) as :meth:`DealModel.balance` (trust means given) and
+    :meth:`DealModel.price` read them: no row stores every input of a large deal."""
+
+    def __init__(self, x0: np.ndarray, n: int, cols: dict):
+        self.x0, self.n, self.cols = x0, n, cols
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, key):
+        rows, k = key
+        if not (isinstance(rows, slice) and rows == slice(None)) or np.ndim(k) != 0:
+            raise TypeError("_Columns is read one whole column at a time: X[:, k]")
+        k = int(k)
+        return self.cols[k] if k in self.cols else np.full(self.n, self.x0[k])
+
+
+#: draws of a column's say-weighted mean behind its quantile function (Sobol factor)
+MEAN_DRAWS = 1 << 14
+
+
+def _mean_quantiles(params: pd.DataFrame, idx: np.ndarray, sw: np.ndarray, seed: int):
+    """The quantile function of the say-weighted mean ``Σ_j w_j x_j`` of one column of people's
+    ratings (independent inputs as :func:`powerkit.uncertainty.draw` draws them), as a function
+    of u ∈ (0, 1). One drawn person: exact (``c + w_j F_j⁻¹(u)``). Otherwise the quantiles of
+    :data:`MEAN_DRAWS` draws of the mean, interpolated; above :data:`EXACT_MAX` people the
+    light people's part of each draw is the normal with its exact mean and variance (the heavy
+    people drawn one by one: :func:`powerkit.uncertainty.aggregate.split_forms`)."""
+    from .aggregate import split_forms
+    from .model import EXACT_MAX
+    from .ranges import draw, moments
+
+    sub = params.iloc[idx].reset_index(drop=True)
+    drawn = np.flatnonzero(sub["dist"].to_numpy() != "fixed")
+    v = sub["value"].to_numpy(dtype=float)
+    if drawn.size <= 1:
+        j = drawn[0] if drawn.size else None
+        const = float(np.delete(v, j) @ np.delete(sw, j)) if j is not None else float(v @ sw)
+
+        def exact(u):
+            if j is None:
+                return np.full(len(u), const)
+            return const + sw[j] * from_unit(sub.iloc[[j]].reset_index(drop=True),
+                                             np.asarray(u)[:, None])[:, 0]
+        return exact
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 18, 9]))
+    if len(idx) <= EXACT_MAX:
+        m = draw(sub, rng, MEAN_DRAWS) @ sw
+    else:
+        mean, var, abs3 = moments(sub)
+        f = split_forms(sw[None, :], mean, var, abs3)
+        heavy = f.heavy
+        m = (draw(sub.iloc[heavy].reset_index(drop=True), rng, MEAN_DRAWS) @ sw[heavy]
+             + f.mean[0] + rng.standard_normal(MEAN_DRAWS) * f.factor[0, 0])
+    m = np.sort(m)
+    p = (np.arange(MEAN_DRAWS) + 0.5) / MEAN_DRAWS
+    return lambda u: np.interp(u, p, m)
 
 
 def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
@@ -102,25 +185,47 @@ def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
     if model is None:  # ``model``: one built by the caller for these ranges (people=0)
         model = DealModel(deal, input_ranges(deal, spread, spreads), people=0)
     params = model.params
-    used = params[(params["dist"] != "fixed")
-                  & (params["table"].isin(["parties", "weights"])
-                     | ((params["table"] == "stakeholders")
-                        & params["column"].isin(PEOPLE_RATINGS)))]
-    if not len(used):
+    direct = params[(params["dist"] != "fixed") & params["table"].isin(["parties", "weights"])]
+    people = params[(params["dist"] != "fixed") & (params["table"] == "stakeholders")
+                    & params["column"].isin(PEOPLE_RATINGS)]
+    if not len(direct) and not len(people):
         return pd.DataFrame(columns=["quantity", "input", "S1", "S1_conf", "ST", "ST_conf"])
-    cols = used.index.to_numpy()
-    groups = [_group(r) for _, r in used.iterrows()]
-
-    sub = params.loc[cols].reset_index(drop=True)
+    # the factors in the order of the inputs: each direct input, and one per column of
+    # people's ratings (its say-weighted mean, the only way those ratings enter the balance)
+    first = {}
+    for k, r in pd.concat([direct, people]).sort_index().iterrows():
+        first.setdefault(_group(r), k)
+    factors = list(first)
+    trust_of = {c: t for t, c in enumerate(_trust_columns(model))}
+    sub = params.loc[direct.index].reset_index(drop=True)
+    dpos = [factors.index(n) for n in direct["name"]]
     x0 = params["value"].to_numpy(dtype=float)
+    T0 = model.trust_means(x0[None, :])[0]
+    gq = {}  # factor position → (trust entry, quantile function of the column's mean)
+    for c, t in trust_of.items():
+        name = f"stakeholders:*:{c}"
+        if name in first:
+            _, idx, sw = model.trust[t]
+            gq[factors.index(name)] = (t, _mean_quantiles(params, idx, sw, seed))
 
     def func(Us):
-        X = np.broadcast_to(x0, (len(Us), len(x0))).copy()
-        X[:, cols] = from_unit(sub, Us)
-        return {"balance": model.balance(X), "predicted_price": model.price(X)[0]}
+        Xd = from_unit(sub, Us[:, dpos]) if len(dpos) else np.empty((len(Us), 0))
+        X = _Columns(x0, len(Us), {int(k): Xd[:, a] for a, k in enumerate(direct.index)})
+        trust = np.broadcast_to(T0, (len(Us), len(T0))).copy()
+        for f, (t, q) in gq.items():
+            trust[:, t] = q(Us[:, f])
+        return {"balance": model.balance(X, trust=trust), "predicted_price": model.price(X)[0]}
 
-    out = sobol_indices(used["name"].tolist(), groups, func, n, seed,
+    out = sobol_indices(factors, factors, func, n, seed,
                         quantities=("balance", "predicted_price"))
     out["_q"] = out["quantity"].map({"balance": 0, "predicted_price": 1})
     out = out.sort_values(["_q", "ST"], ascending=[True, False], kind="stable")
     return out.drop(columns="_q").reset_index(drop=True)
+
+
+def _trust_columns(model) -> list[str]:
+    """The column of people's ratings behind each entry of ``model.trust``."""
+    from ..power import INPUTS
+
+    names = list(INPUTS)
+    return [names[i] for i, _, _ in model.trust]

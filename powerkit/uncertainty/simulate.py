@@ -55,7 +55,7 @@ def _their_draws(model: DealModel, n: int, spread: float, seed) -> list | None:
 
 def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
              spreads: Mapping | None = None, *, people: int | None = None,
-             aggregate: bool = True) -> pd.DataFrame:
+             aggregate: bool = True, model: DealModel | None = None) -> pd.DataFrame:
     """Draw the deal's inputs from their ranges and compute the headline quantities, vectorised.
 
     Parameters
@@ -80,6 +80,11 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
         people with a large term still drawn one by one (docs/methods/uncertainty.md §2.1;
         :mod:`powerkit.uncertainty.aggregate`). ``False`` draws every person. Changes nothing
         up to ``EXACT_MAX`` people.
+    model : DealModel, optional
+        One already built for these ranges, ``people`` and ``aggregate``
+        (``DealModel(deal, input_ranges(deal, spread, spreads), people, aggregate)``), reused
+        instead of built again (:func:`powerkit.uncertainty.uncertainty` shares one model
+        between the draws, the Sobol indices and the flip search).
 
     Returns
     -------
@@ -120,8 +125,9 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise bad_argument("n", "simulate", "an int >= 1", n)
-    params = input_ranges(deal, spread, spreads)
-    model = DealModel(deal, params, people=people, aggregate=aggregate)
+    if model is None:
+        model = DealModel(deal, input_ranges(deal, spread, spreads), people=people,
+                          aggregate=aggregate)
     params = model.params  # the people's inputs last when aggregated
     agg = model.aggregated
     sub = params.iloc[model.layout].reset_index(drop=True) if agg else params
@@ -246,10 +252,57 @@ class Flip:
     table: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
-#: people scanned by :func:`what_would_flip` (those with the most say) in a larger deal
+#: Formerly the number of people (most say first) the flip search scanned in a larger deal; the
+#: search is now linear in the inputs and scans everyone (kept for callers that read it).
 MAX_FLIP_PEOPLE = 60
 #: memory of one block of the flip search's grid
 FLIP_BLOCK_BYTES = 64e6
+_BISECT = 40  # bisection steps between the last grid point that keeps the answer and the next
+
+
+class _OneChange:
+    """Rows equal to ``x0`` except in one input each (row r: input ``cols[r]`` takes ``vals[r]``;
+    ``cols[r] = -1``: no change), read a whole column at a time (``X[:, k]``), which is all
+    :meth:`DealModel.balance` (with its trust means given), :meth:`DealModel.walk_aways` and
+    :meth:`DealModel.nash` read. A row costs O(1) memory instead of one number per input."""
+
+    def __init__(self, x0: np.ndarray, cols, vals):
+        self.x0 = x0
+        self.cols = np.asarray(cols, dtype=int)
+        self.vals = np.asarray(vals, dtype=float)
+
+    def __len__(self) -> int:
+        return len(self.vals)
+
+    def __getitem__(self, key):
+        rows, k = key
+        if not (isinstance(rows, slice) and rows == slice(None)) or np.ndim(k) != 0:
+            raise TypeError("_OneChange is read one whole column at a time: X[:, k]")
+        out = np.full(len(self.vals), self.x0[k])
+        hit = self.cols == k
+        out[hit] = self.vals[hit]
+        return out
+
+
+def _first_flips(cand, v, flips, side):
+    """Per input (row of ``cand``, ascending): the first grid point beyond ``v`` in direction
+    ``side`` whose answer differs (``hit``), and the point before it (``good``: the previous
+    grid point, or ``v`` itself when none lies between)."""
+    k, m = cand.shape
+    beyond = cand > v[:, None] if side > 0 else cand < v[:, None]
+    hit = beyond & flips
+    found = hit.any(axis=1)
+    if side > 0:
+        j = np.argmax(hit, axis=1)
+        prev = np.clip(j - 1, 0, m - 1)
+        has_prev = (j > 0) & beyond[np.arange(k), prev]
+    else:
+        j = m - 1 - np.argmax(hit[:, ::-1], axis=1)
+        prev = np.clip(j + 1, 0, m - 1)
+        has_prev = (j < m - 1) & beyond[np.arange(k), prev]
+    rows = np.arange(k)
+    good = np.where(has_prev, cand[rows, prev], v)
+    return found, good, cand[rows, j]
 
 
 def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None = None,
@@ -260,16 +313,20 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     Scans every input of the parties and stakeholders tables the balance uses (us and the
     counterpart's ratings, the counterpart's people's trust and frame fit, reservation prices
     and BATNA values) over its domain — ratings over [0, 1], money over ``value·(1 ± reach)``
-    — on a grid of ``steps`` values, all inputs at once (one vectorised evaluation), then
-    bisects between the last grid point that keeps the answer and the first that changes it.
-    The change is measured relative to the input's stated range (:func:`input_ranges` with
-    ``spreads``): a relative change of 1 moves it to the edge of its range.
+    — on a grid of ``steps`` values, then bisects between the last grid point that keeps the
+    answer and the first that changes it. The change is measured relative to the input's
+    stated range (:func:`input_ranges` with ``spreads``): a relative change of 1 moves it to
+    the edge of its range.
 
-    With more than :data:`MAX_FLIP_PEOPLE` people, only the people with the most say
-    (:func:`powerkit.power.stakeholder_power`, the weight of a person in the party-level
-    averages) are scanned, beside every party input: a person with little say moves the balance
-    little, and scanning everyone costs inputs × steps × inputs (110 GiB at 2,000 people). The
-    grid is evaluated in blocks of at most :data:`FLIP_BLOCK_BYTES`.
+    The cost is linear in the inputs (docs/performance.md, "People scaling"): every grid row
+    changes one input, and the model reads such a row column by column without storing every
+    input per row (the party and money inputs: ``inputs × steps`` rows, evaluated in blocks of
+    at most :data:`FLIP_BLOCK_BYTES`, the bisection vectorised over the inputs). A person's
+    rating enters the balance only through the say-weighted mean of its column
+    (``m = Σ_j w_j x_j``, the balance linear in m), so moving person j's rating by δ moves m by
+    ``w_j δ``: the shift of each column's mean that flips the posture is found once (grid and
+    bisection on the mean, as for an input), and each person's flip is that shift over their
+    weight, ``δ_j = Δ / w_j`` when it stays within [0, 1] — O(1) per person, everyone scanned.
 
     Parameters
     ----------
@@ -298,20 +355,17 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     scan = params[params["table"].isin(["parties", "stakeholders"])
                   & params["column"].isin(cols)]
     x0 = params["value"].to_numpy(dtype=float)
+    T0 = model.trust_means(x0[None, :])[0]
 
-    def answer(X):
-        return posture_of(model.balance(X)) if quantity == "posture" else model.nash(X)
+    def answer(X, trust=None):
+        if quantity == "package":
+            return np.asarray(model.nash(X))
+        tr = np.broadcast_to(T0, (len(X), len(T0))) if trust is None else trust
+        return posture_of(model.balance(X, trust=tr))
 
     before = answer(x0[None, :])[0]
     if not len(scan):
         return Flip(quantity, None, None, None, None, None, before, before)
-    people = scan.loc[scan["table"] == "stakeholders", "row"].unique()
-    if len(people) > MAX_FLIP_PEOPLE:
-        from ..power import stakeholder_power
-
-        say = stakeholder_power(deal)["say"].reindex(people)
-        keep = set(say.sort_values(ascending=False, kind="stable").index[:MAX_FLIP_PEOPLE])
-        scan = scan[(scan["table"] != "stakeholders") | scan["row"].isin(keep)]
     idx = scan.index.to_numpy()
     v = x0[idx]
     half = ((params["high"] - params["low"]).to_numpy()[idx]) / 2
@@ -320,51 +374,103 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     lo = np.where(money, v - reach * np.abs(v), 0.0)
     hi = np.where(money, v + reach * np.abs(v), 1.0)
     grid = np.linspace(0, 1, int(steps))
-    cand = lo[:, None] + (hi - lo)[:, None] * grid[None, :]          # inputs × steps
-    k, m = cand.shape
-    per = max(1, int(FLIP_BLOCK_BYTES // (8 * len(x0) * m)))  # inputs per block
-    parts = []
-    for a0 in range(0, k, per):
-        kk = min(per, k - a0)
-        X = np.broadcast_to(x0, (kk * m, len(x0))).copy()
-        X[np.arange(kk * m), np.repeat(idx[a0:a0 + kk], m)] = cand[a0:a0 + kk].ravel()
-        parts.append(np.asarray(answer(X)))
-    ans = np.concatenate(parts).reshape(k, m)
-    flips = ans != before
-    rows = []
-    for a in range(k):
-        best = None
+    person = ((scan["table"] == "stakeholders") & scan["column"].isin(PEOPLE_RATINGS)).to_numpy()
+    best = np.full(len(scan), np.nan)   # the flipping value per scanned input (NaN: none)
+    after = np.full(len(scan), None, dtype=object)
+
+    # the party and money inputs: grid and bisection, every row one changed input
+    direct = np.flatnonzero(~person)
+    if direct.size:
+        cand = lo[direct, None] + (hi - lo)[direct, None] * grid[None, :]
+        k, m = cand.shape
+        per = max(1, int(FLIP_BLOCK_BYTES // (8 * 16 * m)))  # inputs per block
+        ans = np.concatenate([
+            answer(_OneChange(x0, np.repeat(idx[direct[a0:a0 + per]], m),
+                              cand[a0:a0 + per].ravel()))
+            for a0 in range(0, k, per)]).reshape(k, m)
+        flips = ans != before
+        vd = v[direct]
         for side in (+1, -1):
-            order = np.flatnonzero(cand[a] > v[a]) if side > 0 else \
-                np.flatnonzero(cand[a] < v[a])[::-1]
-            hit = order[flips[a, order]] if order.size else order
-            if not hit.size:
-                continue
-            j = hit[0]
-            pos = np.flatnonzero(order == j)[0]
-            good = v[a] if pos == 0 else cand[a, order[pos - 1]]
-            bad = cand[a, j]
-            for _ in range(40):  # bisection on the boundary
+            found, good, bad = _first_flips(cand, vd, flips, side)
+            f = np.flatnonzero(found)
+            good, bad = good[f], bad[f]
+            for _ in range(_BISECT):
                 mid = (good + bad) / 2
-                Xm = x0.copy()
-                Xm[idx[a]] = mid
-                if answer(Xm[None, :])[0] != before:
-                    bad = mid
-                else:
-                    good = mid
-            if best is None or abs(bad - v[a]) < abs(best - v[a]):
-                best = bad
-        if best is not None:
-            Xb = x0.copy()
-            Xb[idx[a]] = best
-            rows.append({"input": scan["name"].iloc[a], "value": v[a], "change": best - v[a],
-                         "new_value": best, "relative": abs(best - v[a]) / half[a],
-                         "after": answer(Xb[None, :])[0]})
-    table = pd.DataFrame(rows, columns=["input", "value", "change", "new_value", "relative",
-                                        "after"])
+                hit = answer(_OneChange(x0, idx[direct[f]], mid)) != before
+                bad, good = np.where(hit, mid, bad), np.where(hit, good, mid)
+            at = direct[f]
+            cur = best[at]
+            take = np.isnan(cur) | (np.abs(bad - v[at]) < np.abs(cur - v[at]))
+            best[at[take]] = bad[take]
+        got = np.flatnonzero(~np.isnan(best))
+        if got.size:
+            after[got] = answer(_OneChange(x0, idx[got], best[got]))
+
+    # the people's ratings (posture only: the package does not read them): through the means
+    if quantity == "posture" and person.any():
+        _people_flips(model, scan, person, x0, T0, v, lo, hi, grid, before, answer, best,
+                      after)
+
+    got = np.flatnonzero(~np.isnan(best))
+    table = pd.DataFrame({"input": scan["name"].to_numpy()[got], "value": v[got],
+                          "change": best[got] - v[got], "new_value": best[got],
+                          "relative": np.abs(best[got] - v[got]) / half[got],
+                          "after": after[got]},
+                         columns=["input", "value", "change", "new_value", "relative", "after"])
     table = table.sort_values("relative", kind="stable").reset_index(drop=True)
     if not len(table):
         return Flip(quantity, None, None, None, None, None, before, before, table)
     t = table.iloc[0]
     return Flip(quantity, t["input"], float(t["value"]), float(t["change"]),
                 float(t["new_value"]), float(t["relative"]), before, t["after"], table)
+
+
+def _people_flips(model, scan, person, x0, T0, v, lo, hi, grid, before, answer, best, after):
+    """Fill ``best``/``after`` for the people's ratings (see :func:`what_would_flip`): per
+    column of ratings, the smallest shift of its say-weighted mean up and down that flips the
+    posture (grid over the shifts the people can cause, then bisection), then each person's
+    flipping value ``x_j + Δ / w_j`` when it lies within [lo_j, hi_j]."""
+    pos = {int(k): (t, w) for t, (_, ix, sw) in enumerate(model.trust)
+           for k, w in zip(ix, sw, strict=True)}
+    at = np.flatnonzero(person)
+    k_of = scan.index.to_numpy()[at]
+    info = np.array([pos.get(int(k), (-1, 0.0)) for k in k_of], dtype=float).reshape(-1, 2)
+    tcol, w = info[:, 0].astype(int), info[:, 1]
+
+    def h(t, shifts):  # the answer with mean t moved by each shift
+        tr = np.broadcast_to(T0, (len(shifts), len(T0))).copy()
+        tr[:, t] += shifts
+        X = _OneChange(x0, np.full(len(shifts), -1), np.zeros(len(shifts)))
+        return answer(X, tr)
+
+    for t in range(len(model.trust)):
+        mine = np.flatnonzero((tcol == t) & (w > 0))
+        if not mine.size:
+            continue
+        a = at[mine]
+        for side in (+1, -1):
+            reach_ = (hi[a] - v[a]) if side > 0 else (v[a] - lo[a])
+            top = float((w[mine] * reach_).max())   # the largest shift anyone can cause
+            if top <= 0:
+                continue
+            shifts = side * top * grid[1:]
+            flips = h(t, shifts) != before
+            if not flips.any():
+                continue
+            j = int(np.argmax(flips))
+            good, bad = (0.0 if j == 0 else shifts[j - 1]), shifts[j]
+            for _ in range(60):
+                mid = (good + bad) / 2
+                if h(t, np.array([mid]))[0] != before:
+                    bad = mid
+                else:
+                    good = mid
+            # the answer is monotone in the mean (the balance is linear in it, the posture
+            # a threshold of the balance): everyone who can shift the mean by ``bad`` flips
+            new = v[a] + bad / w[mine]
+            ok = (new >= lo[a] - 1e-12) & (new <= hi[a] + 1e-12)
+            new = np.clip(new, lo[a], hi[a])
+            cur = best[a]
+            take = ok & (np.isnan(cur) | (np.abs(new - v[a]) < np.abs(cur - v[a])))
+            best[a[take]] = new[take]
+            after[a[take]] = h(t, np.array([bad]))[0]

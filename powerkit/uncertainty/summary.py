@@ -72,14 +72,16 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
     if not (isinstance(level, float | int) and 0 < level < 1):
         raise bad_argument("level", "uncertainty", "a number strictly between 0 and 1", level)
     spreads = dict(getattr(deal.meta, "spreads", ()) or ())  # deal.yaml's ranges, if any
-    sim = simulate(deal, n=n, seed=seed, spread=spread, spreads=spreads)
+    # one model of the ranges serves the draws, the Sobol indices and the flip search (the
+    # flip measures changes against the ranges at spread 1: its own model at another spread)
+    model = DealModel(deal, input_ranges(deal, spread, spreads), aggregate=True)
+    sim = simulate(deal, n=n, seed=seed, spread=spread, spreads=spreads, model=model)
     pkg = (probability(sim, "nash_package") if "nash_package" in sim
            and sim.attrs["point"].get("nash_package") is not None else None)
-    # one model of the ranges at spread 1 serves the Sobol indices and the flip search
-    shared = (DealModel(deal, input_ranges(deal, 1.0, spreads), people=0)
-              if (flip or sobol_n) and spread == 1.0 else None)
-    sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread, spreads=spreads, model=shared)
-           if sobol_n and spread > 0 else pd.DataFrame())
+    shared = model if spread == 1.0 else (
+        DealModel(deal, input_ranges(deal, 1.0, spreads), people=0) if flip else None)
+    sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread, spreads=spreads,
+                       model=model) if sobol_n and spread > 0 else pd.DataFrame())
     return Uncertainty(sim=sim, ranges=intervals(sim, level), level=float(level),
                        posture_probability=probability(sim, "posture"),
                        package_probability=pkg,
