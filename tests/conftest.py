@@ -1,6 +1,16 @@
-"""Shared fixtures: paths to sample deals and reference data, a papermill notebook runner."""
+"""Shared fixtures: paths to sample deals and reference data, a papermill notebook runner whose
+runs are shared by every test (and every pytest-xdist worker) asking for the same run, and the
+deselection of nbval's second run of a notebook that a papermill test already runs as committed."""
 from __future__ import annotations
 
+import ast
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -23,11 +33,135 @@ def execute_notebook(name: str, out_dir: Path, **parameters) -> dict:
     return read_records(out)
 
 
+# -- one run per notebook and parameters, shared ------------------------------------------------
+@cache
+def notebook_defaults(name: str) -> dict:
+    """The committed values of the notebook's ``parameters`` cell (papermill's own reading)."""
+    import papermill as pm
+
+    return {k: ast.literal_eval(v["default"])
+            for k, v in pm.inspect_notebook(str(NOTEBOOKS / name)).items()}
+
+
+def committed_deal(name: str) -> Path:
+    """The deal folder a notebook reads as committed (its default ``deal_path``)."""
+    return (NOTEBOOKS / notebook_defaults(name)["deal_path"]).resolve()
+
+
+def _same_value(key: str, given, default) -> bool:
+    if key.endswith("_path") and isinstance(given, str) and isinstance(default, str):
+        # a path parameter is read relative to notebooks/ (the kernel's working folder)
+        return (NOTEBOOKS / given).resolve() == (NOTEBOOKS / default).resolve()
+    return type(given) is type(default) and given == default
+
+
+def canonical_parameters(name: str, parameters: dict) -> dict:
+    """``parameters`` without the ones that equal the committed defaults: a run whose parameters
+    are all defaults injects nothing, i.e. it *is* the notebook as committed (what nbval runs)."""
+    defaults = notebook_defaults(name)
+    return {k: v for k, v in parameters.items()
+            if not (k in defaults and _same_value(k, v, defaults[k]))}
+
+
+def _shared_dir(tmp_path_factory, what: str) -> Path:
+    """A folder shared by the xdist workers of this session (their base temps' parent)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    d = base / what
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock (flock) on ``path``: one worker runs, the others wait and reuse."""
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(tmp_path_factory) -> Path:
+    return _shared_dir(tmp_path_factory, "notebook-runs")
+
+
+def shared_notebook_run(runs: Path, name: str, **parameters) -> Path:
+    """The executed notebook for ``name`` and ``parameters``, run once per session.
+
+    Tests only read executed notebooks, so two tests asking for the same run (e.g. walkthrough
+    2 on a sample deal, for its influence and for its perception checks) share one papermill
+    run. A failing run is not kept: every test asking for it runs it and sees the error."""
+    from powerkit.kernels import execute
+
+    params = canonical_parameters(name, parameters)
+    digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"{Path(name).stem}-{digest[:16]}"
+    out = runs / f"{key}.ipynb"
+    with _locked(runs / f"{key}.lock"):
+        if not out.exists():
+            tmp = runs / f"{key}.running.ipynb"
+            execute(NOTEBOOKS / name, tmp, parameters=params, cwd=NOTEBOOKS,
+                    execution_timeout=300)
+            os.replace(tmp, out)
+    return out
+
+
 @pytest.fixture
-def run_notebook(tmp_path):
+def run_notebook(tmp_path, notebook_runs):
+    """``run_notebook(name, **parameters)`` -> the recorded values; the executed notebook is
+    also at ``tmp_path/<stem>-out.ipynb``."""
+    from powerkit.nbtools import read_records
+
     def _run(name: str, **parameters) -> dict:
-        return execute_notebook(name, tmp_path, **parameters)
+        src = shared_notebook_run(notebook_runs, name, **parameters)
+        out = tmp_path / f"{Path(name).stem}-out.ipynb"
+        shutil.copyfile(src, out)
+        return read_records(out)
     return _run
+
+
+# Notebooks that a papermill test runs with every parameter at its committed default (the
+# default deal is one of the sample deals; run_notebook then injects nothing): nbval's run of
+# the same notebook (--nbval-lax: every cell runs without an error) would execute exactly the
+# same thing a second time, so it is deselected when that test is collected in the session.
+# The papermill run checks the same (papermill fails on any cell's error, cell timeout 300 s)
+# and more (the recorded values).
+RUN_AS_COMMITTED_BY = {
+    "00_game_plan.ipynb": "tests/test_nb_plan.py::test_game_plan_notebook[northwind-vendor]",
+    "01_reading_power_dynamics.ipynb":
+        "tests/test_nb_power.py::test_notebook_on_sample_deal[northwind-vendor]",
+    "02_mapping_informal_influence.ipynb":
+        "tests/test_nb_influence.py::test_notebook_on_sample_deal[northwind-vendor]",
+    "03_spotting_hidden_constraints.ipynb":
+        "tests/test_nb_constraints.py::test_notebook_on_sample_deals[northwind-vendor]",
+    "04_planning_value_creation.ipynb":
+        "tests/test_nb_value.py::test_notebook_on_sample_deals[northwind-vendor]",
+    "05_multi_party_coalitions.ipynb":
+        "tests/test_nb_coalitions.py::test_notebook_on_sample_deal[harbour-council]",
+    "06_forecasting_decisions.ipynb":
+        "tests/test_nb_forecast.py::test_notebook_on_sample_deal[harbour-council]",
+    "07_tracking.ipynb": "tests/test_nb_versions.py::test_notebook_on_sample_deal[northwind-vendor]",
+    "workshop.ipynb": "tests/test_workshop.py::test_workshop_notebook_answers",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    ids = {item.nodeid for item in items}
+    twice, keep = [], []
+    for item in items:
+        path = Path(str(item.fspath))
+        covering = RUN_AS_COMMITTED_BY.get(path.name) if path.suffix == ".ipynb" else None
+        if covering and path.parent == NOTEBOOKS and covering in ids:
+            twice.append(item)
+        else:
+            keep.append(item)
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        items[:] = keep
 
 
 def chromium_path() -> str | None:
