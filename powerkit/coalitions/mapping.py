@@ -102,7 +102,7 @@ def _scaled(s: pd.Series) -> pd.Series:
 
 def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.5,
               attribute_threshold: float = 0.5, include_us: bool = False,
-              game: VotingGame | None = None, pivotal=()) -> pd.DataFrame:
+              game: VotingGame | None = None, pivotal=(), influence=None) -> pd.DataFrame:
     """Every stakeholder on Mendelow's grid and in Mitchell, Agle & Wood's salience types.
 
     Power (0..1) is the largest of three sources, each scaled by its maximum in the deal
@@ -132,6 +132,10 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
         Voters whose votes complete the coalition plan's winning coalition: pivotal in the
         coalition we are building, so their power is at least ``power_threshold`` (the map
         never says "keep informed" of a vote the plan needs; column ``closes_vote``).
+    influence : powerkit.influence.OpinionForecast, optional
+        The Friedkin–Johnsen model of the deal's ties with the default kinds (e.g. a coalition
+        plan's ``influence``), used instead of being computed again; informal power depends
+        only on its weights and susceptibilities.
 
     Returns
     -------
@@ -167,12 +171,9 @@ def power_map(deal, power_threshold: float = 0.5, interest_threshold: float = 0.
     x0 = pd.to_numeric(st["stance"], errors="coerce").fillna(0.0)
     informal = pd.Series(0.0, index=st.index)
     if deal.has("ties"):
-        V, _ = total_influence(deal, x0)
-        if V is not None:
-            Vm = V.to_numpy(copy=True)
-            np.fill_diagonal(Vm, 0.0)  # influence on *others*: one's own anchor does not count
-            informal = _scaled(pd.Series(Vm.sum(axis=0), index=V.index).reindex(st.index)
-                               .fillna(0.0))
+        fc = influence if influence is not None else total_influence(deal, x0)[0]
+        if fc is not None:  # Σ_{i≠j} V[i, j] without the n × n V: one's own anchor does not count
+            informal = _scaled(fc.influence_on_others().reindex(st.index).fillna(0.0))
     power = pd.concat([voting, formal, informal], axis=1).max(axis=1)
     closes = st.index.isin(list(pivotal))
     power = power.where(~closes, power.clip(lower=power_threshold))

@@ -3,7 +3,8 @@
 * :func:`effort_to_win` — stance gap × (2 − trust);
 * :func:`cheapest_winning_set` — the exact least-effort winning set when nobody influences
   anybody (a min-cost covering knapsack);
-* :func:`total_influence` — the Friedkin–Johnsen total influence of a deal's ties, or None;
+* :func:`total_influence` — the Friedkin–Johnsen model of a deal's ties (its total influence
+  read by rows or columns), or None;
 * :class:`CoalitionPlan`, :func:`coalition_plan` — sequential (momentum) vs collective
   engagement, against the direct optimum.
 
@@ -19,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidGameError, bad_argument
-from ..influence import friedkin_johnsen, influence_matrix
+from ..influence import OpinionForecast, friedkin_johnsen
+from ..influence.dynamics import auto_influence_matrix
 from .games import VotingGame, as_quota, as_weights, voting_game
 
 __all__ = ["effort_to_win", "cheapest_winning_set", "total_influence", "CoalitionPlan",
@@ -143,6 +145,9 @@ class CoalitionPlan:
     engaged at once (efforts from today's stances, one round); ``comparison`` sets them side by
     side with the exact no-network optimum. ``inputs`` holds per stakeholder what made the plan
     (stance, trust, weight, effort today, supporter today) and ``weights`` the parameters.
+    ``influence`` is the Friedkin–Johnsen model the plan used (an
+    :class:`~powerkit.influence.OpinionForecast`; None when no influence was used): read V
+    from it by rows or columns, not as the n × n matrix, on a large deal.
     """
 
     steps: pd.DataFrame
@@ -152,7 +157,7 @@ class CoalitionPlan:
     weights: dict
     game: VotingGame
     coalition: list = field(default_factory=list)
-    influence: pd.DataFrame | None = None
+    influence: OpinionForecast | None = None
 
     @property
     def contributions(self) -> pd.DataFrame:
@@ -175,86 +180,155 @@ class CoalitionPlan:
         return self.game.wins(self.supporters)
 
 
-def total_influence(deal, x0: pd.Series, kinds=None) -> tuple[pd.DataFrame | None, str]:
-    """The Friedkin–Johnsen total influence V of a deal's ties, and where it came from.
+def total_influence(deal, x0: pd.Series, kinds=None) -> tuple[OpinionForecast | None, str]:
+    """The Friedkin–Johnsen model of a deal's ties, and where it came from.
 
-    ``V[i, j]`` is the share of j's anchor (initial stance ``x0``) in i's final stance
-    (:func:`powerkit.influence.friedkin_johnsen`, ties weighted by
-    :func:`powerkit.influence.influence_matrix` with ``kinds``). Returns ``(V, source)``;
-    ``V`` is None when the deal has no ties or the model has no unique limit, and ``source``
-    says why in a few words.
+    Returns ``(forecast, source)``: ``forecast`` is the
+    :class:`~powerkit.influence.OpinionForecast` of the initial stances ``x0`` (ties weighted by
+    :func:`powerkit.influence.influence_matrix` with ``kinds``; sparse above
+    :data:`powerkit.influence.dynamics.DENSE_MAX` people), whose total influence V[i, j] — the
+    share of j's anchor in i's final stance — is read a few rows or columns at a time
+    (:meth:`~powerkit.influence.OpinionForecast.influence_rows`,
+    :meth:`~powerkit.influence.OpinionForecast.influence_columns`,
+    :meth:`~powerkit.influence.OpinionForecast.influence_on_others`), never as the n × n
+    matrix. ``forecast`` is None when the deal has no ties or the model has no unique limit,
+    and ``source`` says why in a few words.
     """
     if not deal.has("ties"):
         return None, "no ties table: nobody's move spills over to others"
     try:
-        W = influence_matrix(deal, kinds=kinds)
+        W = auto_influence_matrix(deal, kinds)
         fj = friedkin_johnsen(W, x0.reindex(W.index))
-        return fj.total_influence, "Friedkin–Johnsen total influence of the ties"
+        return fj, "Friedkin–Johnsen total influence of the ties"
     except ValueError as exc:  # e.g. a closed group that is fully susceptible: no unique limit
         return None, f"influence model not usable ({exc}); nobody's move spills over"
 
 
-def _greedy(names, x0, trust, wts, supporters0, V, quota, threshold, target, momentum,
+class _Spill:
+    """The columns of V = (I − ΛW)⁻¹(I − Λ) the plan needs, laid out on ``names``.
+
+    The greedy choice reads, for every candidate j, only the shift of the **voters'** stances
+    (votes are what it counts) — the voters' rows of V, one transposed solve per voter — and,
+    once someone is chosen, their whole column (one solve) to move everyone. Memory
+    ∝ (voters + chosen) × n, never n × n. ``fc`` None: nobody's move spills over.
+    """
+
+    def __init__(self, fc: OpinionForecast | None, names, voters):
+        self.n = len(names)
+        self.voters = np.asarray(voters, dtype=int)          # positions in names
+        self.fc = fc
+        self._cols: dict[int, np.ndarray] = {}
+        self.rows = np.zeros((len(self.voters), self.n))     # V[voters, :] on names
+        if fc is not None:
+            idx = fc.final.index
+            self._at = idx.get_indexer(list(names))          # names → forecast positions
+            have = self._at[self.voters] >= 0
+            if have.any():
+                R = fc.influence_rows(idx[self._at[self.voters[have]]]).to_numpy()
+                ok = self._at >= 0
+                self.rows[np.flatnonzero(have)[:, None], np.flatnonzero(ok)[None, :]] = \
+                    R[:, self._at[ok]]
+
+    def times(self, y: np.ndarray) -> np.ndarray:
+        """V @ y on names (one solve: V y = A⁻¹(I − Λ)y); zeros without a model."""
+        out = np.zeros(self.n)
+        if self.fc is None or not np.any(y):
+            return out
+        ok = self._at >= 0
+        yy = np.zeros(len(self.fc.final.index))
+        yy[self._at[ok]] = y[ok]
+        lam = self.fc.susceptibility.to_numpy()
+        out[ok] = np.asarray(self.fc.solve((1.0 - lam) * yy))[self._at[ok]]
+        return out
+
+    def column(self, j: int) -> np.ndarray | None:
+        """V[:, j] on names (None without a model, or when j is not in it)."""
+        if self.fc is None or self._at[j] < 0:
+            return None
+        if j not in self._cols:
+            c = self.fc.influence_columns([self.fc.final.index[self._at[j]]]).to_numpy()[:, 0]
+            col = np.zeros(self.n)
+            ok = self._at >= 0
+            col[ok] = c[self._at[ok]]
+            self._cols[j] = col
+        return self._cols[j]
+
+
+def _greedy(names, x0, trust, wts, supporters0, spill, quota, threshold, target, momentum,
             candidates):
-    """Greedy least effort per vote gained; returns steps and the final supporter set."""
+    """Greedy least effort per vote gained; returns steps and the final supporter set.
+
+    Each step scores every candidate j at once from the voters' rows of V
+    (``spill.rows[:, j]``): the voters' stances if j were won over, who of them would pass the
+    threshold, the votes gained. The person chosen then moves everyone by their column of V.
+    """
     pos = {p: i for i, p in enumerate(names)}
     n = len(names)
-    anchor_shift = np.zeros(n)          # Σ_a V[:, a] (target − x0[a]) over allies a
+    vp = spill.voters                                  # voter positions
+    vw = np.array([wts.get(names[i], 0.0) for i in vp])
     allies: list = []
-    stance = x0.copy()
-    sup = set(supporters0)
     for p in supporters0:               # declared supporters below target hold the target
         if x0[pos[p]] < target:
             allies.append(p)
-    def _apply(ally_list):
-        shift = np.zeros(n)
-        for a in ally_list:
-            j = pos[a]
-            d = target - x0[j]
-            if V is not None and d != 0:
-                shift += V[:, j] * d
-        return shift
-    anchor_shift = _apply(allies)
+    pull = np.zeros(n)                  # target − x0[a] for the allies a
+    for a in allies:
+        pull[pos[a]] = target - x0[pos[a]]
+    anchor_shift = spill.times(pull)    # Σ_a V[:, a] (target − x0[a]) in one solve
     stance = np.clip(x0 + anchor_shift, -1, 1)
     for a in allies:
         stance[pos[a]] = max(target, x0[pos[a]])
-    sup |= {names[i] for i in range(n) if stance[i] > threshold}
+    sup = set(supporters0) | {names[i] for i in np.flatnonzero(stance > threshold)}
     support = sum(wts.get(p, 0.0) for p in sup)
+    cand_pos = np.array([pos[p] for p in candidates], dtype=int)
+    voter_row = {int(i): r for r, i in enumerate(vp)}  # position → row of the voter block
     rows = []
     step = 0
     while support < quota - 1e-9:
+        in_sup = np.array([names[i] in sup for i in range(n)]) if n else np.zeros(0, bool)
+        open_c = cand_pos[~in_sup[cand_pos]] if len(cand_pos) else cand_pos
+        if not len(open_c):
+            break
+        d = target - x0[open_c]
+        # voters' stances if each open candidate were won over (voters × candidates)
+        st2 = np.clip((x0[vp] + anchor_shift[vp])[:, None] + spill.rows[:, open_c] * d[None, :],
+                      -1, 1)
+        new_v = (st2 > threshold) & ~in_sup[vp][:, None]
+        for c, j in enumerate(open_c):   # the candidate joins whatever their stance
+            r = voter_row.get(int(j))
+            if r is not None:
+                new_v[r, c] = True
+        gained = vw @ new_v if len(vp) else np.zeros(len(open_c))
+        gain = np.minimum(gained, quota - support)
+        base = stance[open_c] if momentum else x0[open_c]
+        eff = effort_to_win(base, trust[open_c], target)
+        eff = np.atleast_1d(eff)
         best = None
-        for p in candidates:
-            if p in sup:
-                continue
-            j = pos[p]
-            base = stance[j] if momentum else x0[j]
-            e = float(effort_to_win(base, trust[j], target))
-            # what happens if p is won over
-            shift = anchor_shift.copy()
-            if V is not None and target - x0[j] != 0:
-                shift += V[:, j] * (target - x0[j])
-            st2 = np.clip(x0 + shift, -1, 1)
-            for a in allies + [p]:
-                st2[pos[a]] = max(target, x0[pos[a]])
-            new = {names[i] for i in range(n) if st2[i] > threshold} | sup | {p}
-            gained = sum(wts.get(k, 0.0) for k in new - sup)
-            gain = min(gained, quota - support)
-            if gain <= 0:
-                continue
-            key = (e / gain, -gain, str(p))
+        for c in np.flatnonzero(gain > 0):
+            p = names[open_c[c]]
+            key = (float(eff[c]) / float(gain[c]), -float(gain[c]), str(p))
             if best is None or key < best[0]:
-                best = (key, p, e, base, new, shift, st2)
+                best = (key, c)
         if best is None:
             break
-        _, p, e, base, new, shift, st2 = best
+        c = best[1]
+        j = int(open_c[c])
+        p = names[j]
+        e, b0 = float(eff[c]), float(base[c])
+        shift = anchor_shift.copy()
+        col = spill.column(j) if target - x0[j] != 0 else None
+        if col is not None:
+            shift += col * (target - x0[j])
+        st_all = np.clip(x0 + shift, -1, 1)
+        for a in allies + [p]:
+            st_all[pos[a]] = max(target, x0[pos[a]])
+        new = {names[i] for i in np.flatnonzero(st_all > threshold)} | sup | {p}
         step += 1
         induced = sorted(new - sup - {p}, key=str)
         allies.append(p)
-        anchor_shift, stance = shift, st2
+        anchor_shift, stance = shift, st_all
         sup = new
         support = sum(wts.get(k, 0.0) for k in sup)
-        rows.append({"step": step, "stakeholder": p, "stance_before": round(float(base), 4),
+        rows.append({"step": step, "stakeholder": p, "stance_before": round(b0, 4),
                      "effort": e, "vote_weight": wts.get(p, 0.0),
                      "induced": tuple(induced), "support_after": support,
                      "winning_after": support >= quota - 1e-9})
@@ -338,10 +412,9 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
         unknown = [p for p in sup0 if p not in st.index]
         if unknown:
             raise bad_argument("supporters", func, "stakeholder ids of the deal", unknown)
-    V, vsrc = (None, "influence switched off")
+    fc, vsrc = (None, "influence switched off")
     if use_influence:
-        V, vsrc = total_influence(deal, x0s, kinds)
-    Vm = None if V is None else V.reindex(index=names, columns=names).fillna(0).to_numpy()
+        fc, vsrc = total_influence(deal, x0s, kinds)
     x0 = x0s.to_numpy(dtype=float)
     if supporters is not None:
         # the list replaces the stance rule: someone left out counts as not (yet) on side
@@ -353,9 +426,11 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
     # never a target: our own people and rivals (they compete with us for the counterpart)
     candidates = [p for p in names if st.loc[p, "party"] != deal.us
                   and side.get(p) not in ("us", "rival")]
-    seq, sup_seq, _ = _greedy(names, x0, tr, wts, sup0, Vm, game.quota, threshold, target,
+    where = {p: i for i, p in enumerate(names)}
+    spill = _Spill(fc, names, [where[p] for p in wts if p in where])  # shared by both plans
+    seq, sup_seq, _ = _greedy(names, x0, tr, wts, sup0, spill, game.quota, threshold, target,
                               True, candidates)
-    col, sup_col, _ = _greedy(names, x0, tr, wts, sup0, Vm, game.quota, threshold, target,
+    col, sup_col, _ = _greedy(names, x0, tr, wts, sup0, spill, game.quota, threshold, target,
                               False, candidates)
     if game.vetoes:  # a compound game: show the votes people hold, not the veto encoding
         big = (game.quota - game.votes_needed) / len(game.vetoes)
@@ -398,6 +473,6 @@ def coalition_plan(deal, threshold: float = 0.25, target: float = 0.6, weights=N
               "influence": vsrc, "effort": "max(0, target − stance) × (2 − trust)"}
     coalition = sorted(p for p in sup_seq if p in game.weights.index)
     return CoalitionPlan(steps=seq, collective=col, comparison=comp, inputs=inputs,
-                         weights=params, game=game, coalition=coalition, influence=V)
+                         weights=params, game=game, coalition=coalition, influence=fc)
 
 

@@ -165,7 +165,8 @@ def what_if(deal, quota=None, weights=None, supporters=None, threshold: float = 
     gap_id = gap.abs().idxmax()
     pmap = power_map(deal, power_threshold=power_threshold,
                      interest_threshold=interest_threshold, game=game,
-                     pivotal=[p for p in plan.steps["stakeholder"] if p in game.weights.index])
+                     pivotal=[p for p in plan.steps["stakeholder"] if p in game.weights.index],
+                     influence=plan.influence)
     pk = passing = best = None
     if packages and deal.has("issues"):
         pk = acceptable_packages(deal, reservation=reservation, weights=weights, quota=quota)
