@@ -52,11 +52,12 @@ def spares_enabled() -> bool:
 
 
 class _Spare:
-    def __init__(self):
+    def __init__(self, deal: str | None = None):
         self.owner = os.getpid()
         self.executable = sys.executable
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SPARE_MAIN], stdin=subprocess.PIPE,
+            [sys.executable, "-c", _SPARE_MAIN, *([str(deal)] if deal else [])],
+            stdin=subprocess.PIPE,
             # os.environ, not the C-level environment (GNU readline exports LINES/COLUMNS there),
             # as jupyter_client passes it to the kernels it launches
             env=dict(os.environ),
@@ -98,20 +99,23 @@ _SPARES: list[_Spare] = []
 # the spare's program: its environment is recorded before anything is imported (importing
 # powerkit's dependencies sets a few variables; see _kernel_env)
 _SPARE_MAIN = ("import os, sys; env = dict(os.environ); from powerkit.kernels import _serve; "
-               "sys.exit(_serve(env))")
+               "sys.exit(_serve(env, sys.argv[1] if len(sys.argv) > 1 else None))")
 
 
-def prestart(n: int = 1) -> int:
+def prestart(n: int = 1, deal: str | Path | None = None) -> int:
     """Make sure ``n`` spare kernels are starting or ready for this process; returns how many.
 
     Cheap to call (a spare is a process that imports in the background); does nothing where
-    spares are disabled.
+    spares are disabled. ``deal``: the deal the kernel will report on — its warm-up then loads
+    and validates that deal and its history (:func:`powerkit.versions.history.preload`), which
+    the report's notebook reuses if no file of the deal changed in between, instead of a
+    sample deal whose loading served only to warm the validation library up.
     """
     if not spares_enabled():
         return 0
     _SPARES[:] = [s for s in _SPARES if s.owner == os.getpid() and s.proc.poll() is None]
     while len(_SPARES) < n:
-        _SPARES.append(_Spare())
+        _SPARES.append(_Spare(deal))
     return len(_SPARES)
 
 
@@ -171,13 +175,16 @@ class SpareKernelManager(AsyncKernelManager):
 
 
 # -- the spare process ----------------------------------------------------------------------------
-def _warm_up() -> None:
+def _warm_up(deal: str | None = None) -> None:
     """Import what the report and walkthrough notebooks use — every section module, the
     uncertainty analysis with SALib and scipy.stats — warm plotly's validators on a few figures
-    and validate the bundled sample deal once (pandera's backends). The report's analysis itself
-    is not run here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s
-    of first-use costs. Nothing of the warm-up is kept: no figure is displayed, and the kernel
-    that follows starts with the same state a cold one would have, minus import time.
+    and load the deal to report on, with its history (:func:`powerkit.versions.history.preload`:
+    the report's notebook reuses them when no file changed in between), or, without one, validate
+    the bundled sample deal once (pandera's backends). The report's analysis itself is not run
+    here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of first-use
+    costs. Apart from the preloaded deal, nothing of the warm-up is kept: no figure is
+    displayed, and the kernel that follows starts with the same state a cold one would have,
+    minus import time.
     """
     import importlib
 
@@ -206,6 +213,14 @@ def _warm_up() -> None:
     import powerkit.uncertainty  # noqa: F401
     from powerkit.paths import sample_deal
 
+    if deal:
+        from powerkit.versions.history import preload
+
+        try:
+            preload(deal)
+            return
+        except Exception:  # noqa: BLE001 - a bad deal is the report's to tell; warm up anyway
+            pass
     sample = sample_deal()
     if sample.is_dir():
         powerkit.load_deal(sample)
@@ -227,10 +242,10 @@ def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
     return {**order_env, **added}
 
 
-def _serve(start_env: dict) -> int:
+def _serve(start_env: dict, deal: str | None = None) -> int:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
     try:
-        _warm_up()
+        _warm_up(deal)
     except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
         pass
     os.write(1, b"ready\n")

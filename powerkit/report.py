@@ -28,12 +28,24 @@ from .paths import atomic_write, notebooks_dir
 from .sections import Section
 from .text import esc, md
 
-__all__ = ["worker_start", "headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
+__all__ = ["load", "worker_start", "headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK",
            "read_scenarios", "anonymise_with_scenarios", "show_scenarios"]
 
 NOTEBOOK = notebooks_dir() / "report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # powerkit_offline: no CDN fetches
+
+def load(deal_path: str | Path) -> Deal:
+    """The report's deal: :func:`powerkit.load_deal` of ``deal_path`` — or, in a spare kernel
+    that already loaded it while ``powerkit report`` was starting up
+    (:func:`powerkit.versions.history.preload`), that same deal, if no file of it has changed
+    since (:func:`powerkit.versions.history.fingerprint`)."""
+    from .deal import load_deal
+    from .versions.history import preloaded_deal
+
+    got = preloaded_deal(deal_path)
+    return load_deal(deal_path) if got is None else got
+
 
 def show_title(deal: Deal) -> None:
     """The title page: deal title, decision, date, who it was prepared for."""
@@ -354,7 +366,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         if deal_path.is_dir() and (deal_path / "history").is_dir():
             from .versions import load_history
 
-            load_history(deal_path)  # a broken snapshot is the deal's problem, told up front
+            load_history(deal_path, current=deal)  # a broken snapshot, told up front
         read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
         import nbformat
 

@@ -192,3 +192,69 @@ def test_the_last_trend_range_is_the_power_sections():
     table = secs["trends"].tables()[0]
     lo, hi = secs["power"].headline["balance_interval"]
     assert table["balance 90% range"].iloc[-1] == f"{lo:+.3f} to {hi:+.3f}"
+
+
+# -- preloading (a spare kernel loads the report's deal while the command starts; issue 18) ---
+def _stance_in_file(folder: Path, sid: str) -> float:
+    """A stakeholder's stance read straight from the CSV (the independent reference)."""
+    import pandas as pd
+
+    st = pd.read_csv(folder / "stakeholders.csv")
+    return float(st.set_index(st.columns[0]).loc[sid, "stance"])
+
+
+def test_preloaded_history_is_handed_out_while_the_files_are_unchanged(tmp_path):
+    from powerkit.versions import history
+
+    deal = tmp_path / "nw"
+    shutil.copytree(NW, deal)
+    try:
+        history.preload(deal)
+        first = load_history(deal)
+        assert [v.deal for v in first] == [v.deal for v in load_history(deal)]  # same objects
+        assert history.preloaded_deal(deal) is first[-1].deal
+        # the loaders' own result for the same files: same dates and stances
+        fresh = load_history(deal, current=load_deal(deal))
+        assert [v.as_of for v in first] == [v.as_of for v in fresh]
+        for a, b in zip(first, fresh, strict=True):
+            assert a.deal.stakeholders["stance"].equals(b.deal.stakeholders["stance"])
+        # one byte of the current version changes: nothing preloaded is used any more
+        text = (deal / "stakeholders.csv").read_text(encoding="utf-8")
+        sid = text.splitlines()[1].split(",")[0]
+        old = _stance_in_file(deal, sid)
+        new = 0.5 if old != 0.5 else -0.5
+        lines = text.splitlines()
+        head = lines[0].split(",")
+        row = lines[1].split(",")
+        row[head.index("stance")] = str(new)
+        lines[1] = ",".join(row)
+        (deal / "stakeholders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert _stance_in_file(deal, sid) == new
+        assert history.preloaded_deal(deal) is None
+        again = load_history(deal)
+        assert again[-1].deal is not first[-1].deal
+        assert again[-1].deal.stakeholders.loc[sid, "stance"] == new
+    finally:
+        history._PRELOADED.clear()
+
+
+def test_fingerprint_follows_every_file_but_not_git(tmp_path):
+    from powerkit.versions.history import fingerprint
+
+    deal = tmp_path / "nw"
+    shutil.copytree(NW, deal)
+    fp = fingerprint(deal)
+    assert fp == fingerprint(deal)
+    (deal / ".git").mkdir()
+    (deal / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    assert fingerprint(deal) == fp  # git's own files are not the deal's
+    (deal / "history" / "2026-09-20" / "notes.txt").write_text("x")
+    assert fingerprint(deal) != fp  # a file added to a snapshot
+    assert fingerprint(tmp_path / "missing") is None
+
+
+def test_history_given_the_current_deal_equals_loading_it(tmp_path):
+    a = load_history(NW)
+    b = load_history(NW, current=load_deal(NW))
+    assert [(v.as_of, v.source) for v in a] == [(v.as_of, v.source) for v in b]
+    assert a[-1].deal.stakeholders.equals(b[-1].deal.stakeholders)

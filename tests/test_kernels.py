@@ -149,9 +149,31 @@ def test_report_from_a_spare_equals_a_cold_report(tmp_path):
 
     deal = os.path.join(os.path.dirname(__file__), "..", "data", "deals", "northwind-vendor")
     cold = run_report(deal, tmp_path / "cold")
-    kernels.prestart()
+    kernels.prestart(deal=deal)  # as `powerkit report` does: the spare preloads this deal
     warm = run_report(deal, tmp_path / "warm")
     assert not kernels._SPARES  # the spare ran the second report
     assert cold.ok and warm.ok, (cold.error, warm.error)
     assert json.loads((tmp_path / "warm" / "northwind-vendor.json").read_text()) == \
         json.loads((tmp_path / "cold" / "northwind-vendor.json").read_text())
+
+
+def test_a_spare_given_the_deal_has_it_loaded_and_a_cold_kernel_does_not(tmp_path):
+    """The deal the spare preloaded (powerkit.versions.history.preload) is the one whose path
+    the command gave; a cold kernel has nothing preloaded."""
+    deal = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "data", "deals",
+                                         "northwind-vendor"))
+    probe = ("import json\nfrom powerkit.versions import history\n"
+             "print(json.dumps(sorted(history._PRELOADED)))")
+
+    def run(name):
+        src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}-out.ipynb"
+        write_notebook(src, probe)
+        execute(src, out, cwd=tmp_path)
+        done = nbformat.read(str(out), as_version=4)
+        return json.loads("".join(o.get("text", "") for o in done.cells[0].outputs
+                                  if o.output_type == "stream"))
+
+    assert run("cold") == []
+    kernels.prestart(deal=deal)
+    assert run("warm") == [deal]
+    assert not kernels._SPARES

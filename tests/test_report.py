@@ -342,3 +342,27 @@ def test_headlines_identical_to_before_the_redesign(name):
     with open(path / "stakeholders.csv", encoding="utf-8", newline="") as fh:
         ours = {r["name"] for r in csv.DictReader(fh) if r["party"] == us}
     assert not ours & set(now["influence"]["formal_only"] + now["influence"]["hidden_influencers"])
+
+
+def test_house_style_template_is_plotlys_own():
+    """base_layout sets the template without re-validating it (powerkit.plots.common): the
+    figure's JSON equals the one plotly's public, validated assignment gives (the reference)."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from powerkit.plots.common import TEMPLATE, base_layout
+
+    def fig():
+        return go.Figure([go.Bar(x=["a", "b"], y=[1, 2]), go.Scatter(x=[0], y=[1])])
+
+    ours = base_layout(fig(), "title", "x (EUR)", "y")
+    ref = fig()
+    ref.update_layout(template=TEMPLATE, title="title", height=450, autosize=True,
+                      margin=dict(l=60, r=30, t=60, b=50))
+    ref.update_xaxes(title_text="x (EUR)")
+    ref.update_yaxes(title_text="y")
+    assert json.dumps(ours.to_plotly_json(), sort_keys=True) == \
+        json.dumps(ref.to_plotly_json(), sort_keys=True)
+    ours.layout.template.layout.font.size = 99  # each figure has its own copy
+    assert base_layout(fig(), "t").layout.template.layout.font.size != 99

@@ -292,7 +292,8 @@ def report(deals: Annotated[list[Path], typer.Argument(
 
     deals = [find_deal(d) for d in deals]
     if len(deals) == 1:  # its kernel imports the analysis stack while this process starts up
-        kernels.prestart()  # (a batch runs in worker processes, one cold kernel per report)
+        kernels.prestart(deal=deals[0])  # (a batch: worker processes, one cold kernel each)
+    _skip_iri_grammars()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..report import FORMATS, NOTEBOOK, PAPERS, run_reports
@@ -334,6 +335,24 @@ def report(deals: Annotated[list[Path], typer.Argument(
         err.print(f"{len(failed)} of {len(results)} report(s) failed; no file was written for them.",
                   markup=False)
         raise typer.Exit(min(r.code or 1 for r in failed))
+
+
+def _skip_iri_grammars() -> None:
+    """Keep jsonschema from compiling the IRI grammars of ``rfc3987_syntax`` in this process.
+
+    papermill and nbconvert read and write notebooks with nbformat, which imports jsonschema;
+    jsonschema imports ``rfc3987_syntax``, when it is installed, for its ``iri`` and
+    ``iri-reference`` format checkers, and that import compiles 39 lark grammars: 1.2 s of CPU on
+    the 2-core reference machine, more than a third of the command's own work
+    (python-jsonschema/jsonschema#1428). Nothing this command validates uses those formats:
+    nbformat's notebook schemas have no ``format`` keyword and nbformat, nbconvert, nbclient and
+    papermill never pass a format checker. Without the package, jsonschema just has no checker
+    for the two formats (its documented behaviour when the package is missing). Done only
+    before jsonschema is first imported, and only in the ``powerkit report`` process (and its
+    forked batch workers); ``sys.modules[name] = None`` is Python's documented way to make an
+    import fail."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def _since_param(since: str) -> str:

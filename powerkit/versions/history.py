@@ -28,7 +28,8 @@ import pandas as pd
 from ..deal import Deal, load_deal
 from ..errors import DealError, PowerkitError, Problem
 
-__all__ = ["Version", "load_history", "trends", "HISTORY_DIR"]
+__all__ = ["Version", "load_history", "trends", "HISTORY_DIR", "fingerprint", "preload",
+           "preloaded_deal"]
 
 HISTORY_DIR = "history"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -127,14 +128,77 @@ def _from_git(path: Path) -> list[Version]:
     return out
 
 
-def load_history(path) -> list[Version]:
+def fingerprint(path) -> str | None:
+    """SHA-256 of the deal at ``path``: a workbook's bytes, or every file under a deal folder
+    (relative names and contents, sorted by name; a ``.git`` folder is left out). ``None`` when
+    ``path`` is neither a file nor a folder. Two calls give the same value exactly when no file
+    of the deal was added, removed, renamed or changed in between."""
+    import hashlib
+
+    path = Path(path)
+    h = hashlib.sha256()
+    if path.is_file():
+        h.update(path.read_bytes())
+    elif path.is_dir():
+        for f in sorted(p for p in path.rglob("*") if ".git" not in p.relative_to(path).parts):
+            if f.is_file():
+                h.update(f.relative_to(path).as_posix().encode() + b"\0")
+                h.update(f.read_bytes())
+                h.update(b"\0")
+    else:
+        return None
+    return h.hexdigest()
+
+
+# a spare kernel's deal, loaded while the command that will use it was starting up (preload)
+_PRELOADED: dict[str, tuple[str, Deal, list | None]] = {}
+
+
+def preload(path) -> None:
+    """Load and validate the deal at ``path`` and its history now, for :func:`preloaded_deal`
+    and :func:`load_history` to hand out later in this process if, by then, no file of the deal
+    has changed (:func:`fingerprint`). A spare report kernel (:mod:`powerkit.kernels`) calls
+    this while the ``powerkit report`` command that started it is still starting up, so the
+    report's own loading is not done twice. A deal whose history comes from git has only the
+    deal itself preloaded (its history depends on the repository, not only the files)."""
+    path = Path(path).resolve()
+    fp = fingerprint(path)
+    if fp is None:
+        return
+    current = load_deal(path)
+    versions = None
+    if not (path.is_dir() and (path / ".git").exists()):
+        versions = load_history(path, current=current)
+    _PRELOADED.clear()
+    _PRELOADED[str(path)] = (fp, current, versions)
+
+
+def _preloaded(path) -> tuple[Deal, list | None] | None:
+    got = _PRELOADED.get(str(Path(path).resolve()))
+    if got is None or fingerprint(path) != got[0]:
+        return None
+    return got[1], got[2]
+
+
+def preloaded_deal(path) -> Deal | None:
+    """The deal :func:`preload` loaded from ``path``, if no file of it changed since; else
+    ``None``."""
+    got = _preloaded(path)
+    return None if got is None else got[0]
+
+
+def load_history(path, current: Deal | None = None) -> list[Version]:
     """The dated versions of the deal at ``path``, oldest first (see the module docstring).
 
     A deal with neither snapshots nor a git history has one version: itself. Two versions with
-    the same date are an error naming both.
+    the same date are an error naming both. ``current``: the deal at ``path`` when the caller
+    has already loaded it (it is not read again). Versions loaded by :func:`preload` in this
+    process from the same, unchanged files are handed out again.
     """
     path = Path(path)
-    current = load_deal(path)
+    if _PRELOADED and (got := _preloaded(path)) is not None and got[1] is not None:
+        return list(got[1])
+    current = load_deal(path) if current is None else current
     if path.is_dir() and (path / HISTORY_DIR).is_dir():
         versions = _from_folders(path, current)
     else:
