@@ -198,3 +198,48 @@ def test_coalition_analysis_of_3000_people_builds_no_dense_square():
     bound = 8 * n * (voters + 64 * 8 + 256 * 2) + 8 * 64 * (n + len(deal.ties))
     assert bound < 0.75 * 8 * n * n
     assert peak < bound, f"peak {peak / 1e6:.1f} MB ≥ bound {bound / 1e6:.1f} MB"
+
+
+def _reference_open_promise(deal, who):
+    """The per-person lookup of commit 139f096 (powerkit/power/social.py), verbatim."""
+    if not deal.has("commitments"):
+        return None
+    cm = deal.commitments
+    st = deal.stakeholders
+    ours = {deal.us} | set(st.index[st["party"] == deal.us])
+    mine = cm[cm["by"].isin(ours) & (cm["status"] == "open")
+              & ((cm["to"] == who) | (cm["to"] == st.at[who, "party"]))]
+    if mine.empty:
+        return None
+    r = mine.sort_values(["due", "date"], na_position="last", kind="stable").iloc[0]
+    when = "" if pd.isna(r["due"]) else f" by {r['due'].date().isoformat()}"
+    return f"deliver what we promised: {r['promise']}{when}"
+
+
+def test_trust_plan_promises_equal_the_per_person_lookup():
+    import dataclasses
+
+    from powerkit.power.social import _open_promises, trust_plan
+
+    deal = load_deal(SAMPLES[1])  # northwind-vendor: one open promise to the whole party
+    st = deal.stakeholders
+    us = st.index[st["party"] == deal.us][0]
+    them = list(st.index[st["party"] == deal.counterpart])
+    cm = deal.commitments
+    day = pd.Timestamp("2026-11-01")
+    extra = pd.DataFrame({  # person- and party-level promises, equal and missing due dates
+        "commitment": [f"x{k}" for k in range(6)],
+        "by": [us, deal.us, us, us, us, them[0]],
+        "to": [them[0], them[0], deal.counterpart, them[1], them[1], deal.us],
+        "promise": [f"promise {k}" for k in range(6)],
+        "date": [day, day - pd.Timedelta(days=3), day, day, day, day],
+        "due": [day + pd.Timedelta(days=2), day + pd.Timedelta(days=2), day + pd.Timedelta(days=9),
+                pd.NaT, day + pd.Timedelta(days=20), day],
+        "status": ["open", "open", "open", "open", "kept", "open"]})
+    extra = extra.astype({c: cm[c].dtype for c in extra.columns if c in cm.columns})
+    deal = dataclasses.replace(deal, commitments=pd.concat([cm, extra], ignore_index=True))
+    promise_to = _open_promises(deal)
+    for who in st.index:
+        assert promise_to(who) == _reference_open_promise(deal, who), who
+    tp = trust_plan(deal)
+    assert len(tp) > 0

@@ -117,19 +117,30 @@ def goodwill_move(deal, prefer: tuple | None = None) -> dict | None:
     return None if best is None else best[1]
 
 
-def _open_promise(deal, who) -> str | None:
+def _open_promises(deal):
+    """who → the sentence of the earliest open promise we made them (or their party), for
+    everyone at once: the open promises by us sorted once by due date then date, the first per
+    addressee kept (a stable sort, so each person's first is the one a per-person sort gives).
+    Returns a function of a stakeholder id: the sentence or None."""
     if not deal.has("commitments"):
-        return None
+        return lambda who: None
     cm = deal.commitments
     st = deal.stakeholders
     ours = {deal.us} | set(st.index[st["party"] == deal.us])
-    mine = cm[cm["by"].isin(ours) & (cm["status"] == "open")
-              & ((cm["to"] == who) | (cm["to"] == st.at[who, "party"]))]
-    if mine.empty:
-        return None
-    r = mine.sort_values(["due", "date"], na_position="last", kind="stable").iloc[0]
-    when = "" if pd.isna(r["due"]) else f" by {r['due'].date().isoformat()}"
-    return f"deliver what we promised: {r['promise']}{when}"
+    mine = cm[cm["by"].isin(ours) & (cm["status"] == "open")]
+    mine = mine.sort_values(["due", "date"], na_position="last", kind="stable")
+    first = {}
+    for k, (to, promise, due) in enumerate(zip(mine["to"], mine["promise"], mine["due"],
+                                               strict=True)):
+        if to not in first:
+            when = "" if pd.isna(due) else f" by {due.date().isoformat()}"
+            first[to] = (k, f"deliver what we promised: {promise}{when}")
+    party = st["party"]
+
+    def promise_to(who):
+        hits = [h for h in (first.get(who), first.get(party.get(who))) if h is not None]
+        return min(hits)[1] if hits else None
+    return promise_to
 
 
 def trust_plan(deal, give: tuple | None = None) -> pd.DataFrame:
@@ -149,15 +160,17 @@ def trust_plan(deal, give: tuple | None = None) -> pd.DataFrame:
     sp = social_proof(deal)
     give = goodwill_move(deal, prefer=give)
     rated = deal.stakeholders.get("trust_reliability_rated", deal.stakeholders["trust_reliability"])
+    promise_to = _open_promises(deal)
+    proof = sp.to_dict("index")
     rows = []
-    for who, r in tp.iterrows():
+    for who, r in zip(tp.index, tp.to_dict("records"), strict=True):  # one row per person
         weakest = r["weakest"]
         if weakest is None:
             action, because = ("ask what would build trust for them", "no dimension of trust "
                                "is rated for this person")
         elif weakest == "competence":
-            if who in sp.index:
-                s = sp.loc[who]
+            if who in proof:
+                s = proof[who]
                 verb = {"trusts": "trust", "follows": "follow", "knows": "know"}[s["relation"]]
                 action = (f"bring the reference {s['reference']} (they {verb} it)"
                           + ("" if s["via"] is None else f" through {s['via_name']}"))
@@ -173,7 +186,7 @@ def trust_plan(deal, give: tuple | None = None) -> pd.DataFrame:
             else:
                 action, because = r["next_step"], "benevolence is their weakest dimension"
         else:
-            promise = _open_promise(deal, who)
+            promise = promise_to(who)
             action = promise or ("make a small, dated promise and keep it (e.g. a written "
                                  "answer to their open question within a week)")
             because = ("reliability is their weakest dimension"
