@@ -18,7 +18,9 @@
 
 ``BENCH_SCALE_PEOPLE`` (default ``200,2000,10000``) chooses the deal sizes and
 ``BENCH_SCALE_LIMIT`` (default 900 s) the time limit of one command: ``make bench`` stays bounded
-even while a step is still quadratic. See docs/performance.md ("People scaling").
+even while a step is still quadratic. ``BENCH_SCALE_PARTS`` (default ``centralities,commands``)
+runs only the parts named, e.g. ``commands`` for the people-scaling rows alone. See
+docs/performance.md ("People scaling").
 """
 from __future__ import annotations
 
@@ -197,8 +199,11 @@ def _commands(rows):
 def run() -> list[dict]:
     random.seed(0)
     rows: list[dict] = []
-    _centralities(rows)
-    _commands(rows)
+    parts = os.environ.get("BENCH_SCALE_PARTS", "centralities,commands").split(",")
+    if "centralities" in parts:
+        _centralities(rows)
+    if "commands" in parts:
+        _commands(rows)
     return rows
 
 
