@@ -241,8 +241,10 @@ def trends(versions: list[Version], people: int = 5, ranges: bool = True,
 
     latest = versions[-1].deal
     key = []
+    latest_wd = None  # who_decides(latest): the key people and the last row's support
     try:
-        key = list(influence.who_decides(latest).index[:people])
+        latest_wd = influence.who_decides(latest)
+        key = list(latest_wd.index[:people])
     except PowerkitError:  # a version without a decision body has no key people
         key = []
     rows = []
@@ -259,7 +261,7 @@ def trends(versions: list[Version], people: int = 5, ranges: bool = True,
         row["balance_low"], row["balance_high"] = (u.range_of("balance") or nan2) if u else nan2
         row["price_low"], row["price_high"] = (u.range_of("predicted_price") or nan2) if u else nan2
         try:
-            wd = influence.who_decides(d)
+            wd = latest_wd if d is latest and latest_wd is not None else influence.who_decides(d)
             row["support"] = float((wd["real_weight"] * wd["stance"]).sum())
         except PowerkitError:
             pass
