@@ -104,10 +104,35 @@ def shared_notebook_run(runs: Path, name: str, **parameters) -> Path:
     with _locked(runs / f"{key}.lock"):
         if not out.exists():
             tmp = runs / f"{key}.running.ipynb"
+            # as run_report runs notebooks: one write of the executed notebook instead of one
+            # after every cell (papermill's default, quadratic in the figures' outputs), and
+            # the finished kernel killed (its graceful exit is 0.5 s of module teardown)
             execute(NOTEBOOKS / name, tmp, parameters=params, cwd=NOTEBOOKS,
-                    execution_timeout=300)
+                    execution_timeout=300, request_save_on_cell_execute=False,
+                    shutdown_kernel="immediate")
             os.replace(tmp, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory):
+    """One parallel batch, ``run_reports(every sample deal + hostile-names, jobs=2)``, run once
+    per session and shared by the xdist workers: ``(out folder, {deal id: ReportResult})``.
+    Tests read the files; a test that changes one works on its own copy."""
+    import pickle
+
+    from powerkit.report import run_reports
+
+    root = _shared_dir(tmp_path_factory, "sample-reports")
+    out, done = root / "out", root / "results.pickle"
+    with _locked(root / "lock"):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            hostile = ROOT / "tests" / "fixtures" / "deals" / "hostile-names"
+            results = run_reports(SAMPLE_DEALS + [hostile], out, jobs=2)
+            done.write_bytes(pickle.dumps({r.deal: r for r in results}))
+    return out, pickle.loads(done.read_bytes())
 
 
 @pytest.fixture

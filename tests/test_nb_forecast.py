@@ -278,21 +278,21 @@ def test_figures_label_scale_ends_and_units(harbour):
 
 # -- the report --------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_report_shows_the_section_or_one_line(tmp_path):
+def test_report_shows_the_section_or_one_line(reports):
     """powerkit report on harbour-council shows the section (heading, the forecast figures and
-    the headline in the JSON); on northwind-vendor one line says it is left out and why."""
-    from powerkit.report import run_reports
-
-    results = {r.deal: r for r in run_reports([HARBOUR, NORTHWIND], tmp_path, jobs=2)}
+    the headline in the JSON); on northwind-vendor one line says it is left out and why. (The
+    reports: the session's one batch of every sample deal, tests/conftest.py.)"""
+    out, batch = reports
+    results = {k: batch[k] for k in (HARBOUR.name, NORTHWIND.name)}
     assert all(r.ok for r in results.values()), {k: r.error for k, r in results.items()}
-    html = (tmp_path / "harbour-council.html").read_text(encoding="utf-8")
+    html = (out / "harbour-council.html").read_text(encoding="utf-8")
     assert "Where the decision will land" in html and "concession term (years)" in html
-    head = json.loads((tmp_path / "harbour-council.json").read_text())["headline"]["forecast"]
+    head = json.loads((out / "harbour-council.json").read_text())["headline"]["forecast"]
     assert head["key_issue"] == "concession term (years)" and head["issues"] == 5
-    html = (tmp_path / "northwind-vendor.html").read_text(encoding="utf-8")
+    html = (out / "northwind-vendor.html").read_text(encoding="utf-8")
     assert "Where the decision will land" in html and "No positions table in this deal" in html
     assert html.count("No positions table in this deal") == 2  # summary line and section line
-    head = json.loads((tmp_path / "northwind-vendor.json").read_text())["headline"]["forecast"]
+    head = json.loads((out / "northwind-vendor.json").read_text())["headline"]["forecast"]
     assert head == {"missing": views.MISSING}
 
 

@@ -16,7 +16,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from powerkit.cli import app
-from powerkit.report import run_report
+from powerkit.deal import load_deal
+from powerkit.report import html_to_pdf, paper_for, run_report
 
 ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.slow
@@ -31,13 +32,20 @@ def coloured_fraction(png: Path) -> float:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("deal", SAMPLE_DEALS, ids=[d.name for d in SAMPLE_DEALS])
-def test_pdf_report_has_pages_with_charts(tmp_path, deal):
+def test_pdf_report_has_pages_with_charts(tmp_path, deal, reports):
+    """The PDF of each sample deal's report, printed by html_to_pdf — what run_report(fmt="pdf")
+    does after the notebook — from the session's HTML report of that deal (tests/conftest.py:
+    the same notebook run and HTML; run_report's own PDF path, its default paper and the out
+    folder it leaves, are checked end to end on hostile-names and small-renewal below)."""
     if chromium_path() is None or shutil.which("pdftoppm") is None:
         pytest.skip("chromium and poppler-utils are needed (.ci/run installs both)")
-    r = run_report(deal, tmp_path, fmt="pdf")
-    assert r.ok, r.error
-    pdf = Path(r.output)
-    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / f"{deal.name}.html").exists()
+    out, results = reports
+    assert results[deal.name].ok, results[deal.name].error
+    html = tmp_path / f"{deal.name}.html"
+    shutil.copyfile(out / html.name, html)  # html_to_pdf adds the @page rule to its input
+    pdf = html_to_pdf(html, tmp_path / f"{deal.name}.pdf",
+                      paper=paper_for(load_deal(deal).meta.currency))
+    assert pdf.read_bytes()[:5] == b"%PDF-"
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     # at least: title + summary, overview, and one page per walkthrough section with a chart
@@ -99,13 +107,20 @@ def test_bad_param_and_format_are_refused_with_the_fix(tmp_path):
 
 @pytest.mark.browser
 def test_pdf_shows_hostile_names_as_text(tmp_path):
-    if chromium_path() is None or shutil.which("pdftotext") is None:
+    if chromium_path() is None or shutil.which("pdfinfo") is None:
         pytest.skip("chromium and poppler-utils are needed (.ci/run installs both)")
     r = run_report(ROOT / "tests" / "fixtures" / "deals" / "hostile-names", tmp_path, fmt="pdf")
     assert r.ok, r.error
+    # run_report's PDF path: the PDF and its JSON, no HTML left beside them
+    assert Path(r.output).read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile-names.json",
+                                                          "hostile-names.pdf"]
     text = subprocess.run(["pdftotext", r.output, "-"], capture_output=True, text=True).stdout
     assert "<script>alert(1)</script>" in text  # printed as text, so it was never markup
     assert '=HYPERLINK("http://evil.example","click")' in text
+    # the default paper: A4 for a deal in EUR (595 x 842 pt)
+    info = subprocess.run(["pdfinfo", r.output], capture_output=True, text=True).stdout
+    assert next(ln for ln in info.splitlines() if ln.startswith("Page size")).endswith("(A4)")
 
 
 @pytest.mark.browser
