@@ -44,44 +44,52 @@ def block_bicgstab(M, B, rtol=1e-12, maxiter=None):
     B = np.asarray(B, dtype=float)
     n, k = B.shape
     maxiter = 20 * n if maxiter is None else maxiter
+    dot = lambda a, b: np.einsum("ij,ij->j", a, b)  # noqa: E731 - column-wise dot products
     X = np.zeros((n, k))
-    bnorm = np.linalg.norm(B, axis=0)
-    converged = bnorm == 0
-    act = np.flatnonzero(~converged)
+    bb = dot(B, B)
+    converged = bb == 0
+    act = np.flatnonzero(~converged)                 # columns still iterating
     R = B[:, act].copy()
+    Xa = np.zeros_like(R)                            # their iterates
     Rh = np.random.default_rng(0).standard_normal((n, len(act)))
-    rho = np.ones(len(act))
-    alpha = np.ones(len(act))
-    omega = np.ones(len(act))
+    rho, alpha, omega = (np.ones(len(act)) for _ in range(3))
     V = np.zeros_like(R)
     P = np.zeros_like(R)
-    tol = rtol * bnorm[act]
-    dot = lambda a, b: np.einsum("ij,ij->j", a, b)  # noqa: E731 - column-wise dot products
-    with np.errstate(divide="ignore", invalid="ignore"):
+    tol2 = rtol * rtol * bb[act]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(maxiter):
             if not len(act):
                 break
             rho_new = dot(Rh, R)
             beta = (rho_new / rho) * (alpha / omega)
-            P = R + beta * (P - omega * V)
+            P -= omega * V                           # p = r + β (p − ω v)
+            P *= beta
+            P += R
             V = M @ P
             alpha = rho_new / dot(Rh, V)
-            S = R - alpha * V
-            T = M @ S
+            R -= alpha * V                           # s = r − α v (kept in R)
+            T = M @ R
             tt = dot(T, T)
-            omega = np.where(tt > 0, dot(T, S) / np.where(tt > 0, tt, 1.0), 0.0)
-            step = alpha * P + omega * S
-            bad = ~np.all(np.isfinite(step), axis=0) | (omega == 0) & (dot(S, S) > 0)
-            X[:, act[~bad]] += step[:, ~bad]
-            R = S - omega * T
+            omega = np.where(tt > 0, dot(T, R) / np.where(tt > 0, tt, 1.0), 0.0)
+            bad = ~(np.isfinite(alpha) & np.isfinite(omega) & np.isfinite(beta))  # breakdown
+            if bad.any():
+                alpha = np.where(bad, 0.0, alpha)
+                omega = np.where(bad, 0.0, omega)
+            Xa += alpha * P                          # x += α p + ω s
+            Xa += omega * R
+            R -= omega * T                           # r = s − ω t
             rho = rho_new
-            res = np.linalg.norm(R, axis=0)
-            good = ~bad & (res <= tol)
-            converged[act[good]] = True
-            keep = ~(good | bad)  # a breakdown leaves its column to the fallback
-            if not keep.all():
-                act, R, Rh, P, V = act[keep], R[:, keep], Rh[:, keep], P[:, keep], V[:, keep]
-                rho, alpha, omega, tol = rho[keep], alpha[keep], omega[keep], tol[keep]
+            good = ~bad & (dot(R, R) <= tol2)
+            done = good | bad | (omega == 0)         # ω = 0 unconverged: stalled
+            if done.any():
+                X[:, act[done & ~bad]] = Xa[:, done & ~bad]
+                converged[act[good]] = True
+                keep = ~done                         # the rest are left to the fallback
+                act, R, Rh, P, V, Xa = (act[keep], R[:, keep], Rh[:, keep], P[:, keep],
+                                        V[:, keep], Xa[:, keep])
+                rho, alpha, omega, tol2 = rho[keep], alpha[keep], omega[keep], tol2[keep]
+    if len(act):
+        X[:, act] = Xa
     return X, converged
 
 
