@@ -243,3 +243,31 @@ def test_trust_plan_promises_equal_the_per_person_lookup():
         assert promise_to(who) == _reference_open_promise(deal, who), who
     tp = trust_plan(deal)
     assert len(tp) > 0
+
+
+def test_power_constraints_value_of_3000_people_build_no_dense_square():
+    from powerkit import constraints, power, value
+    from powerkit.power.social import trust_plan
+
+    n = 3000
+    deal = make_deal(n, seed=0)
+    small = make_deal(60)
+    runs = {"power_profile": power.power_profile, "trust_plan": trust_plan,
+            "constraints": constraints.analyse,
+            "value": lambda d: value.what_if(d, n_draws=1000, seed=0)}
+    for run in runs.values():
+        run(small)  # imports and first-call caches outside the measurement
+    # One dense n × n float array is 72 MB. These analyses hold per-person columns
+    # (O(n + ties) tables: 8 bytes × 64 × (n + ties) ≈ 17 MB) and the value analysis its draws
+    # × packages (1,000 × 5⁴ = 625 packages, four float arrays: 20 MB), not a function of n.
+    bound = 8 * 64 * (n + len(deal.ties)) + 8 * 1000 * 625 * 4
+    assert bound < 8 * n * n
+    tracemalloc.start()
+    try:
+        for name, run in runs.items():
+            tracemalloc.reset_peak()
+            run(deal)
+            peak = tracemalloc.get_traced_memory()[1]
+            assert peak < bound, f"{name}: peak {peak / 1e6:.1f} MB ≥ {bound / 1e6:.1f} MB"
+    finally:
+        tracemalloc.stop()
