@@ -6,9 +6,18 @@ call the callback without a browser.
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections import OrderedDict
 
 __all__ = ["to_outputs", "show_in", "wire", "FigureView", "shorten", "slider_layout", "row",
-           "busy", "done", "view_of", "BUSY_CSS"]
+           "busy", "done", "view_of", "BUSY_CSS", "Memo", "refresher", "WARM_ENV",
+           "slider_positions"]
+
+#: Set to "1" in the environment of a served dashboard (:func:`powerkit.workshop.voila_command`):
+#: the widgets then compute, in a background thread, the results the controls can reach next
+#: (:meth:`Memo.warm`). Off elsewhere (papermill, nbval, tests): nothing runs behind their back.
+WARM_ENV = "POWERKIT_WIDGETS_WARM"
 
 
 def to_outputs(blocks) -> tuple:
@@ -236,6 +245,157 @@ def _patch(fw, fig) -> None:
         fw.layout.update({**gone, **layout}, overwrite=True)
     if keep < len(new):
         fw.add_traces(new[keep:])
+
+
+class Memo:
+    """The results of a pure function of a dashboard's control values, kept per key.
+
+    A move of a control looks its key up first: a position seen before (or computed ahead by
+    :meth:`warm`) costs a dictionary look-up instead of the analysis, and the result is the
+    very object the analysis returned for that key, so what is shown is what the analysis
+    functions return. At most ``max_entries`` are kept, the least recently used dropped
+    first; one ``Memo`` per widget, owned by it. Thread-safe (the warm-up thread and the
+    callbacks share it).
+
+    Examples
+    --------
+    >>> m, calls = Memo(max_entries=2), []
+    >>> def f(k):
+    ...     calls.append(k)
+    ...     return k * 10
+    >>> m.get(1, f), m.get(1, f), m.get(2, f), m.get(3, f), 1 in m, calls
+    (10, 10, 20, 30, False, [1, 2, 3])
+    >>> m.hits, m.misses
+    (1, 3)
+    """
+
+    def __init__(self, max_entries: int = 256):
+        self.max_entries = max_entries
+        self.hits = self.misses = 0
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def _store(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def get(self, key, compute):
+        """The result for ``key``: kept, or ``compute(key)`` (then kept)."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+            self.misses += 1
+        self._idle.clear()  # a callback computes: the warm-up waits (one core each)
+        try:
+            value = compute(key)
+        finally:
+            self._idle.set()
+        self._store(key, value)
+        return value
+
+    def warm(self, keys, compute, enabled: bool | None = None):
+        """Compute ``compute(key)`` for each of ``keys`` not kept yet, in a daemon thread, in
+        order; a later call supersedes it (the thread stops before its next key), and it waits
+        while a callback computes. Only when ``enabled`` (default: the environment variable
+        :data:`WARM_ENV` is "1"). A key that fails is skipped (the callback reports it when
+        the control gets there). Returns the thread, or None.
+
+        >>> m = Memo()
+        >>> t = m.warm([1, 2], lambda k: k + 1, enabled=True); t.join()
+        >>> sorted(m._data.items())
+        [(1, 2), (2, 3)]
+        """
+        if enabled is None:
+            enabled = os.environ.get(WARM_ENV) == "1"
+        if not enabled:
+            return None
+        with self._lock:
+            self._generation += 1
+            gen = self._generation
+        keys = list(keys)
+
+        def run():
+            for key in keys:
+                self._idle.wait()
+                if self._generation != gen:
+                    return
+                if key in self:
+                    continue
+                try:
+                    value = compute(key)
+                except Exception:  # noqa: BLE001 - shown by the callback if ever reached
+                    continue
+                self._store(key, value)
+
+        t = threading.Thread(target=run, name="powerkit-widgets-warm", daemon=True)
+        t.start()
+        return t
+
+
+def slider_positions(slider, value=None, reach: int = 2) -> list:
+    """The values a slider reaches from ``value`` (default its own) in up to ``reach`` steps
+    either way, nearest first, within its bounds (what :meth:`Memo.warm` computes ahead).
+
+    >>> import ipywidgets as w
+    >>> slider_positions(w.IntSlider(value=1, min=0, max=8), reach=2)
+    [2, 0, 3]
+    >>> slider_positions(w.FloatSlider(value=0.5, min=0, max=1, step=0.05), reach=1)
+    [0.55, 0.45]
+    """
+    v = slider.value if value is None else value
+    out = []
+    for k in range(1, reach + 1):
+        for sign in (1, -1):
+            x = v + sign * k * slider.step
+            x = round(x, 10) if isinstance(x, float) else x
+            if slider.min <= x <= slider.max:
+                out.append(x)
+    return out
+
+
+def refresher(views, draw, status=None, errors=(ValueError,), prefix: str = ""):
+    """The refresh callback of every dashboard: dim ``views`` (:func:`busy`), call
+    ``draw(change)``, undo the dimming; an error of ``errors`` (bad input for the analysis)
+    becomes one red line in ``status`` (an ``HTML`` widget; ``prefix`` before it) instead of a
+    traceback. Returns what ``draw`` returns (None after an error).
+
+    >>> import ipywidgets as w
+    >>> status = w.HTML()
+    >>> def draw(change):
+    ...     raise ValueError("quota above the votes")
+    >>> refresher((status,), draw, status)() is None, "quota above" in status.value
+    (True, True)
+    """
+    from ..text import esc
+
+    def refresh(change=None):
+        busy(*views)
+        try:
+            return draw(change)
+        except errors as exc:
+            if status is None:
+                raise
+            status.value = f"<span style='color:#c0392b'>{prefix}{esc(str(exc)[:300])}</span>"
+            return None
+        finally:
+            done(*views)
+
+    return refresh
 
 
 def busy(*views) -> None:

@@ -15,7 +15,17 @@ from ..plots.coalitions import (
     voting_power_figure,
 )
 from ..text import esc
-from . import BUSY_CSS, FigureView, busy, done, show_in, slider_layout, view_of, wire
+from . import (
+    BUSY_CSS,
+    FigureView,
+    Memo,
+    refresher,
+    slider_layout,
+    slider_positions,
+    to_outputs,
+    view_of,
+    wire,
+)
 
 __all__ = ["build_coalitions_widgets"]
 
@@ -77,37 +87,41 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
                       grid_template_columns="repeat(3, 270px)")),
                   ctl["supporters"], status, power.view, path.view, table_out, explorer.view])
 
-    def refresh(*_):
-        busy(*views)
-        try:
-            draw()
-        finally:
-            done(*views)
+    shown = Memo()
 
-    def draw():
-        weights = {p: ctl[("weight", p)].value for p in voters}
-        try:
-            res = pc.what_if(deal, quota=ctl["quota"].value, weights=weights,
-                             supporters=list(ctl["supporters"].value), threshold=threshold,
-                             target=target, packages=False)
-        except ValueError as exc:
-            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
-            return
+    def key_of(quota=None):
+        return (ctl["quota"].value if quota is None else quota,
+                tuple((p, ctl[("weight", p)].value) for p in voters),
+                tuple(ctl["supporters"].value))
+
+    def view(key):
+        quota, weights, supporters = key
+        res = pc.what_if(deal, quota=quota, weights=dict(weights), supporters=list(supporters),
+                         threshold=threshold, target=target, packages=False)
+        seq = res.plan.comparison.iloc[0]
+        text = (f"{esc(res.game.description)} · on side today: "
+                f"{res.support_now:g} votes · "
+                f"{len(res.coalitions)} minimal winning coalitions · sequential plan: "
+                f"{int(seq['engaged'])} people, effort {seq['total_effort']:.2f}")
+        table = res.plan.comparison.drop(columns="who").round(3)
+        return (res, text, voting_power_figure(res), coalition_path_figure(res),
+                coalition_explorer_figure(res), table, to_outputs([table]))
+
+    def draw(change=None):
+        res, text, power_fig, path_fig, explorer_fig, table, outs = shown.get(key_of(), view)
         box.last = res
-        plan = res.plan
-        cmp = plan.comparison
-        seq = cmp.iloc[0]
-        status.value = (f"{esc(res.game.description)} · on side today: "
-                        f"{res.support_now:g} votes · "
-                        f"{len(res.coalitions)} minimal winning coalitions · sequential plan: "
-                        f"{int(seq['engaged'])} people, effort {seq['total_effort']:.2f}")
-        power.update(voting_power_figure(res))
-        path.update(coalition_path_figure(res))
-        explorer.update(coalition_explorer_figure(res))
-        box.figures = (power.figure, path.figure, cmp.drop(columns="who").round(3),
-                       explorer.figure)
-        show_in(table_out, box.figures[2])
+        status.value = text
+        power.update(power_fig)
+        path.update(path_fig)
+        explorer.update(explorer_fig)
+        box.figures = (power.figure, path.figure, table, explorer.figure)
+        table_out.outputs = outs
+        # ahead of the next move: the quota one or two votes away (one at the start)
+        reach = 2 if getattr(change, "owner", None) is ctl["quota"] else 1
+        shown.warm([key_of(q) for q in slider_positions(ctl["quota"], reach=reach)], view)
+        return res
 
+    refresh = refresher(views, draw, status)
     wire(box, ctl, refresh)
     box.last = base
     refresh()

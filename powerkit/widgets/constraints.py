@@ -12,7 +12,18 @@ import numpy as np
 from .. import constraints as pc
 from ..plots.constraints import posterior_figure, question_figure
 from ..text import esc
-from . import BUSY_CSS, FigureView, busy, done, row, shorten, show_in, slider_layout, view_of
+from . import (
+    BUSY_CSS,
+    FigureView,
+    Memo,
+    refresher,
+    row,
+    shorten,
+    slider_layout,
+    slider_positions,
+    to_outputs,
+    view_of,
+)
 
 __all__ = ["build_constraints_widgets"]
 
@@ -128,41 +139,67 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         finally:
             syncing["on"] = False
 
-    def refresh(*_):
-        busy(*views)
-        try:
-            draw()
-        finally:
-            done(*views)
+    shown = Memo()
 
-    def draw():
+    def key_of(st):
+        """The overrides as a key: (off, ratings, credibility, answers), each sorted."""
+        return (tuple(st["off"]), tuple(sorted(st["ratings"].items())),
+                tuple(sorted(st["credibility"].items())), tuple(sorted(st["answers"].items())))
+
+    def view(key):
+        """The analysis for the overrides ``key``, its status line, figures and table."""
         from IPython.display import HTML
 
+        off, ratings, cred, answers = key
         ratings_now: dict = {}
-        for (e, h), r in state["ratings"].items():
+        for (e, h), r in ratings:
             ratings_now.setdefault(e, {})[h] = r
-        try:
-            a = pc.what_if(deal, off=state["off"], ratings=ratings_now,
-                           credibility=state["credibility"], answers=state["answers"],
-                           threshold=threshold)
-        except ValueError as exc:
-            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
-            return
-        box.last = a
+        a = pc.what_if(deal, off=list(off), ratings=ratings_now, credibility=dict(cred),
+                       answers=dict(answers), threshold=threshold)
         likely = a.likely()
         top_q = a.next_question()
-        status.value = note["text"] + (
-            f"{len(likely)} of {len(a.hypotheses)} hypotheses at or above {threshold:.0%}; "
-            f"uncertainty left {a.entropy_bits:.2f} bits"
-            + ("" if top_q is None else
-               f"; next best question: <b>{esc(top_q['question'])}</b> "
-               f"({top_q['expected_gain_bits']:.2f} bits)"))
+        text = (f"{len(likely)} of {len(a.hypotheses)} hypotheses at or above {threshold:.0%}; "
+                f"uncertainty left {a.entropy_bits:.2f} bits"
+                + ("" if top_q is None else
+                   f"; next best question: <b>{esc(top_q['question'])}</b> "
+                   f"({top_q['expected_gain_bits']:.2f} bits)"))
         rests = a.sensitivity.round(3)
-        post.update(posterior_figure(a))
-        quest.update(question_figure(a) if len(a.questions) else None)
+        outs = to_outputs([HTML("<b>The view rests on</b> (removing one of these flips a "
+                                "conclusion):" + (rests.to_html(index=False) if len(rests)
+                                                  else " none."))])
+        return (a, text, posterior_figure(a), question_figure(a) if len(a.questions) else None,
+                rests, outs)
+
+    def ahead(moved: str | None):
+        """Keys one move away: the credibility slider's positions one or two steps away (one
+        at the start), and the other ratings of the chosen cell."""
+        keys = []
+        item, cell = ctl["item"].value, ctl["cell"].value
+        if item is not None and moved in (None, "credibility"):
+            for x in slider_positions(ctl["credibility"], reach=1 if moved is None else 2):
+                keys.append(key_of({**state, "credibility": {**state["credibility"],
+                                                             item: float(x)}}))
+        if cell is not None and moved in (None, "rating"):
+            was = in_file.get(cell)
+            for _, r in ctl["rating"].options:
+                rt = {k: v for k, v in state["ratings"].items() if k != cell}
+                if r not in (_KEEP, was):
+                    rt[cell] = r
+                keys.append(key_of({**state, "ratings": rt}))
+        shown.warm(keys, view)
+
+    def draw(moved=None):
+        a, text, post_fig, quest_fig, rests, outs = shown.get(key_of(state), view)
+        box.last = a
+        status.value = note["text"] + text
+        post.update(post_fig)
+        quest.update(quest_fig)
         box.figures = (post.figure, quest.figure, rests)
-        show_in(rest_out, HTML("<b>The view rests on</b> (removing one of these flips a conclusion):"
-                               + (rests.to_html(index=False) if len(rests) else " none.")))
+        rest_out.outputs = outs
+        ahead(moved if isinstance(moved, str) else None)
+        return a
+
+    refresh = refresher(views, draw, status)
 
     def on_off(change):
         state["off"] = list(change["new"])
@@ -184,14 +221,14 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
             state["ratings"][cell] = change["new"]
             note["text"] = (f"{esc(cell[0])} → {esc(cell[1])}: rated {esc(change['new'])} "
                             f"instead of {esc(was)}. ")
-        refresh()
+        refresh("rating")
         note["text"] = ""
 
     def on_credibility(change):
         if syncing["on"] or ctl["item"].value is None:
             return
         state["credibility"][ctl["item"].value] = float(change["new"])
-        refresh()
+        refresh("credibility")
 
     def on_answer(change):
         if syncing["on"] or ctl["question"].value is None:

@@ -13,7 +13,18 @@ import ipywidgets as w
 from .. import influence as inf
 from ..plots.influence import forecast_path_figure, rank_scatter_figure
 from ..text import esc
-from . import BUSY_CSS, FigureView, busy, done, row, show_in, slider_layout, view_of, wire
+from . import (
+    BUSY_CSS,
+    FigureView,
+    Memo,
+    refresher,
+    row,
+    slider_layout,
+    slider_positions,
+    to_outputs,
+    view_of,
+    wire,
+)
 
 __all__ = ["CallbackCache", "build_influence_widgets"]
 
@@ -98,36 +109,45 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
     box = w.VBox([w.HTML(BUSY_CSS), row(ctl["kind"], ctl["measure"]),
                   row(ctl["threshold"], ctl["budget"]), status,
                   scatter.view, flags_out, plan_out, path.view])
-    cache = CallbackCache()
+    cache, warm_cache = CallbackCache(), CallbackCache()  # the warm-up thread has its own
+    shown = Memo()
+    names = ("kind", "measure", "threshold", "budget")
 
-    def refresh(*_):
-        busy(*views)
-        try:
-            draw()
-        finally:
-            done(*views)
-
-    def draw():
-        try:
-            v = inf.what_if(deal, kind=ctl["kind"].value, measure=ctl["measure"].value,
-                            threshold=ctl["threshold"].value, budget=ctl["budget"].value,
-                            effect=effect, group=group, cache=cache)
-        except ValueError as exc:
-            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
-            return
-        box.last = v
+    def view(key, memo=cache):
+        """The what-if for (kind, measure, threshold, budget), its sentence, figures and
+        tables' outputs."""
+        v = inf.what_if(deal, **dict(zip(names, key, strict=True)), effect=effect, group=group,
+                        cache=memo)
         h = v.headline
-        status.value = (f"Who really decides: <b>{esc(h['who_really_decides'])}</b> "
-                        f"({100 * h['who_really_decides_share']:.0f}% of the forecast decision); "
-                        f"forecast {h['forecast_decision']:+.2f} → "
-                        f"{h['forecast_after_plan']:+.2f} after {v.budget} contacts.")
-        scatter.update(rank_scatter_figure(v.table))
-        path.update(forecast_path_figure(v.plan))
-        box.figures = (scatter.figure, path.figure)
-        show_in(flags_out, v.flagged[["name", "flag", "evidence"]])
-        show_in(plan_out, v.plan.steps[["step", "name", "stance_before", "stance_after",
-                                        "forecast", "forecast_at_once"]].round(3))
+        text = (f"Who really decides: <b>{esc(h['who_really_decides'])}</b> "
+                f"({100 * h['who_really_decides_share']:.0f}% of the forecast decision); "
+                f"forecast {h['forecast_decision']:+.2f} → "
+                f"{h['forecast_after_plan']:+.2f} after {v.budget} contacts.")
+        return (v, text, rank_scatter_figure(v.table), forecast_path_figure(v.plan),
+                to_outputs([v.flagged[["name", "flag", "evidence"]]]),
+                to_outputs([v.plan.steps[["step", "name", "stance_before", "stance_after",
+                                          "forecast", "forecast_at_once"]].round(3)]))
 
+    def draw(change=None):
+        key = tuple(ctl[k].value for k in names)
+        v, text, scatter_fig, path_fig, flags, plan = shown.get(key, view)
+        box.last = v
+        status.value = text
+        scatter.update(scatter_fig)
+        path.update(path_fig)
+        box.figures = (scatter.figure, path.figure)
+        flags_out.outputs, plan_out.outputs = flags, plan
+        # ahead of the next move: the moved slider's positions one or two steps away
+        owner = getattr(change, "owner", None)
+        moved = [(k, 2) for k in ("threshold", "budget") if ctl[k] is owner] or [
+            ("threshold", 1), ("budget", 1)]
+        at = dict(zip(names, key, strict=True))
+        shown.warm([tuple({**at, k: x}[n] for n in names) for k, r in moved
+                    for x in slider_positions(ctl[k], reach=r)],
+                   lambda k: view(k, warm_cache))
+        return v
+
+    refresh = refresher(views, draw, status)
     wire(box, ctl, refresh)
     box.cache = cache
     refresh()

@@ -3,8 +3,15 @@ concession ladder, the engagement sequence and the brief update live.
 
 The callback is :func:`powerkit.plan.game_plan` (with the chosen target and budget) followed by
 :func:`powerkit.sections.brief.brief_from_plan`; the builder only wires the controls to them.
+What does not depend on the controls is computed once per widget and passed to ``game_plan``
+as its ``results`` (the value, coalition and constraint analyses, and the influence plan at the
+default budget — the very calls ``game_plan`` would make); a plan is kept per budget and target
+(:class:`~powerkit.widgets.Memo`), and the interval level and the uncertainty switch only change
+the plan's ranges (``GamePlan.uncertainty``, which ``game_plan`` stores and does not use).
 """
 from __future__ import annotations
+
+import dataclasses
 
 import ipywidgets as w
 
@@ -12,22 +19,52 @@ from ..deal.money import admissible_options
 from ..errors import PowerkitError
 from ..plan import game_plan
 from ..sections.brief import brief_from_plan
-from ..text import esc
 from ..value import options_from_deal
-from . import BUSY_CSS, busy, done, show_in, slider_layout, view_of, wire
+from . import BUSY_CSS, Memo, refresher, slider_layout, slider_positions, to_outputs, view_of, wire
 from .uncertainty import level_controls, ranges_view
 
-__all__ = ["build_plan_widgets", "plan_view"]
+__all__ = ["build_plan_widgets", "plan_view", "shared_results"]
+
+
+def shared_results(deal) -> dict:
+    """The analyses :func:`powerkit.plan.game_plan` runs with default settings whatever the
+    budget and target (value, coalitions, constraints; influence at budget 3, the only budget
+    it reuses it for), computed once with the same calls, for its ``results``."""
+    from .. import coalitions, constraints, influence, value
+    from ..errors import MissingTableError
+
+    def run(fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MissingTableError:
+            return None
+
+    return {"value": run(value.what_if, deal) if deal.has("issues") else None,
+            "coalitions": run(coalitions.what_if, deal, packages=False),
+            "constraints": run(constraints.analyse, deal) if deal.has("hypotheses") else None,
+            "influence": influence.what_if(deal, budget=3) if deal.has("ties") else None}
 
 
 def plan_view(deal, budget: int = 3, target_package: dict | None = None,
-              level: float = 0.9, uncertain: bool = True, cache=None):
+              level: float = 0.9, uncertain: bool = True, cache=None, plans=None,
+              shared=None):
     """The plan and its brief for one setting of the controls: ``(GamePlan, Section)``; the
-    ranges at ``level`` (none when ``uncertain`` is off: every range collapses)."""
+    ranges at ``level`` (none when ``uncertain`` is off: every range collapses).
+
+    ``cache`` keeps the simulations per switch (:func:`ranges_view`), ``plans`` (a
+    :class:`~powerkit.widgets.Memo`) the plans per budget and target, ``shared`` the
+    analyses of :func:`shared_results`."""
     u = ranges_view(deal, level, uncertain, cache=cache)
-    plan = game_plan(deal, budget=budget, target_package=target_package,
-                     results={"uncertainty": u})
+    key = (budget, None if target_package is None else tuple(target_package.items()))
+    plan = (plans or Memo()).get(key, lambda k: _plan_of(deal, k, shared))
+    plan = dataclasses.replace(plan, uncertainty=u)
     return plan, brief_from_plan(deal, plan)
+
+
+def _plan_of(deal, key, shared):
+    budget, target = key
+    return game_plan(deal, budget=budget, target_package=None if target is None else dict(target),
+                     results=shared)
 
 
 def build_plan_widgets(deal, budget: int = 3):
@@ -58,7 +95,8 @@ def build_plan_widgets(deal, budget: int = 3):
                                            "people to approach (contact budget)")),
                  **level_controls()}
     cache: dict = {}
-    base, _ = plan_view(deal, budget, cache=cache)
+    plans, views_memo, shared = Memo(), Memo(), shared_results(deal)
+    base, _ = plan_view(deal, budget, cache=cache, plans=plans, shared=shared)
     if deal.has("issues") and base.target_package:
         inside, _ = admissible_options(deal, options_from_deal(deal))
         for issue, chosen in base.target_package.items():
@@ -72,25 +110,29 @@ def build_plan_widgets(deal, budget: int = 3):
     views = view_of(note, out)
     box = w.VBox([w.HTML(BUSY_CSS), *ctl.values(), note, out])
 
-    def refresh(_change=None):
-        busy(*views)
-        try:
-            return draw()
-        finally:
-            done(*views)
+    def target():
+        return tuple((k[1], c.value) for k, c in ctl.items() if isinstance(k, tuple)) or None
 
-    def draw():
-        target = {k[1]: c.value for k, c in ctl.items() if isinstance(k, tuple)} or None
-        try:
-            box.last = plan_view(deal, ctl["budget"].value, target, ctl["level"].value,
-                                 ctl["uncertain"].value, cache)
-        except PowerkitError as exc:
-            note.value = f"<b>Not possible:</b> {esc(str(exc)[:300])}"
-            return box.last
+    def view(key):
+        """(plan, brief, the brief's outputs) for (budget, target, level, uncertain)."""
+        b, t, level, uncertain = key
+        plan, sec = plan_view(deal, b, None if t is None else dict(t), level, uncertain, cache,
+                              plans, shared)
+        return plan, sec, to_outputs(sec.blocks)
+
+    def draw(_change=None):
+        key = (ctl["budget"].value, target(), ctl["level"].value, ctl["uncertain"].value)
+        plan, sec, outs = views_memo.get(key, view)
+        box.last = (plan, sec)
         note.value = ""
-        show_in(out, *box.last[1].blocks)
+        out.outputs = outs
+        # ahead of the next move: the plans of the budgets one or two steps away
+        plans.warm([(b, key[1]) for b in slider_positions(ctl["budget"])],
+                   lambda k: _plan_of(deal, k, shared))
         return box.last
 
+    refresh = refresher(views, draw, note, errors=(PowerkitError,),
+                        prefix="<b>Not possible:</b> ")
     wire(box, ctl, refresh)
     refresh()
     return box

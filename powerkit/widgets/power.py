@@ -2,7 +2,9 @@
 the date on the events timeline.
 
 The callback is :func:`powerkit.power.what_if`; the builder only wires controls to it and
-redraws the profile, the ZOPA, the drivers and the posture in ``Output`` widgets.
+redraws the profile, the ZOPA, the drivers and the posture in ``Output`` widgets. Results are
+kept per setting of the controls (:class:`~powerkit.widgets.Memo`); a served dashboard computes
+the positions one or two steps away from the control just moved ahead of time.
 """
 from __future__ import annotations
 
@@ -14,7 +16,19 @@ from .. import bargaining as bg
 from .. import power as pw
 from ..deal import number
 from ..text import esc
-from . import BUSY_CSS, FigureView, busy, done, row, shorten, show_in, slider_layout, view_of, wire
+from . import (
+    BUSY_CSS,
+    FigureView,
+    Memo,
+    refresher,
+    row,
+    shorten,
+    slider_layout,
+    slider_positions,
+    to_outputs,
+    view_of,
+    wire,
+)
 
 __all__ = ["build_power_widgets"]
 
@@ -134,18 +148,34 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
             state["resetting"] = False
         touched.clear()
 
+    results = Memo()
+    weight_keys = (*pw.SOURCES, *pw.INPUTS)
+
+    def key_of(**moved):
+        """The what-if's arguments for the controls as they are (``moved``: one changed)."""
+        val = {k: ctl[k].value for k in ("at", "our_batna", "their_deadline", *weight_keys)}
+        val.update(moved)
+        return (val["at"], tuple(val[k] for k in weight_keys),
+                val["our_batna"] if "our_batna" in touched or "our_batna" in moved else None,
+                val["their_deadline"] if "their_deadline" in touched or "their_deadline" in moved
+                else None)
+
+    def compute(key):
+        at, wts, batna, months = key
+        # a date, not months: what_if's own clock + months gives nanoseconds a datetime64[us]
+        # column refuses (pandas 3); the same date to the second
+        dl = None if months is None else (pd.Timestamp(at) + pd.Timedelta(
+            days=float(months) * bg.DAYS_PER_MONTH)).floor("s")
+        r = pw.what_if(deal, at=at, weights=dict(zip(weight_keys, wts, strict=True)),
+                       batna=batna, their_deadline=dl, systemic_inputs=systemic_inputs)
+        return r, _tables(r, top)
+
     def refresh(change=None):
         if state["resetting"]:
-            return
-        busy(*views)
-        try:
-            draw(change)
-        finally:
-            done(*views)
+            return None
+        return _refresh(change)
 
     def draw(change):
-        from IPython.display import HTML
-
         from .. import plots
         owner = getattr(change, "owner", None) if change is not None else None
         if owner is ctl["at"]:
@@ -154,16 +184,7 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
             touched.add("our_batna")
         elif owner is ctl["their_deadline"]:
             touched.add("their_deadline")
-        wts = {k: ctl[k].value for k in (*pw.SOURCES, *pw.INPUTS)}
-        try:
-            r = pw.what_if(deal, at=ctl["at"].value, weights=wts,
-                           batna=ctl["our_batna"].value if "our_batna" in touched else None,
-                           their_deadline=ctl["their_deadline"].value
-                           if "their_deadline" in touched else None,
-                           systemic_inputs=systemic_inputs)
-        except ValueError as exc:
-            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
-            return
+        r, (drivers, posture, tables) = results.get(key_of(), compute)
         box.last = r
         p = r.profile
         us_name, them_name = p.us_name, p.counterpart_name
@@ -173,7 +194,6 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
             msg += (f"; predicted price {esc(deal.meta.currency)} {r.split.price:,.0f}"
                     if r.split.price is not None else "; <b>no ZOPA</b>")
         status.value = msg
-        drivers = p.drivers.head(top)[["source", "input", "us", "them", "contribution"]].round(3)
         # the figures are built once, then updated in place in the browser (FigureView)
         if prof.figure is None:
             prof.update(plots.power_profile_figure(p, us_name=us_name, them_name=them_name))
@@ -186,13 +206,31 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
                                           currency=deal.meta.currency))
         else:
             zopa.edit(lambda f: plots.update_zopa_figure(f, r.split))
-        box.figures = (prof.figure, zopa.figure, drivers,
-                       r.posture[["recommendation", "reason", "numbers"]])
-        with pd.option_context("display.max_colwidth", None):  # the advice is shown whole
-            show_in(table_out, HTML(box.figures[2].to_html(index=False)),
-                    HTML(box.figures[3].to_html(index=False)))
+        box.figures = (prof.figure, zopa.figure, drivers, posture)
+        table_out.outputs = tables
+        # ahead of the next move: the moved slider's positions one or two steps away
+        # (at the start: one step of the money and deadline sliders)
+        moved = [owner] if owner is not None and owner is not ctl["at"] else []
+        names = {id(c): k for k, c in ctl.items()}
+        targets = [(names[id(c)], 2) for c in moved if isinstance(c, w.FloatSlider)] or [
+            ("our_batna", 1), ("their_deadline", 1)]
+        results.warm([key_of(**{k: v}) for k, n in targets
+                      for v in slider_positions(ctl[k], reach=n)], compute)
+        return r
 
+    _refresh = refresher(views, draw, status)
     wire(box, ctl, refresh)
     reset_to_date()
     refresh()
     return box
+
+
+def _tables(r, top: int):
+    """The drivers and posture tables of a what-if and their outputs (shown whole)."""
+    from IPython.display import HTML
+
+    drivers = r.profile.drivers.head(top)[["source", "input", "us", "them", "contribution"]].round(3)
+    posture = r.posture[["recommendation", "reason", "numbers"]]
+    with pd.option_context("display.max_colwidth", None):  # the advice is shown whole
+        outs = to_outputs([HTML(drivers.to_html(index=False)), HTML(posture.to_html(index=False))])
+    return drivers, posture, outs

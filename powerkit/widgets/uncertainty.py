@@ -11,7 +11,7 @@ import ipywidgets as w
 from ..plots.uncertainty import ranges_figure
 from ..sections.power import ranges_sentence
 from ..uncertainty import uncertainty
-from . import BUSY_CSS, FigureView, busy, done, show_in, slider_layout, view_of, wire
+from . import BUSY_CSS, FigureView, Memo, refresher, slider_layout, to_outputs, view_of, wire
 
 __all__ = ["build_ranges_widgets", "ranges_view", "level_controls"]
 
@@ -56,19 +56,21 @@ def build_ranges_widgets(deal, n: int = 2000):
     views = view_of(out, fig.view)
     box = w.VBox([w.HTML(BUSY_CSS), *ctl.values(), out, fig.view])
     box.cache = {}
+    shown = Memo()
 
-    def refresh(_change=None):
-        busy(*views)
-        try:
-            box.last = ranges_view(deal, ctl["level"].value, ctl["uncertain"].value, n,
-                                   box.cache)
-            fig.update(ranges_figure(box.last, deal.meta.currency))
-            box.figures = (fig.figure,)
-            show_in(out, ranges_sentence(box.last, deal.meta.currency))
-        finally:
-            done(*views)
+    def view(key):
+        u = ranges_view(deal, key[0], key[1], n, box.cache)
+        return (u, ranges_figure(u, deal.meta.currency),
+                to_outputs([ranges_sentence(u, deal.meta.currency)]))
+
+    def draw(_change=None):
+        box.last, figure, outs = shown.get((ctl["level"].value, ctl["uncertain"].value), view)
+        fig.update(figure)
+        box.figures = (fig.figure,)
+        out.outputs = outs
         return box.last
 
+    refresh = refresher(views, draw)
     wire(box, ctl, refresh)
     refresh()
     return box

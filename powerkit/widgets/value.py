@@ -11,7 +11,18 @@ import pandas as pd
 from .. import plots
 from .. import value as pv
 from ..text import esc
-from . import BUSY_CSS, FigureView, busy, done, row, show_in, slider_layout, view_of, wire
+from . import (
+    BUSY_CSS,
+    FigureView,
+    Memo,
+    refresher,
+    row,
+    slider_layout,
+    slider_positions,
+    to_outputs,
+    view_of,
+    wire,
+)
 
 __all__ = ["build_value_widgets"]
 
@@ -97,37 +108,50 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
                   row(ctl["batna_us"], ctl["batna_them"], ctl["alpha"]), status,
                   space.view, table_out, prio.view])
 
-    def refresh(*_):
-        busy(*views)
-        try:
-            draw()
-        finally:
-            done(*views)
+    shown = Memo()
+    names = {id(c): k for k, c in ctl.items()}
 
-    def draw():
-        weights = {i: (ctl[("us", i)].value, ctl[("them", i)].value) for i in issues}
-        pkg = {i: ctl[("proposal", i)].value for i in issues}
-        pkg = None if any(v == _NONE for v in pkg.values()) else pkg
-        try:
-            a = pv.what_if(deal, weights=weights, batna=(ctl["batna_us"].value, ctl["batna_them"].value),
-                           proposed=pkg or {}, alpha=ctl["alpha"].value, n_draws=n_draws,
-                           weight_spread=weight_spread, seed=seed)
-        except ValueError as exc:
-            status.value = f"<span style='color:#c0392b'>{esc(exc)}</span>"
-            return
-        box.last = a
+    def key_of(**moved):
+        """(weights, BATNAs, proposal, α) for the controls as they are (``moved``: by name)."""
+        val = {k: moved.get(repr(k), c.value) for k, c in ctl.items()}
+        weights = tuple((i, (val[("us", i)], val[("them", i)])) for i in issues)
+        pkg = tuple((i, val[("proposal", i)]) for i in issues)
+        pkg = None if any(v == _NONE for _, v in pkg) else pkg
+        return weights, (val["batna_us"], val["batna_them"]), pkg, val["alpha"]
+
+    def view(key):
+        weights, batnas, pkg, alpha_ = key
+        a = pv.what_if(deal, weights=dict(weights), batna=batnas, proposed=dict(pkg or ()),
+                       alpha=alpha_, n_draws=n_draws, weight_spread=weight_spread, seed=seed)
         if a.nash is None:
-            status.value = ("<span style='color:#c0392b'>No package beats both BATNAs: the ZOPA "
-                            "is empty.</span>")
+            text = ("<span style='color:#c0392b'>No package beats both BATNAs: the ZOPA "
+                    "is empty.</span>")
         else:
-            status.value = (f"{a.n_zopa_frontier} efficient packages beat both BATNAs; Nash "
-                            f"package: us {a.nash.us:.2f}, them {a.nash.them:.2f}.")
-        # the figures are patched in place in the browser (FigureView), the table replaced
-        space.update(plots.utility_space_figure(a))
-        prio.update(plots.issue_priority_figure(a))
-        box.figures = (space.figure, a.recommended.round(3), prio.figure)
-        show_in(table_out, box.figures[1])
+            text = (f"{a.n_zopa_frontier} efficient packages beat both BATNAs; Nash "
+                    f"package: us {a.nash.us:.2f}, them {a.nash.them:.2f}.")
+        rec = a.recommended.round(3)
+        return (a, text, plots.utility_space_figure(a), plots.issue_priority_figure(a), rec,
+                to_outputs([rec]))
 
+    def draw(change=None):
+        a, text, space_fig, prio_fig, rec, outs = shown.get(key_of(), view)
+        box.last = a
+        status.value = text
+        # the figures are patched in place in the browser (FigureView), the table replaced
+        space.update(space_fig)
+        prio.update(prio_fig)
+        box.figures = (space.figure, rec, prio.figure)
+        table_out.outputs = outs
+        # ahead of the next move: the moved slider's positions one or two steps away (at the
+        # start: one step of the BATNAs and α)
+        owner = getattr(change, "owner", None)
+        moved = ([(names[id(owner)], 2)] if isinstance(owner, w.FloatSlider) else
+                 [("batna_us", 1), ("batna_them", 1), ("alpha", 1)])
+        shown.warm([key_of(**{repr(k): x}) for k, r in moved
+                    for x in slider_positions(ctl[k], reach=r)], view)
+        return a
+
+    refresh = refresher(views, draw, status)
     wire(box, ctl, refresh)
     refresh()
     return box

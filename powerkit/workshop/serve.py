@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import bad_argument
 from ..paths import notebooks_dir
+from ..widgets import WARM_ENV
 from .chooser import DEALS_ENV, UPLOADS_ENV
 from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME, titles_template
 
@@ -146,7 +147,8 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
         with the template, ``PATH`` starting with this Python's ``bin`` folder so the
         ``python3`` kernel runs in the same environment, and the chooser's two folders
         (:data:`~powerkit.workshop.chooser.DEALS_ENV`,
-        :data:`~powerkit.workshop.chooser.UPLOADS_ENV`).
+        :data:`~powerkit.workshop.chooser.UPLOADS_ENV`), and
+        :data:`powerkit.widgets.WARM_ENV` (the widgets compute ahead of the controls).
 
     Raises
     ------
@@ -191,6 +193,9 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     # the report's renderer embeds plotly.js and a MathJax <script> from a CDN in every figure;
     # dashboards use plotly's own mime type (drawn by Voila's plotly extension, offline)
     env.pop("PLOTLY_RENDERER", None)
+    # the dashboards compute the results their controls reach next ahead of time
+    # (powerkit.widgets.Memo.warm): in a pre-heated kernel, before the visitor arrives
+    env[WARM_ENV] = "1"
     if deals is not None:
         env[DEALS_ENV] = str(deals)
     if uploads is None:
