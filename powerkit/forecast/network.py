@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from ..influence import friedkin_johnsen, influence_matrix
+from ..influence import SparseWeights, friedkin_johnsen, influence_matrix
 from .table import check_table, positions_table
 
 __all__ = ["issue_matrix", "network_positions"]
@@ -23,8 +24,9 @@ def issue_matrix(W: pd.DataFrame, holders) -> pd.DataFrame:
 
     Parameters
     ----------
-    W : pandas.DataFrame
-        Row-stochastic influence matrix (:func:`powerkit.influence.influence_matrix`).
+    W : pandas.DataFrame or SparseWeights
+        Row-stochastic influence matrix (:func:`powerkit.influence.influence_matrix`; sparse
+        for a large deal: only the holders' rows and columns are read).
     holders : list of str
         The stakeholders with a position on the issue (ids of W).
 
@@ -42,7 +44,11 @@ def issue_matrix(W: pd.DataFrame, holders) -> pd.DataFrame:
     >>> issue_matrix(W, ["a", "b"]).to_numpy().tolist()
     [[0.7, 0.3], [0.0, 1.0]]
     """
-    S = W.loc[holders, holders].to_numpy(dtype=float).copy()
+    if isinstance(W, SparseWeights):  # a large deal: only the holders' rows and columns
+        pos = W.index.get_indexer(pd.Index(holders))
+        S = W.matrix[pos][:, pos].toarray()
+    else:
+        S = W.loc[holders, holders].to_numpy(dtype=float).copy()
     S[np.diag_indices_from(S)] += 1.0 - S.sum(axis=1)
     return pd.DataFrame(S, index=pd.Index(holders), columns=pd.Index(holders))
 
@@ -97,7 +103,8 @@ def network_positions(deal, table=None, kinds=None, weight="weight") -> pd.DataF
     *Advances in Group Processes* 16, 1–29.
     """
     t = positions_table(deal) if table is None else check_table(table, "network_positions")
-    W = influence_matrix(deal, kinds, weight)
+    # sparse (memory ∝ ties): only the holders' part is read, never all people × all people
+    W = influence_matrix(deal, kinds, weight, sparse=True)
     people = set(W.index)
     new = t["position"].to_numpy(dtype=float).copy()
     for _, rows in t.groupby("issue", sort=False).groups.items():
@@ -109,5 +116,6 @@ def network_positions(deal, table=None, kinds=None, weight="weight") -> pd.DataF
         new[rows] = fj.final.to_numpy()
     out = t.assign(initial=t["position"], position=new)
     out["moved"] = out["position"] - out["initial"]
-    out.attrs["ties"] = bool(deal.has("ties") and (W.to_numpy() - np.eye(len(W))).any())
+    M = W.matrix
+    out.attrs["ties"] = bool(deal.has("ties") and (M - sp.identity(M.shape[0])).count_nonzero())
     return out

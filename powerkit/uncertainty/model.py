@@ -41,12 +41,15 @@ from ..value.utilities import option_space
 from .aggregate import Forms, split_forms
 from .ranges import PEOPLE_RATINGS, moments
 
-__all__ = ["EXACT_MAX", "NASH_MAX", "POSTURES", "DealModel", "IminusT", "package_id", "posture_of"]
+__all__ = ["EXACT_MAX", "EXTRAS", "NASH_MAX", "POSTURES", "DealModel", "IminusT", "package_id", "posture_of"]
 
 #: Up to this many people the decision shares are solved exactly for every draw.
 EXACT_MAX = 300
 #: Up to this many packages the Nash package is recomputed for every draw.
 NASH_MAX = 200_000
+#: The quantities a :class:`DealModel` can add to the balance, posture, price and share (which
+#: it always has); ``extras=()`` leaves them out (and their setup: a cheaper model).
+EXTRAS = ("nash_package", "decisions", "posteriors")
 #: The first rule of :func:`powerkit.power.posture`, by the balance (thresholds ±0.05).
 POSTURES = ("more power: use it indirectly", "balanced: shift power through value creation",
             "less power: create value and build relationships")
@@ -142,7 +145,14 @@ class DealModel:
     """
 
     def __init__(self, deal, params: pd.DataFrame, people: int | None = None,
-                 aggregate: bool = False):
+                 aggregate: bool = False, extras=EXTRAS):
+        extras = tuple(extras)
+        bad = [e for e in extras if e not in EXTRAS]
+        if bad:
+            from ..errors import bad_argument
+
+            raise bad_argument("extras", "DealModel", f"some of {', '.join(EXTRAS)}", bad[0])
+        self.extras = extras
         self.aggregated = bool(aggregate) and len(deal.stakeholders) > EXACT_MAX
         if self.aggregated:  # the people's inputs last: the direct ones keep their positions
             per = (params["table"] == "stakeholders") & params["column"].isin(
@@ -156,9 +166,16 @@ class DealModel:
         self.profile = power_profile(deal)
         self._balance_setup(d)
         self._price_setup(d)
-        self._influence_setup(people)
+        if "decisions" in extras:
+            self._influence_setup(people)
+        else:
+            self.exact, self.shown = len(deal.stakeholders) <= EXACT_MAX, np.zeros(0, int)
+        self.has_decisions = "decisions" in extras
         self._posterior_setup()
-        self._nash_setup()
+        if "nash_package" in extras:
+            self._nash_setup()
+        else:
+            self.has_nash = False
         self.aggregated = self.aggregated and not self.exact
         if self.aggregated:
             self._aggregate_setup()
@@ -488,41 +505,47 @@ class DealModel:
         for i, idx, sw in self.trust:
             f = split_forms(sw[None, :], mean[idx], var[idx], abs3[idx])
             self.agg_trust.append((i, place(idx[f.heavy]), sw[f.heavy], f))
-        # decision shares and forecast decision: [J; Jᵀx̄₀] Δλ + [0; r₀] x₀ (first order)
-        jl = self._first_order()
-        kl = np.array([k for _, k in self.lam_cols], dtype=int)
-        st = [(j, k) for j, k in self.stance_cols if k is not None]
-        js = np.array([j for j, _ in st], dtype=int)
-        ks = np.array([k for _, k in st], dtype=int)
-        k_sh, L = len(self.shown), kl.size
-        C = np.zeros((k_sh + 1, L + ks.size))
-        C[:k_sh, :L], C[k_sh, :L], C[k_sh, L:] = self._J, self._jtx, self.r0[js]
-        rows = np.r_[kl, ks]
-        offset = np.r_[self.lam0[jl], np.zeros(ks.size)]
-        f = split_forms(C, mean[rows] - offset, var[rows], abs3[rows])
-        const = self.r0 @ self.stance0 - self.r0[js] @ self.stance0[js]  # people without a stance
-        f.mean[-1] += const
-        self.dec: Forms = f
-        self.dec_pos, self.dec_offset = place(rows[f.heavy]), offset[f.heavy]
-        self.dec_C = C[:, f.heavy]
+        f = None  # decision shares and forecast decision (when wanted)
+        if self.has_decisions:
+            # decision shares and forecast decision: [J; Jᵀx̄₀] Δλ + [0; r₀] x₀ (first order)
+            jl = self._first_order()
+            kl = np.array([k for _, k in self.lam_cols], dtype=int)
+            st = [(j, k) for j, k in self.stance_cols if k is not None]
+            js = np.array([j for j, _ in st], dtype=int)
+            ks = np.array([k for _, k in st], dtype=int)
+            k_sh, L = len(self.shown), kl.size
+            C = np.zeros((k_sh + 1, L + ks.size))
+            C[:k_sh, :L], C[k_sh, :L], C[k_sh, L:] = self._J, self._jtx, self.r0[js]
+            rows = np.r_[kl, ks]
+            offset = np.r_[self.lam0[jl], np.zeros(ks.size)]
+            f = split_forms(C, mean[rows] - offset, var[rows], abs3[rows])
+            # the people without a stance
+            const = self.r0 @ self.stance0 - self.r0[js] @ self.stance0[js]
+            f.mean[-1] += const
+            self.dec: Forms = f
+            self.dec_pos, self.dec_offset = place(rows[f.heavy]), offset[f.heavy]
+            self.dec_C = C[:, f.heavy]
         self.heavy = np.array(heavy, dtype=int)
         self.z_trust = m + len(heavy)
         self.z_dec = self.z_trust + len(self.agg_trust)
-        self.n_latent = len(self.agg_trust) + f.mean.size
+        self.n_latent = len(self.agg_trust) + (f.mean.size if f is not None else 0)
         self.layout = np.r_[np.arange(m), self.heavy].astype(int)
         tf = [t[3] for t in self.agg_trust]
         self.aggregation = {
-            "aggregated_inputs": int(sum(t.light for t in tf) + f.light),
+            "aggregated_inputs": int(sum(t.light for t in tf)
+                                     + (f.light if f is not None else 0)),
             "per_person_inputs": int(len(heavy)),
             "berry_esseen_balance": float(max((t.bound.max() for t in tf), default=0.0)),
             "wasserstein_sd_balance": float(max((t.wasserstein.max() for t in tf),
                                                 default=0.0)),
-            "berry_esseen_decisions": float(f.bound.max(initial=0.0)),
-            "wasserstein_sd_decisions": float(f.wasserstein.max(initial=0.0))}
+            "berry_esseen_decisions": (float(f.bound.max(initial=0.0))
+                                       if f is not None else 0.0),
+            "wasserstein_sd_decisions": (float(f.wasserstein.max(initial=0.0))
+                                         if f is not None else 0.0)}
 
     # -- posteriors ------------------------------------------------------------------------
     def _posterior_setup(self):
-        self.has_hyp = self.deal.has("hypotheses")
+        self.has_hyp = self.deal.has("hypotheses") and "posteriors" in self.extras
         if not self.has_hyp:
             return
         hyp = self.deal.hypotheses

@@ -96,45 +96,59 @@ class _Columns:
 
 
 #: draws of a column's say-weighted mean behind its quantile function (Sobol factor)
-MEAN_DRAWS = 1 << 14
+MEAN_DRAWS = 1 << 13
 
 
-def _mean_quantiles(params: pd.DataFrame, idx: np.ndarray, sw: np.ndarray, seed: int):
-    """The quantile function of the say-weighted mean ``Σ_j w_j x_j`` of one column of people's
-    ratings (independent inputs as :func:`powerkit.uncertainty.draw` draws them), as a function
-    of u ∈ (0, 1). One drawn person: exact (``c + w_j F_j⁻¹(u)``). Otherwise the quantiles of
-    :data:`MEAN_DRAWS` draws of the mean, interpolated; above :data:`EXACT_MAX` people the
-    light people's part of each draw is the normal with its exact mean and variance (the heavy
-    people drawn one by one: :func:`powerkit.uncertainty.aggregate.split_forms`)."""
+def _mean_quantiles(params: pd.DataFrame, forms: list, seed: int) -> list:
+    """The quantile function (of u ∈ (0, 1)) of each say-weighted mean ``Σ_j w_j x_j`` of a
+    column of people's ratings (``forms``: (param rows, weights) per column; independent
+    inputs as :func:`powerkit.uncertainty.draw` draws them). One drawn person: exact
+    (``c + w_j F_j⁻¹(u)``). Otherwise the quantiles of :data:`MEAN_DRAWS` draws of the mean,
+    interpolated (every column's people drawn together); a column of more than
+    :data:`EXACT_MAX` people draws its light people's part as the normal with its exact mean
+    and variance, its heavy people one by one
+    (:func:`powerkit.uncertainty.aggregate.split_forms`)."""
     from .aggregate import split_forms
     from .model import EXACT_MAX
     from .ranges import draw, moments
 
-    sub = params.iloc[idx].reset_index(drop=True)
-    drawn = np.flatnonzero(sub["dist"].to_numpy() != "fixed")
-    v = sub["value"].to_numpy(dtype=float)
-    if drawn.size <= 1:
-        j = drawn[0] if drawn.size else None
-        const = float(np.delete(v, j) @ np.delete(sw, j)) if j is not None else float(v @ sw)
-
-        def exact(u):
-            if j is None:
-                return np.full(len(u), const)
-            return const + sw[j] * from_unit(sub.iloc[[j]].reset_index(drop=True),
-                                             np.asarray(u)[:, None])[:, 0]
-        return exact
+    out: list = [None] * len(forms)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 18, 9]))
-    if len(idx) <= EXACT_MAX:
-        m = draw(sub, rng, MEAN_DRAWS) @ sw
-    else:
-        mean, var, abs3 = moments(sub)
-        f = split_forms(sw[None, :], mean, var, abs3)
-        heavy = f.heavy
-        m = (draw(sub.iloc[heavy].reset_index(drop=True), rng, MEAN_DRAWS) @ sw[heavy]
-             + f.mean[0] + rng.standard_normal(MEAN_DRAWS) * f.factor[0, 0])
-    m = np.sort(m)
     p = (np.arange(MEAN_DRAWS) + 0.5) / MEAN_DRAWS
-    return lambda u: np.interp(u, p, m)
+
+    def interp(m):
+        m = np.sort(m)
+        return lambda u: np.interp(u, p, m)
+
+    small = []
+    for g, (idx, sw) in enumerate(forms):
+        sub = params.iloc[idx].reset_index(drop=True)
+        drawn = np.flatnonzero(sub["dist"].to_numpy() != "fixed")
+        v = sub["value"].to_numpy(dtype=float)
+        if drawn.size <= 1:
+            j = int(drawn[0]) if drawn.size else None
+            const = float(v @ sw) - (v[j] * sw[j] if j is not None else 0.0)
+            one = sub.iloc[[j]].reset_index(drop=True) if j is not None else None
+            out[g] = (lambda u, c=const: np.full(len(u), c)) if j is None else (
+                lambda u, c=const, w=sw[j], one=one: c + w * from_unit(
+                    one, np.asarray(u, dtype=float)[:, None])[:, 0])
+        elif len(idx) <= EXACT_MAX:
+            small.append(g)
+        else:
+            mean, var, abs3 = moments(sub)
+            f = split_forms(sw[None, :], mean, var, abs3)
+            m = (draw(sub.iloc[f.heavy].reset_index(drop=True), rng, MEAN_DRAWS) @ sw[f.heavy]
+                 + f.mean[0] + rng.standard_normal(MEAN_DRAWS) * f.factor[0, 0])
+            out[g] = interp(m)
+    if small:
+        rows = np.concatenate([forms[g][0] for g in small])
+        X = draw(params.iloc[rows].reset_index(drop=True), rng, MEAN_DRAWS)
+        at = 0
+        for g in small:
+            idx, sw = forms[g]
+            out[g] = interp(X[:, at:at + len(idx)] @ sw)
+            at += len(idx)
+    return out
 
 
 def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
@@ -192,21 +206,21 @@ def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
         return pd.DataFrame(columns=["quantity", "input", "S1", "S1_conf", "ST", "ST_conf"])
     # the factors in the order of the inputs: each direct input, and one per column of
     # people's ratings (its say-weighted mean, the only way those ratings enter the balance)
-    first = {}
-    for k, r in pd.concat([direct, people]).sort_index().iterrows():
-        first.setdefault(_group(r), k)
+    both = pd.concat([direct, people]).sort_index()
+    per = (both["table"] == "stakeholders") & both["column"].isin(PEOPLE_RATINGS)
+    first = dict.fromkeys(np.where(per, "stakeholders:*:" + both["column"].astype(str),
+                                   both["name"].astype(str)).tolist())
     factors = list(first)
     trust_of = {c: t for t, c in enumerate(_trust_columns(model))}
     sub = params.loc[direct.index].reset_index(drop=True)
     dpos = [factors.index(n) for n in direct["name"]]
     x0 = params["value"].to_numpy(dtype=float)
     T0 = model.trust_means(x0[None, :])[0]
-    gq = {}  # factor position → (trust entry, quantile function of the column's mean)
-    for c, t in trust_of.items():
-        name = f"stakeholders:*:{c}"
-        if name in first:
-            _, idx, sw = model.trust[t]
-            gq[factors.index(name)] = (t, _mean_quantiles(params, idx, sw, seed))
+    # factor position → (trust entry, quantile function of the column's mean)
+    cols = [(factors.index(f"stakeholders:*:{c}"), t) for c, t in trust_of.items()
+            if f"stakeholders:*:{c}" in first]
+    qs = _mean_quantiles(params, [model.trust[t][1:] for _, t in cols], seed)
+    gq = {f: (t, q) for (f, t), q in zip(cols, qs, strict=True)}
 
     def func(Us):
         Xd = from_unit(sub, Us[:, dpos]) if len(dpos) else np.empty((len(Us), 0))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import bad_argument
 from ..value import monte_carlo
-from .model import DealModel, posture_of
+from .model import EXTRAS, DealModel, posture_of
 from .ranges import PARTY_RATINGS, PEOPLE_RATINGS, draw, input_ranges
 
 __all__ = ["simulate", "intervals", "probability", "Flip", "what_would_flip",
@@ -33,10 +33,11 @@ def _evaluate(model: DealModel, X: np.ndarray, their=None, nash: bool = True,
             out["nash_package"] = model.nash(X, their)
         else:
             out["nash_package"] = np.full(len(X), model.point_nash, dtype=object)
-    R, D = model.decisions(X, aggregated)
-    out["forecast_decision"] = D
-    for j, k in enumerate(model.shown):
-        out[f"decision_share:{model.ids[k]}"] = R[:, j]
+    if model.has_decisions:
+        R, D = model.decisions(X, aggregated)
+        out["forecast_decision"] = D
+        for j, k in enumerate(model.shown):
+            out[f"decision_share:{model.ids[k]}"] = R[:, j]
     if model.has_hyp:
         post = model.posteriors(X)
         for h, x in enumerate(model.hyp_ids):
@@ -55,7 +56,8 @@ def _their_draws(model: DealModel, n: int, spread: float, seed) -> list | None:
 
 def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
              spreads: Mapping | None = None, *, people: int | None = None,
-             aggregate: bool = True, model: DealModel | None = None) -> pd.DataFrame:
+             aggregate: bool = True, extras=EXTRAS, model: DealModel | None = None
+             ) -> pd.DataFrame:
     """Draw the deal's inputs from their ranges and compute the headline quantities, vectorised.
 
     Parameters
@@ -80,9 +82,14 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
         people with a large term still drawn one by one (docs/methods/uncertainty.md §2.1;
         :mod:`powerkit.uncertainty.aggregate`). ``False`` draws every person. Changes nothing
         up to ``EXACT_MAX`` people.
+    extras : iterable of str, default all of :data:`~powerkit.uncertainty.model.EXTRAS`
+        The quantities simulated beside the balance, posture, price and share (always):
+        ``"nash_package"``, ``"decisions"`` (forecast decision and decision shares),
+        ``"posteriors"``. ``extras=()`` gives the headline ranges at a fraction of the cost
+        (their setup is skipped too): what the report's trend over earlier versions needs.
     model : DealModel, optional
-        One already built for these ranges, ``people`` and ``aggregate``
-        (``DealModel(deal, input_ranges(deal, spread, spreads), people, aggregate)``), reused
+        One already built for these ranges, ``people``, ``aggregate`` and ``extras``
+        (``DealModel(deal, input_ranges(deal, spread, spreads), people, aggregate, extras)``), reused
         instead of built again (:func:`powerkit.uncertainty.uncertainty` shares one model
         between the draws, the Sobol indices and the flip search).
 
@@ -127,7 +134,7 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
         raise bad_argument("n", "simulate", "an int >= 1", n)
     if model is None:
         model = DealModel(deal, input_ranges(deal, spread, spreads), people=people,
-                          aggregate=aggregate)
+                          aggregate=aggregate, extras=extras)
     params = model.params  # the people's inputs last when aggregated
     agg = model.aggregated
     sub = params.iloc[model.layout].reset_index(drop=True) if agg else params
@@ -152,8 +159,10 @@ def simulate(deal, n: int = 2000, seed: int = 0, spread: float = 1.0,
     sim.attrs["settings"] = {"n": int(n), "seed": seed, "spread": float(spread),
                              "spreads": dict(spreads or {}), "inputs": int(len(params)),
                              "drawn": int((params["dist"] != "fixed").sum()),
-                             "decision_shares": "exact" if model.exact else
-                             "first-order, aggregated" if agg else "first-order"}
+                             "decision_shares": None if not model.has_decisions else
+                             "exact" if model.exact else
+                             "first-order, aggregated" if agg else "first-order",
+                             "extras": list(model.extras)}
     if agg:
         sim.attrs["settings"]["aggregation"] = dict(model.aggregation)
     return sim
@@ -390,18 +399,19 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
             for a0 in range(0, k, per)]).reshape(k, m)
         flips = ans != before
         vd = v[direct]
-        for side in (+1, -1):
-            found, good, bad = _first_flips(cand, vd, flips, side)
-            f = np.flatnonzero(found)
-            good, bad = good[f], bad[f]
-            for _ in range(_BISECT):
-                mid = (good + bad) / 2
-                hit = answer(_OneChange(x0, idx[direct[f]], mid)) != before
-                bad, good = np.where(hit, mid, bad), np.where(hit, good, mid)
-            at = direct[f]
-            cur = best[at]
-            take = np.isnan(cur) | (np.abs(bad - v[at]) < np.abs(cur - v[at]))
-            best[at[take]] = bad[take]
+        sides = [_first_flips(cand, vd, flips, side) for side in (+1, -1)]
+        f = [np.flatnonzero(found) for found, _, _ in sides]
+        at = np.concatenate([direct[fs] for fs in f])
+        good = np.concatenate([g[fs] for (_, g, _), fs in zip(sides, f, strict=True)])
+        bad = np.concatenate([b[fs] for (_, _, b), fs in zip(sides, f, strict=True)])
+        for _ in range(_BISECT):
+            mid = (good + bad) / 2
+            hit = answer(_OneChange(x0, idx[at], mid)) != before
+            bad, good = np.where(hit, mid, bad), np.where(hit, good, mid)
+        for q in range(len(at)):  # up first, then down: the nearer wins, up on a tie
+            a = at[q]
+            if np.isnan(best[a]) or abs(bad[q] - v[a]) < abs(best[a] - v[a]):
+                best[a] = bad[q]
         got = np.flatnonzero(~np.isnan(best))
         if got.size:
             after[got] = answer(_OneChange(x0, idx[got], best[got]))
@@ -427,9 +437,10 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
 
 def _people_flips(model, scan, person, x0, T0, v, lo, hi, grid, before, answer, best, after):
     """Fill ``best``/``after`` for the people's ratings (see :func:`what_would_flip`): per
-    column of ratings, the smallest shift of its say-weighted mean up and down that flips the
-    posture (grid over the shifts the people can cause, then bisection), then each person's
-    flipping value ``x_j + Δ / w_j`` when it lies within [lo_j, hi_j]."""
+    column of ratings and direction, the smallest shift of its say-weighted mean that flips
+    the posture (grid over the shifts the people can cause, then bisection, all columns and
+    directions in one evaluation per step), then each person's flipping value
+    ``x_j + Δ / w_j`` when it lies within [lo_j, hi_j]."""
     pos = {int(k): (t, w) for t, (_, ix, sw) in enumerate(model.trust)
            for k, w in zip(ix, sw, strict=True)}
     at = np.flatnonzero(person)
@@ -437,40 +448,47 @@ def _people_flips(model, scan, person, x0, T0, v, lo, hi, grid, before, answer, 
     info = np.array([pos.get(int(k), (-1, 0.0)) for k in k_of], dtype=float).reshape(-1, 2)
     tcol, w = info[:, 0].astype(int), info[:, 1]
 
-    def h(t, shifts):  # the answer with mean t moved by each shift
+    def h(ts, shifts):  # the answer with mean ts[r] moved by shifts[r]
         tr = np.broadcast_to(T0, (len(shifts), len(T0))).copy()
-        tr[:, t] += shifts
-        X = _OneChange(x0, np.full(len(shifts), -1), np.zeros(len(shifts)))
-        return answer(X, tr)
+        tr[np.arange(len(shifts)), ts] += shifts
+        return answer(_OneChange(x0, np.full(len(shifts), -1), np.zeros(len(shifts))), tr)
 
+    pairs = []  # (column entry, direction, the largest shift anyone in it can cause)
     for t in range(len(model.trust)):
-        mine = np.flatnonzero((tcol == t) & (w > 0))
-        if not mine.size:
-            continue
-        a = at[mine]
+        mine = (tcol == t) & (w > 0)
         for side in (+1, -1):
-            reach_ = (hi[a] - v[a]) if side > 0 else (v[a] - lo[a])
-            top = float((w[mine] * reach_).max())   # the largest shift anyone can cause
-            if top <= 0:
-                continue
-            shifts = side * top * grid[1:]
-            flips = h(t, shifts) != before
-            if not flips.any():
-                continue
-            j = int(np.argmax(flips))
-            good, bad = (0.0 if j == 0 else shifts[j - 1]), shifts[j]
-            for _ in range(60):
-                mid = (good + bad) / 2
-                if h(t, np.array([mid]))[0] != before:
-                    bad = mid
-                else:
-                    good = mid
-            # the answer is monotone in the mean (the balance is linear in it, the posture
-            # a threshold of the balance): everyone who can shift the mean by ``bad`` flips
-            new = v[a] + bad / w[mine]
-            ok = (new >= lo[a] - 1e-12) & (new <= hi[a] + 1e-12)
-            new = np.clip(new, lo[a], hi[a])
-            cur = best[a]
-            take = ok & (np.isnan(cur) | (np.abs(new - v[a]) < np.abs(cur - v[a])))
-            best[a[take]] = new[take]
-            after[a[take]] = h(t, np.array([bad]))[0]
+            if mine.any():
+                a = at[mine]
+                room = (hi[a] - v[a]) if side > 0 else (v[a] - lo[a])
+                top = float((w[mine] * room).max())
+                if top > 0:
+                    pairs.append((t, side, top))
+    if not pairs:
+        return
+    ts = np.array([p[0] for p in pairs])
+    span = np.array([p[1] * p[2] for p in pairs])
+    m = len(grid) - 1
+    flips = (h(np.repeat(ts, m), (span[:, None] * grid[None, 1:]).ravel())
+             != before).reshape(len(pairs), m)
+    ok = flips.any(axis=1)
+    j = np.argmax(flips, axis=1)
+    good = np.where(j > 0, span * grid[np.maximum(j, 1)], 0.0)
+    bad = span * grid[j + 1]
+    for _ in range(60):
+        mid = (good + bad) / 2
+        hit = h(ts, mid) != before
+        bad, good = np.where(hit, mid, bad), np.where(hit, good, mid)
+    flipped = h(ts, bad)
+    # the answer is monotone in the mean (the balance is linear in it, the posture a threshold
+    # of the balance): everyone who can shift the mean by ``bad`` flips it
+    for q in np.flatnonzero(ok):
+        t, side, _ = pairs[q]
+        mine = (tcol == t) & (w > 0)
+        a = at[mine]
+        new = v[a] + bad[q] / w[mine]
+        fits = (new >= lo[a] - 1e-12) & (new <= hi[a] + 1e-12)
+        new = np.clip(new, lo[a], hi[a])
+        cur = best[a]
+        take = fits & (np.isnan(cur) | (np.abs(new - v[a]) < np.abs(cur - v[a])))
+        best[a[take]] = new[take]
+        after[a[take]] = flipped[q]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import bad_argument
-from .model import DealModel
+from .model import EXTRAS, DealModel
 from .ranges import input_ranges
 from .sensitivity import sensitivity
 from .simulate import Flip, intervals, probability, simulate, what_would_flip
@@ -53,13 +53,16 @@ class Uncertainty:
 
 def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
                 spread: float = 1.0, *, sobol_n: int | None = DEFAULT_SOBOL_N,
-                flip: bool = True) -> Uncertainty:
+                flip: bool = True, extras=EXTRAS) -> Uncertainty:
     """Simulate ``deal`` (:func:`simulate`) and summarise it for a reader.
 
     The ranges are the defaults by kind, overridden by deal.yaml's ``spreads`` (a column, table
     or kind → spread). ``spread=0`` switches uncertainty off: every range collapses to the point value and the
     probabilities are 1. ``sobol_n=None`` skips the Sobol indices, ``flip=False`` the search for
-    the smallest change that flips the posture.
+    the smallest change that flips the posture, ``extras=()`` the Nash package, the decision
+    shares and the posteriors (:func:`simulate`): ``uncertainty(deal, sobol_n=None,
+    flip=False, extras=())`` gives the ranges of the balance and the price (and the posture's
+    probability) for a fraction of the full cost — what a trend over earlier versions needs.
 
     Examples
     --------
@@ -74,7 +77,7 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
     spreads = dict(getattr(deal.meta, "spreads", ()) or ())  # deal.yaml's ranges, if any
     # one model of the ranges serves the draws, the Sobol indices and the flip search (the
     # flip measures changes against the ranges at spread 1: its own model at another spread)
-    model = DealModel(deal, input_ranges(deal, spread, spreads), aggregate=True)
+    model = DealModel(deal, input_ranges(deal, spread, spreads), aggregate=True, extras=extras)
     sim = simulate(deal, n=n, seed=seed, spread=spread, spreads=spreads, model=model)
     pkg = (probability(sim, "nash_package") if "nash_package" in sim
            and sim.attrs["point"].get("nash_package") is not None else None)
@@ -89,4 +92,5 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
                        if flip else None,
                        sobol=sob,
                        settings={"n": n, "seed": seed, "level": level, "spread": spread,
-                                 "sobol_n": sobol_n, "spreads": spreads})
+                                 "sobol_n": sobol_n, "spreads": spreads,
+                                 "extras": list(model.extras)})
