@@ -39,7 +39,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["prestart", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
+__all__ = ["prestart", "hand_over", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
            "execute", "write_notebook"]
 
 # variables jupyter_client sets per kernel launch; the rest of the environment must match
@@ -52,11 +52,12 @@ def spares_enabled() -> bool:
 
 
 class _Spare:
-    def __init__(self, deal: str | None = None):
+    def __init__(self, deal_follows: bool = False):
         self.owner = os.getpid()
         self.executable = sys.executable
+        self.handed: list[str] = []  # files of deals handed over (hand_over), for discard
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SPARE_MAIN, *([str(deal)] if deal else [])],
+            [sys.executable, "-c", _SPARE_MAIN, *(["deal-follows"] if deal_follows else [])],
             stdin=subprocess.PIPE,
             # os.environ, not the C-level environment (GNU readline exports LINES/COLUMNS there),
             # as jupyter_client passes it to the kernels it launches
@@ -93,30 +94,83 @@ class _Spare:
                 stream.close()
             except OSError:
                 pass
+        for name in self.handed:  # a deal it never read
+            Path(name).unlink(missing_ok=True)
 
 
 _SPARES: list[_Spare] = []
 # the spare's program: its environment is recorded before anything is imported (importing
 # powerkit's dependencies sets a few variables; see _kernel_env)
 _SPARE_MAIN = ("import os, sys; env = dict(os.environ); from powerkit.kernels import _serve; "
-               "sys.exit(_serve(env, sys.argv[1] if len(sys.argv) > 1 else None))")
+               "sys.exit(_serve(env, sys.argv[1] if len(sys.argv) > 1 else ''))")
 
 
-def prestart(n: int = 1, deal: str | Path | None = None) -> int:
+def prestart(n: int = 1, deal_follows: bool = False) -> int:
     """Make sure ``n`` spare kernels are starting or ready for this process; returns how many.
 
     Cheap to call (a spare is a process that imports in the background); does nothing where
-    spares are disabled. ``deal``: the deal the kernel will report on — its warm-up then loads
-    and validates that deal and its history (:func:`powerkit.versions.history.preload`), which
-    the report's notebook reuses if no file of the deal changed in between, instead of a
-    sample deal whose loading served only to warm the validation library up.
+    spares are disabled. ``deal_follows``: the report's deal will be handed over
+    (:func:`hand_over`, as :func:`powerkit.report.run_report` does), so the warm-up need not
+    validate the sample deal to warm the validation library up: the kernel validates nothing.
     """
     if not spares_enabled():
         return 0
     _SPARES[:] = [s for s in _SPARES if s.owner == os.getpid() and s.proc.poll() is None]
     while len(_SPARES) < n:
-        _SPARES.append(_Spare(deal))
+        _SPARES.append(_Spare(deal_follows))
     return len(_SPARES)
+
+
+def hand_over(path: str | Path, fingerprint: str, current, versions: list | None = None) -> bool:
+    """Give this process's spare kernel the deal it will report on, already loaded and validated
+    by this process: ``current`` (the deal at ``path``, whose files had
+    :func:`~powerkit.versions.history.fingerprint` ``fingerprint`` when read) and ``versions``
+    (its :func:`~powerkit.versions.load_history`, or None). The spare adopts them
+    (:func:`powerkit.versions.history.adopt`): the report's notebook then gets them from
+    :func:`powerkit.report.load` and the trend section from ``load_history`` instead of reading
+    and validating the same files again (0.6 s of CPU on the sample deal), for as long as no
+    file of the deal changes. Sent as a pickle in a private temporary file (a pipe would block
+    this process until the spare, still importing, reads it); the spare deletes it. Returns
+    False when there is no spare to give it to (none started, or spares disabled).
+    """
+    import json
+    import pickle
+    import tempfile
+
+    spare = next((s for s in _SPARES if s.owner == os.getpid() and s.proc.poll() is None), None)
+    if spare is None:
+        return False
+    fd, name = tempfile.mkstemp(prefix="powerkit-deal-", suffix=".pickle")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump({"path": str(Path(path).resolve()), "fingerprint": fingerprint,
+                     "current": current, "versions": versions}, f,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    spare.handed.append(name)
+    try:
+        spare.proc.stdin.write(("deal " + json.dumps(name) + "\n").encode())
+        spare.proc.stdin.flush()
+    except OSError:
+        return False
+    return True
+
+
+def _adopt(line: str) -> None:
+    """In the spare: adopt a deal handed over by :func:`hand_over` (a bad one is ignored: the
+    notebook then loads the deal itself)."""
+    import json
+    import pickle
+
+    name = json.loads(line[len("deal "):])
+    try:
+        with open(name, "rb") as f:
+            got = pickle.load(f)
+        from powerkit.versions.history import adopt
+
+        adopt(got["path"], got["fingerprint"], got["current"], got["versions"])
+    except Exception:  # noqa: BLE001 - an optimisation: the notebook loads the deal itself
+        pass
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def wait_ready(timeout: float = 60) -> bool:
@@ -175,15 +229,14 @@ class SpareKernelManager(AsyncKernelManager):
 
 
 # -- the spare process ----------------------------------------------------------------------------
-def _warm_up(deal: str | None = None) -> None:
+def _warm_up(deal_follows: bool = False) -> None:
     """Import what the report and walkthrough notebooks use — every section module, the
     uncertainty analysis with SALib and scipy.stats — warm plotly's validators on a few figures
-    and load the deal to report on, with its history (:func:`powerkit.versions.history.preload`:
-    the report's notebook reuses them when no file changed in between), or, without one, validate
-    the bundled sample deal once (pandera's backends). The report's analysis itself is not run
-    here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of first-use
-    costs. Apart from the preloaded deal, nothing of the warm-up is kept: no figure is
-    displayed, and the kernel that follows starts with the same state a cold one would have,
+    and, unless the report's deal will be handed over (``deal_follows``: :func:`hand_over`),
+    validate the bundled sample deal once (pandera's backends). The report's analysis itself is
+    not run here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of
+    first-use costs. Apart from a deal handed over, nothing of the warm-up is kept: no figure
+    is displayed, and the kernel that follows starts with the same state a cold one would have,
     minus import time.
     """
     import importlib
@@ -213,14 +266,8 @@ def _warm_up(deal: str | None = None) -> None:
     import powerkit.uncertainty  # noqa: F401
     from powerkit.paths import sample_deal
 
-    if deal:
-        from powerkit.versions.history import preload
-
-        try:
-            preload(deal)
-            return
-        except Exception:  # noqa: BLE001 - a bad deal is the report's to tell; warm up anyway
-            pass
+    if deal_follows:
+        return
     sample = sample_deal()
     if sample.is_dir():
         powerkit.load_deal(sample)
@@ -242,14 +289,17 @@ def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
     return {**order_env, **added}
 
 
-def _serve(start_env: dict, deal: str | None = None) -> int:
+def _serve(start_env: dict, mode: str = "") -> int:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
     try:
-        _warm_up(deal)
+        _warm_up(deal_follows=mode == "deal-follows")
     except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
         pass
     os.write(1, b"ready\n")
     line = sys.stdin.readline()
+    while line.startswith("deal "):  # the report's deal, handed over (hand_over)
+        _adopt(line)
+        line = sys.stdin.readline()
     if not line.strip():
         return 0  # never used: the process that started us is done
     order = json.loads(line)

@@ -37,9 +37,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"  # powerkit_offline: n
 
 def load(deal_path: str | Path) -> Deal:
     """The report's deal: :func:`powerkit.load_deal` of ``deal_path`` — or, in a spare kernel
-    that already loaded it while ``powerkit report`` was starting up
-    (:func:`powerkit.versions.history.preload`), that same deal, if no file of it has changed
-    since (:func:`powerkit.versions.history.fingerprint`)."""
+    to which :func:`run_report` handed the deal it had validated
+    (:func:`powerkit.kernels.hand_over`), that same deal, if no file of it has changed since
+    (:func:`powerkit.versions.history.fingerprint`)."""
     from .deal import load_deal
     from .versions.history import preloaded_deal
 
@@ -361,12 +361,20 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
             raise PowerkitError(f"The 'format' option must be one of {', '.join(FORMATS)}. "
                                 f"Got {fmt!r} instead.")
         check_deal_path(deal_path)  # a pipe, a device or a zip bomb is never opened
+        from .versions.history import fingerprint
+
+        fp = fingerprint(deal_path)  # the files as read: the spare kernel's copy is keyed by it
         deal = load_deal(deal_path)  # first: a bad deal file is refused before papermill loads
         name = deal.id
+        versions = None
         if deal_path.is_dir() and (deal_path / "history").is_dir():
             from .versions import load_history
 
-            load_history(deal_path, current=deal)  # a broken snapshot, told up front
+            versions = load_history(deal_path, current=deal)  # a broken snapshot, told up front
+        if fp is not None and fingerprint(deal_path) == fp:  # unchanged while it was read
+            from .kernels import hand_over
+
+            hand_over(deal_path, fp, deal, versions)  # the spare kernel need not read it again
         read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
         import nbformat
 

@@ -149,7 +149,7 @@ def test_report_from_a_spare_equals_a_cold_report(tmp_path):
 
     deal = os.path.join(os.path.dirname(__file__), "..", "data", "deals", "northwind-vendor")
     cold = run_report(deal, tmp_path / "cold")
-    kernels.prestart(deal=deal)  # as `powerkit report` does: the spare preloads this deal
+    kernels.prestart(deal_follows=True)  # as `powerkit report`: run_report hands the deal over
     warm = run_report(deal, tmp_path / "warm")
     assert not kernels._SPARES  # the spare ran the second report
     assert cold.ok and warm.ok, (cold.error, warm.error)
@@ -157,13 +157,18 @@ def test_report_from_a_spare_equals_a_cold_report(tmp_path):
         json.loads((tmp_path / "cold" / "northwind-vendor.json").read_text())
 
 
-def test_a_spare_given_the_deal_has_it_loaded_and_a_cold_kernel_does_not(tmp_path):
-    """The deal the spare preloaded (powerkit.versions.history.preload) is the one whose path
-    the command gave; a cold kernel has nothing preloaded."""
+def test_a_deal_handed_over_is_in_the_spare_and_a_cold_kernel_has_none(tmp_path):
+    """The deal handed to the spare (kernels.hand_over) is adopted there under its path
+    (powerkit.versions.history.adopt), and its temporary file is gone; a cold kernel has no
+    deal adopted."""
+    from powerkit.deal import load_deal
+    from powerkit.versions.history import fingerprint
+
     deal = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "data", "deals",
-                                         "northwind-vendor"))
+                                         "small-renewal"))
     probe = ("import json\nfrom powerkit.versions import history\n"
-             "print(json.dumps(sorted(history._PRELOADED)))")
+             "got = history._PRELOADED\n"
+             "print(json.dumps({k: v[1].meta.title for k, v in got.items()}))")
 
     def run(name):
         src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}-out.ipynb"
@@ -173,7 +178,11 @@ def test_a_spare_given_the_deal_has_it_loaded_and_a_cold_kernel_does_not(tmp_pat
         return json.loads("".join(o.get("text", "") for o in done.cells[0].outputs
                                   if o.output_type == "stream"))
 
-    assert run("cold") == []
-    kernels.prestart(deal=deal)
-    assert run("warm") == [deal]
+    assert run("cold") == {}
+    kernels.prestart(deal_follows=True)
+    d = load_deal(deal)
+    assert kernels.hand_over(deal, fingerprint(deal), d)
+    handed = list(kernels._SPARES[0].handed)
+    assert run("warm") == {deal: d.meta.title}
     assert not kernels._SPARES
+    assert not any(os.path.exists(f) for f in handed)

@@ -292,7 +292,7 @@ def report(deals: Annotated[list[Path], typer.Argument(
 
     deals = [find_deal(d) for d in deals]
     if len(deals) == 1:  # its kernel imports the analysis stack while this process starts up
-        kernels.prestart(deal=deals[0])  # (a batch: worker processes, one cold kernel each)
+        kernels.prestart(deal_follows=True)  # (a batch: worker processes, a cold kernel each)
     _skip_iri_grammars()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

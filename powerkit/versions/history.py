@@ -28,8 +28,8 @@ import pandas as pd
 from ..deal import Deal, load_deal
 from ..errors import DealError, PowerkitError, Problem
 
-__all__ = ["Version", "load_history", "trends", "HISTORY_DIR", "fingerprint", "preload",
-           "preloaded_deal"]
+__all__ = ["Version", "load_history", "trends", "HISTORY_DIR", "fingerprint", "adopt",
+           "preload", "preloaded_deal"]
 
 HISTORY_DIR = "history"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -150,17 +150,25 @@ def fingerprint(path) -> str | None:
     return h.hexdigest()
 
 
-# a spare kernel's deal, loaded while the command that will use it was starting up (preload)
+# the report's deal, loaded and validated by the command and handed to its spare kernel
 _PRELOADED: dict[str, tuple[str, Deal, list | None]] = {}
 
 
+def adopt(path, fp: str, current: Deal, versions: list | None = None) -> None:
+    """Remember ``current`` (and ``versions``, its :func:`load_history`) as the deal at ``path``
+    whose files had :func:`fingerprint` ``fp`` when they were read: :func:`preloaded_deal` and
+    :func:`load_history` hand them out in this process for as long as the files keep that
+    fingerprint. ``powerkit report`` validates the deal and its history before anything else
+    and hands them to the report's spare kernel (:func:`powerkit.kernels.hand_over`), which
+    adopts them instead of reading and validating the same files a second time."""
+    _PRELOADED.clear()
+    _PRELOADED[str(Path(path).resolve())] = (fp, current, versions)
+
+
 def preload(path) -> None:
-    """Load and validate the deal at ``path`` and its history now, for :func:`preloaded_deal`
-    and :func:`load_history` to hand out later in this process if, by then, no file of the deal
-    has changed (:func:`fingerprint`). A spare report kernel (:mod:`powerkit.kernels`) calls
-    this while the ``powerkit report`` command that started it is still starting up, so the
-    report's own loading is not done twice. A deal whose history comes from git has only the
-    deal itself preloaded (its history depends on the repository, not only the files)."""
+    """Load and validate the deal at ``path`` and its history (a history from git is left to
+    :func:`load_history`: it depends on the repository, not only on the files) and
+    :func:`adopt` them."""
     path = Path(path).resolve()
     fp = fingerprint(path)
     if fp is None:
@@ -169,8 +177,8 @@ def preload(path) -> None:
     versions = None
     if not (path.is_dir() and (path / ".git").exists()):
         versions = load_history(path, current=current)
-    _PRELOADED.clear()
-    _PRELOADED[str(path)] = (fp, current, versions)
+    if fingerprint(path) == fp:  # nothing changed while it was read
+        adopt(path, fp, current, versions)
 
 
 def _preloaded(path) -> tuple[Deal, list | None] | None:
@@ -181,7 +189,7 @@ def _preloaded(path) -> tuple[Deal, list | None] | None:
 
 
 def preloaded_deal(path) -> Deal | None:
-    """The deal :func:`preload` loaded from ``path``, if no file of it changed since; else
+    """The deal adopted for ``path`` (:func:`adopt`), if no file of it changed since; else
     ``None``."""
     got = _preloaded(path)
     return None if got is None else got[0]
@@ -192,13 +200,15 @@ def load_history(path, current: Deal | None = None) -> list[Version]:
 
     A deal with neither snapshots nor a git history has one version: itself. Two versions with
     the same date are an error naming both. ``current``: the deal at ``path`` when the caller
-    has already loaded it (it is not read again). Versions loaded by :func:`preload` in this
-    process from the same, unchanged files are handed out again.
+    has already loaded it (it is not read again). A deal and versions adopted (:func:`adopt`)
+    in this process from the same, unchanged files are handed out again.
     """
     path = Path(path)
-    if _PRELOADED and (got := _preloaded(path)) is not None and got[1] is not None:
+    got = _preloaded(path) if _PRELOADED else None
+    if got is not None and got[1] is not None:
         return list(got[1])
-    current = load_deal(path) if current is None else current
+    if current is None:
+        current = got[0] if got is not None else load_deal(path)
     if path.is_dir() and (path / HISTORY_DIR).is_dir():
         versions = _from_folders(path, current)
     else:
