@@ -63,3 +63,46 @@ def test_widgets_escape_hostile_names(build):
     shown = [n for n in names if any(f(n) != n and f(n) in text for f in (
         esc, md, label, lambda x: json.dumps(label(x))[1:-1]))]
     assert shown, "no hostile name is shown (escaped) on this dashboard"
+
+
+# Controls moved the way a trainee moves them — off the step grid, away and back — on the sample
+# deal (the expected values come from the analysis function called directly, not from the widget)
+
+def test_deadline_slider_moved_off_its_grid_draws_the_what_if():
+    """Walkthrough 1's deadline slider starts at the deal's own months to the deadline (not a
+    multiple of its 0.25 step); one step from there used to raise in what_if (months × 30.44
+    days gave a nanosecond date a datetime64[us] column refused) and the chart stayed as it
+    was. The what-if is drawn with the deadline the slider shows (to the second)."""
+    from powerkit.paths import sample_deal
+
+    deal = pk.load_deal(sample_deal("northwind-vendor"))
+    box = build_power_widgets(deal)
+    sl = box.controls["their_deadline"]
+    assert abs(sl.value / sl.step - round(sl.value / sl.step)) > 1e-9, "starts off the grid"
+    sl.value = sl.value + sl.step
+    r = box.last
+    row = r.changes[r.changes["field"] == "deadline"]
+    assert len(row) == 1
+    at = box.controls["at"].value
+    # a month is 365.25/12 days (powerkit.bargaining.DAYS_PER_MONTH's definition): the date
+    # drawn is the slider's months after the clock date, to the second
+    days = (row["after"].iloc[0] - at).total_seconds() / 86400
+    assert abs(days - sl.value * 365.25 / 12) < 1 / 86400
+
+
+def test_a_position_seen_again_shows_what_the_analysis_returns():
+    """Away and back: the kept result for a position is the analysis's own for it (compared
+    with a fresh call of powerkit.power.what_if, the callback's function)."""
+    from powerkit import power as pw
+    from powerkit.paths import sample_deal
+
+    deal = pk.load_deal(sample_deal("northwind-vendor"))
+    box = build_power_widgets(deal)
+    sl = box.controls["systemic"]
+    start = sl.value
+    sl.value = round(start + sl.step, 10)
+    sl.value = start
+    wts = {k: box.controls[k].value for k in (*pw.SOURCES, *pw.INPUTS)}
+    fresh = pw.what_if(deal, at=box.controls["at"].value, weights=wts)
+    assert box.last.profile.balance == fresh.profile.balance
+    assert box.last.profile.drivers.equals(fresh.profile.drivers)
