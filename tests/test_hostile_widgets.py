@@ -70,16 +70,17 @@ def test_widgets_escape_hostile_names(build):
 
 def test_deadline_slider_moved_off_its_grid_draws_the_what_if():
     """Walkthrough 1's deadline slider starts at the deal's own months to the deadline (not a
-    multiple of its 0.25 step); one step from there used to raise in what_if (months × 30.44
-    days gave a nanosecond date a datetime64[us] column refused) and the chart stayed as it
-    was. The what-if is drawn with the deadline the slider shows (to the second)."""
+    multiple of its 0.25 step); one step from there, as a client rounds it (10 decimals), used
+    to raise in what_if (months × 30.44 days gave a date with nanoseconds, which the deal's
+    datetime64[us] column refuses) and the chart stayed as it was. The what-if is drawn with
+    the deadline the slider shows (to the second)."""
     from powerkit.paths import sample_deal
 
     deal = pk.load_deal(sample_deal("northwind-vendor"))
     box = build_power_widgets(deal)
     sl = box.controls["their_deadline"]
     assert abs(sl.value / sl.step - round(sl.value / sl.step)) > 1e-9, "starts off the grid"
-    sl.value = sl.value + sl.step
+    sl.value = round(sl.value + sl.step, 10)
     r = box.last
     row = r.changes[r.changes["field"] == "deadline"]
     assert len(row) == 1
