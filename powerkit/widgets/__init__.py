@@ -277,6 +277,7 @@ class Memo:
         self._generation = 0
         self._idle = threading.Event()
         self._idle.set()
+        self._pending: dict = {}  # key → Event: being computed by the warm-up thread
 
     def __contains__(self, key) -> bool:
         with self._lock:
@@ -293,7 +294,12 @@ class Memo:
                 self._data.popitem(last=False)
 
     def get(self, key, compute):
-        """The result for ``key``: kept, or ``compute(key)`` (then kept)."""
+        """The result for ``key``: kept, or ``compute(key)`` (then kept); a key the warm-up
+        thread is computing is waited for, not computed twice."""
+        with self._lock:
+            pending = self._pending.get(key)
+        if pending is not None:
+            pending.wait()
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
@@ -334,13 +340,18 @@ class Memo:
                 self._idle.wait()
                 if self._generation != gen:
                     return
-                if key in self:
-                    continue
+                with self._lock:
+                    if key in self._data or key in self._pending:
+                        continue
+                    self._pending[key] = ev = threading.Event()
                 try:
-                    value = compute(key)
+                    self._store(key, compute(key))
                 except Exception:  # noqa: BLE001 - shown by the callback if ever reached
-                    continue
-                self._store(key, value)
+                    pass
+                finally:
+                    with self._lock:
+                        del self._pending[key]
+                    ev.set()
 
         t = threading.Thread(target=run, name="powerkit-widgets-warm", daemon=True)
         t.start()
