@@ -192,24 +192,32 @@ def intervals(sim: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
     if not (isinstance(level, float | int) and 0 < level < 1):
         raise bad_argument("level", "intervals", "a number strictly between 0 and 1", level)
     point = sim.attrs.get("point", {})
+    # the numeric columns read once, as one array: ``sim[c]`` per column deep-copies the
+    # frame's attrs (the point values: one per decision share) every time
+    cols = [c for c, t in sim.dtypes.items() if pd.api.types.is_numeric_dtype(t)]
+    plain = pd.DataFrame(sim, copy=False)
+    plain.attrs = {}
+    V = plain[cols].to_numpy(dtype=float) if cols else np.empty((len(sim), 0))
+    fin = np.isfinite(V)
+    q = ((1 - level) / 2, (1 + level) / 2)
+    LH = np.full((2, len(cols)), np.nan)
+    whole = fin.all(axis=0)
+    if whole.any() and len(V):
+        LH[:, whole] = np.quantile(V[:, whole], q, axis=0)
     rows = {}
-    for c in sim.columns:
-        if not pd.api.types.is_numeric_dtype(sim[c]):
-            continue
-        v = sim[c].to_numpy(dtype=float)
-        ok = v[np.isfinite(v)]
+    for a, c in enumerate(cols):
+        ok = V[:, a] if whole[a] else V[fin[:, a], a]
         pt = point.get(c)
         pt = float(np.median(ok)) if pt is None and ok.size else pt
         pt = np.nan if pt is None else float(pt)
-        if ok.size:
-            lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
-        else:
-            lo = hi = np.nan
+        if not whole[a] and ok.size:
+            LH[:, a] = np.quantile(ok, q)
+        lo, hi = (LH[0, a], LH[1, a]) if ok.size else (np.nan, np.nan)
         widened = bool(np.isfinite(pt) and (pt < lo or pt > hi))
         if np.isfinite(pt):
             lo, hi = min(lo, pt), max(hi, pt)
         rows[c] = {"low": lo, "point": pt, "high": hi, "widened": widened,
-                   "p_nan": float(1 - ok.size / max(1, v.size))}
+                   "p_nan": float(1 - ok.size / max(1, len(V)))}
     out = pd.DataFrame.from_dict(rows, orient="index",
                                  columns=["low", "point", "high", "widened", "p_nan"])
     out.index.name = "quantity"
