@@ -101,6 +101,7 @@ def shared_notebook_run(runs: Path, name: str, **parameters) -> Path:
     digest = hashlib.sha1(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
     key = f"{Path(name).stem}-{digest[:16]}"
     out = runs / f"{key}.ipynb"
+    assert params or out == _as_committed_run(runs, name)
     with _locked(runs / f"{key}.lock"):
         if not out.exists():
             tmp = runs / f"{key}.running.ipynb"
@@ -174,6 +175,12 @@ RUN_AS_COMMITTED_BY = {
 }
 
 
+def _as_committed_run(runs: Path, name: str) -> Path:
+    digest = hashlib.sha1(json.dumps({}, sort_keys=True).encode()).hexdigest()
+    return runs / f"{Path(name).stem}-{digest[:16]}.ipynb"
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m have deselected theirs
 def pytest_collection_modifyitems(config, items):
     ids = {item.nodeid for item in items}
     twice, keep = [], []
@@ -187,6 +194,26 @@ def pytest_collection_modifyitems(config, items):
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = keep
+        config.stash[_LEFT_TO_PAPERMILL] = sorted({Path(str(i.fspath)).name for i in twice})
+
+
+_LEFT_TO_PAPERMILL = pytest.StashKey[list]()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Each notebook left to a papermill test must really have been run as committed (no
+    parameter injected) in this session; if a test's parameters changed, say so and fail."""
+    names = session.config.stash.get(_LEFT_TO_PAPERMILL, [])
+    if not names or os.environ.get("PYTEST_XDIST_WORKER") or session.shouldfail \
+            or session.testsfailed:
+        return
+    runs = _shared_dir(session.config._tmp_path_factory, "notebook-runs")
+    missing = [n for n in names if not _as_committed_run(runs, n).exists()]
+    if missing:
+        session.config.get_terminal_writer().line(
+            f"tests/conftest.py: nbval's run of {', '.join(missing)} was deselected, but no "
+            "papermill test ran it as committed: fix RUN_AS_COMMITTED_BY", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def chromium_path() -> str | None:
