@@ -85,7 +85,10 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
     if len(cand) > screen:
         cand = sorted(cand, key=lambda s: -g[pos[s]])[:screen]
     sus = pd.to_numeric(st["susceptibility"], errors="coerce").to_numpy(dtype=float)
-    by_source = {src: grp for src, grp in ties.groupby("source", sort=False)}
+    # each candidate's own ties, by position (one DataFrame per person would cost O(people))
+    by_source = ties.groupby("source", sort=False).indices
+    tie_target = ties["target"].to_numpy()
+    tie_w = ties["w"].to_numpy(dtype=float)
     js = [pos[c] for c in cand]
     E = np.zeros((n, len(js)))
     E[js, np.arange(len(js))] = 1.0
@@ -97,8 +100,8 @@ def relationship_gaps(deal, kinds=None, weight="weight", top=5, target=1.0,
         mine = by_source.get(s)
         a = np.zeros(n + 1)
         if mine is not None and len(mine):
-            np.add.at(a, [pos[t] for t in mine["target"]], mine["w"].to_numpy())
-            w_new = float(mine["w"].mean())
+            np.add.at(a, [pos[t] for t in tie_target[mine]], tie_w[mine])
+            w_new = float(pd.Series(tie_w[mine]).mean())
         else:
             w_new = 1.0
         a[n] += w_new
