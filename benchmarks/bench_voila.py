@@ -10,7 +10,10 @@ option) and measures, **in the page** with ``performance.now()``:
 * ``first`` — from the input event (``keydown`` / ``change``, captured before any widget code)
   to the first DOM mutation inside a figure or an ``Output`` widget (``.js-plotly-plot``,
   ``.widget-output``);
-* ``settled`` — from the same event to the last such mutation before ``QUIET_MS`` of quiet.
+* ``settled`` — from the same event to the last such mutation before ``QUIET_MS`` of quiet,
+  once no result area is dimmed any more (class ``pk-busy``, :func:`powerkit.widgets.busy`):
+  a callback computing for longer than ``QUIET_MS`` is quiet while it computes, and without
+  that condition its dimming alone would count as settled.
 
 Rows: the median of each per control, then the median over all controls of the per-control
 medians (the issue's targets: settled < 250 ms, first < 100 ms).
@@ -93,6 +96,7 @@ _PROBE = """() => {
 }"""
 _SETTLED = f"""() => {{
   const pk = window.__pk, now = performance.now();
+  if (document.querySelector('.pk-busy') && now - pk.t0 < {TIMEOUT_MS}) return false;
   if (!pk.muts.length) return now - pk.t0 > {TIMEOUT_MS};
   return now - pk.muts[pk.muts.length - 1] > {QUIET_MS};
 }}"""
@@ -153,6 +157,10 @@ def _slider_changes(page, text: str):
     handle = slider.first.locator(".noUi-handle")
     handle.focus()
     keys = ["ArrowRight"] * (CHANGES // 2) + ["ArrowLeft"] * (CHANGES - CHANGES // 2)
+    now, top = (float(handle.get_attribute(a) or "nan") for a in ("aria-valuenow",
+                                                                  "aria-valuemax"))
+    if now >= top:  # at its maximum (a credibility of 1): down first, then back up
+        keys = keys[::-1]
     return [_one_change(page, lambda k=k: page.keyboard.press(k)) for k in keys]
 
 

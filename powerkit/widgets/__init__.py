@@ -12,7 +12,11 @@ from collections import OrderedDict
 
 __all__ = ["to_outputs", "show_in", "wire", "FigureView", "shorten", "slider_layout", "row",
            "busy", "done", "view_of", "BUSY_CSS", "Memo", "refresher", "WARM_ENV",
-           "slider_positions"]
+           "slider_positions", "moved", "ahead", "AHEAD"]
+
+#: how far ahead the dashboards compute: (steps of every slider at the start, steps on in the
+#: direction a slider was moved)
+AHEAD = (2, 3)
 
 #: Set to "1" in the environment of a served dashboard (:func:`powerkit.workshop.voila_command`):
 #: the widgets then compute, in a background thread, the results the controls can reach next
@@ -358,25 +362,75 @@ class Memo:
         return t
 
 
-def slider_positions(slider, value=None, reach: int = 2) -> list:
-    """The values a slider reaches from ``value`` (default its own) in up to ``reach`` steps
-    either way, nearest first, within its bounds (what :meth:`Memo.warm` computes ahead).
+def slider_positions(slider, value=None, reach: int = 2, direction: int = 0) -> list:
+    """The values a slider reaches from ``value`` (default its own) in up to ``reach`` steps,
+    within its bounds, in the order :meth:`Memo.warm` computes them: either way, nearest first
+    (``direction`` 0), or — after a move up (1) or down (-1) — ``reach`` steps on in that
+    direction, then one step back.
 
     >>> import ipywidgets as w
     >>> slider_positions(w.IntSlider(value=1, min=0, max=8), reach=2)
     [2, 0, 3]
     >>> slider_positions(w.FloatSlider(value=0.5, min=0, max=1, step=0.05), reach=1)
     [0.55, 0.45]
+    >>> slider_positions(w.IntSlider(value=5, min=0, max=8), reach=3, direction=-1)
+    [4, 3, 2, 6]
     """
     v = slider.value if value is None else value
+    if direction:
+        d = 1 if direction > 0 else -1
+        ks = [d * k for k in range(1, reach + 1)] + [-d]
+    else:
+        ks = [sign * k for k in range(1, reach + 1) for sign in (1, -1)]
     out = []
-    for k in range(1, reach + 1):
-        for sign in (1, -1):
-            x = v + sign * k * slider.step
-            x = round(x, 10) if isinstance(x, float) else x
-            if slider.min <= x <= slider.max:
-                out.append(x)
+    for k in ks:
+        x = v + k * slider.step
+        x = round(x, 10) if isinstance(x, float) else x
+        if slider.min <= x <= slider.max:
+            out.append(x)
     return out
+
+
+def moved(change) -> tuple:
+    """``(control, direction)`` of a control's change (direction 1 up, -1 down, 0 otherwise or
+    for a change that is not a number's); ``(None, 0)`` for no change (the first draw)."""
+    if change is None:
+        return None, 0
+    owner = change.get("owner") if isinstance(change, dict) else getattr(change, "owner", None)
+    try:
+        d = (change["new"] > change["old"]) - (change["new"] < change["old"])
+    except (TypeError, KeyError):
+        d = 0
+    return owner, d
+
+
+def ahead(sliders: dict, change, key_of) -> list:
+    """The keys to compute ahead (:meth:`Memo.warm`) after ``change``: at the start (no change)
+    every slider of ``sliders`` (name → slider) ``AHEAD[0]`` steps either way, the nearest
+    positions of all sliders first; after a move of one of them, ``AHEAD[1]`` steps on in the
+    direction it moved and one back (:func:`slider_positions`). ``key_of(name, value)`` is the
+    key with that slider at ``value`` and every other control as it is.
+
+    >>> import ipywidgets as w
+    >>> s = {"a": w.IntSlider(value=1, min=0, max=9), "b": w.IntSlider(value=5, min=0, max=9)}
+    >>> ahead(s, None, lambda n, v: (n, v))[:4]
+    [('a', 2), ('b', 6), ('a', 0), ('b', 4)]
+    >>> ahead(s, {"owner": s["b"], "old": 4, "new": 5}, lambda n, v: (n, v))
+    [('b', 6), ('b', 7), ('b', 8), ('b', 4)]
+    """
+    from itertools import zip_longest
+
+    owner, d = moved(change)
+    if owner is None:
+        lists = [[(n, x) for x in slider_positions(sl, reach=AHEAD[0])]
+                 for n, sl in sliders.items()]
+        pairs = [p for group in zip_longest(*lists) for p in group if p is not None]
+    else:
+        name = next((n for n, sl in sliders.items() if sl is owner), None)
+        if name is None:
+            return []
+        pairs = [(name, x) for x in slider_positions(owner, reach=AHEAD[1], direction=d)]
+    return [key_of(n, x) for n, x in pairs]
 
 
 def refresher(views, draw, status=None, errors=(ValueError,), prefix: str = ""):

@@ -19,9 +19,9 @@ from . import (
     BUSY_CSS,
     FigureView,
     Memo,
+    ahead,
     refresher,
     slider_layout,
-    slider_positions,
     to_outputs,
     view_of,
     wire,
@@ -116,9 +116,8 @@ def build_coalitions_widgets(deal, threshold: float = 0.25, target: float = 0.6)
         explorer.update(explorer_fig)
         box.figures = (power.figure, path.figure, table, explorer.figure)
         table_out.outputs = outs
-        # ahead of the next move: the quota one or two votes away (one at the start)
-        reach = 2 if getattr(change, "owner", None) is ctl["quota"] else 1
-        shown.warm([key_of(q) for q in slider_positions(ctl["quota"], reach=reach)], view)
+        # ahead of the next move: the quotas the slider reaches next
+        shown.warm(ahead({"quota": ctl["quota"]}, change, lambda _k, q: key_of(q)), view)
         return res
 
     refresh = refresher(views, draw, status)

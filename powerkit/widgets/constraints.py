@@ -13,9 +13,11 @@ from .. import constraints as pc
 from ..plots.constraints import posterior_figure, question_figure
 from ..text import esc
 from . import (
+    AHEAD,
     BUSY_CSS,
     FigureView,
     Memo,
+    moved,
     refresher,
     row,
     shorten,
@@ -170,16 +172,18 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         return (a, text, posterior_figure(a), question_figure(a) if len(a.questions) else None,
                 rests, outs)
 
-    def ahead(moved: str | None):
-        """Keys one move away: the credibility slider's positions one or two steps away (one
-        at the start), and the other ratings of the chosen cell."""
+    def warm_ahead(what: str | None, direction: int = 0):
+        """Keys one move away: the credibility slider's next positions (either way at the
+        start; on in the direction it moved after a move), and the other ratings of the chosen
+        cell."""
         keys = []
         item, cell = ctl["item"].value, ctl["cell"].value
-        if item is not None and moved in (None, "credibility"):
-            for x in slider_positions(ctl["credibility"], reach=1 if moved is None else 2):
+        if item is not None and what in (None, "credibility"):
+            for x in slider_positions(ctl["credibility"], reach=AHEAD[1 if direction else 0],
+                                      direction=direction):
                 keys.append(key_of({**state, "credibility": {**state["credibility"],
                                                              item: float(x)}}))
-        if cell is not None and moved in (None, "rating"):
+        if cell is not None and what in (None, "rating"):
             was = in_file.get(cell)
             for _, r in ctl["rating"].options:
                 rt = {k: v for k, v in state["ratings"].items() if k != cell}
@@ -188,7 +192,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
                 keys.append(key_of({**state, "ratings": rt}))
         shown.warm(keys, view)
 
-    def draw(moved=None):
+    def draw(what=None):
         a, text, post_fig, quest_fig, rests, outs = shown.get(key_of(state), view)
         box.last = a
         status.value = note["text"] + text
@@ -196,7 +200,8 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         quest.update(quest_fig)
         box.figures = (post.figure, quest.figure, rests)
         rest_out.outputs = outs
-        ahead(moved if isinstance(moved, str) else None)
+        what, direction = what if isinstance(what, tuple) else (what, 0)
+        warm_ahead(what if isinstance(what, str) else None, direction)
         return a
 
     refresh = refresher(views, draw, status)
@@ -228,7 +233,7 @@ def build_constraints_widgets(deal, off=(), ratings=None, credibility=None, answ
         if syncing["on"] or ctl["item"].value is None:
             return
         state["credibility"][ctl["item"].value] = float(change["new"])
-        refresh("credibility")
+        refresh(("credibility", moved(change)[1]))
 
     def on_answer(change):
         if syncing["on"] or ctl["question"].value is None:

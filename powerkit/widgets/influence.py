@@ -17,10 +17,10 @@ from . import (
     BUSY_CSS,
     FigureView,
     Memo,
+    ahead,
     refresher,
     row,
     slider_layout,
-    slider_positions,
     to_outputs,
     view_of,
     wire,
@@ -137,13 +137,10 @@ def build_influence_widgets(deal, kind: str = "all", measure: str = "pagerank",
         path.update(path_fig)
         box.figures = (scatter.figure, path.figure)
         flags_out.outputs, plan_out.outputs = flags, plan
-        # ahead of the next move: the moved slider's positions one or two steps away
-        owner = getattr(change, "owner", None)
-        moved = [(k, 2) for k in ("threshold", "budget") if ctl[k] is owner] or [
-            ("threshold", 1), ("budget", 1)]
+        # ahead of the next move: the positions the sliders reach next
         at = dict(zip(names, key, strict=True))
-        shown.warm([tuple({**at, k: x}[n] for n in names) for k, r in moved
-                    for x in slider_positions(ctl[k], reach=r)],
+        shown.warm(ahead({k: ctl[k] for k in ("threshold", "budget")}, change,
+                         lambda k, x: tuple({**at, k: x}[n] for n in names)),
                    lambda k: view(k, warm_cache))
         return v
 

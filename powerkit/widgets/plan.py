@@ -20,7 +20,7 @@ from ..errors import PowerkitError
 from ..plan import game_plan
 from ..sections.brief import brief_from_plan
 from ..value import options_from_deal
-from . import BUSY_CSS, Memo, refresher, slider_layout, slider_positions, to_outputs, view_of, wire
+from . import BUSY_CSS, Memo, ahead, refresher, slider_layout, to_outputs, view_of, wire
 from .uncertainty import level_controls, ranges_view
 
 __all__ = ["build_plan_widgets", "plan_view", "shared_results"]
@@ -126,8 +126,8 @@ def build_plan_widgets(deal, budget: int = 3):
         box.last = (plan, sec)
         note.value = ""
         out.outputs = outs
-        # ahead of the next move: the plans of the budgets one or two steps away
-        plans.warm([(b, key[1]) for b in slider_positions(ctl["budget"])],
+        # ahead of the next move: the plans of the budgets the slider reaches next
+        plans.warm(ahead({"budget": ctl["budget"]}, _change, lambda _n, b: (b, key[1])),
                    lambda k: _plan_of(deal, k, shared))
         return box.last
 

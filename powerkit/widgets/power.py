@@ -4,7 +4,7 @@ the date on the events timeline.
 The callback is :func:`powerkit.power.what_if`; the builder only wires controls to it and
 redraws the profile, the ZOPA, the drivers and the posture in ``Output`` widgets. Results are
 kept per setting of the controls (:class:`~powerkit.widgets.Memo`); a served dashboard computes
-the positions one or two steps away from the control just moved ahead of time.
+the positions the sliders reach next ahead of time (:func:`~powerkit.widgets.ahead`).
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from . import (
     BUSY_CSS,
     FigureView,
     Memo,
+    ahead,
     refresher,
     row,
     shorten,
     slider_layout,
-    slider_positions,
     to_outputs,
     view_of,
     wire,
@@ -208,14 +208,12 @@ def build_power_widgets(deal, weights=None, systemic_inputs=None, top: int = 8):
             zopa.edit(lambda f: plots.update_zopa_figure(f, r.split))
         box.figures = (prof.figure, zopa.figure, drivers, posture)
         table_out.outputs = tables
-        # ahead of the next move: the moved slider's positions one or two steps away
-        # (at the start: one step of the money and deadline sliders)
-        moved = [owner] if owner is not None and owner is not ctl["at"] else []
-        names = {id(c): k for k, c in ctl.items()}
-        targets = [(names[id(c)], 2) for c in moved if isinstance(c, w.FloatSlider)] or [
-            ("our_batna", 1), ("their_deadline", 1)]
-        results.warm([key_of(**{k: v}) for k, n in targets
-                      for v in slider_positions(ctl[k], reach=n)], compute)
+        # ahead of the next move: the positions the sliders reach next (at the start: the
+        # money, deadline and source-weight sliders)
+        sliders = {k: c for k, c in ctl.items() if isinstance(c, w.FloatSlider)}
+        if owner is None:
+            sliders = {k: sliders[k] for k in ("our_batna", "their_deadline", *pw.SOURCES)}
+        results.warm(ahead(sliders, change, lambda k, v: key_of(**{k: v})), compute)
         return r
 
     _refresh = refresher(views, draw, status)

@@ -15,10 +15,10 @@ from . import (
     BUSY_CSS,
     FigureView,
     Memo,
+    ahead,
     refresher,
     row,
     slider_layout,
-    slider_positions,
     to_outputs,
     view_of,
     wire,
@@ -109,7 +109,6 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
                   space.view, table_out, prio.view])
 
     shown = Memo()
-    names = {id(c): k for k, c in ctl.items()}
 
     def key_of(**moved):
         """(weights, BATNAs, proposal, α) for the controls as they are (``moved``: by name)."""
@@ -142,13 +141,10 @@ def build_value_widgets(deal, batna=(0.0, 0.0), proposed=None, alpha=None,
         prio.update(prio_fig)
         box.figures = (space.figure, rec, prio.figure)
         table_out.outputs = outs
-        # ahead of the next move: the moved slider's positions one or two steps away (at the
-        # start: one step of the BATNAs and α)
-        owner = getattr(change, "owner", None)
-        moved = ([(names[id(owner)], 2)] if isinstance(owner, w.FloatSlider) else
-                 [("batna_us", 1), ("batna_them", 1), ("alpha", 1)])
-        shown.warm([key_of(**{repr(k): x}) for k, r in moved
-                    for x in slider_positions(ctl[k], reach=r)], view)
+        # ahead of the next move: the positions the sliders reach next (at the start: every
+        # slider, the nearest positions first)
+        sliders = {repr(k): c for k, c in ctl.items() if isinstance(c, w.FloatSlider)}
+        shown.warm(ahead(sliders, change, lambda k, x: key_of(**{k: x})), view)
         return a
 
     refresh = refresher(views, draw, status)
