@@ -269,3 +269,26 @@ def test_uncertainty_of_3000_people_stays_below_one_dense_matrix():
         tracemalloc.stop()
     assert u.flip is not None and len(u.sobol)
     assert peak < 3000 * 3000 * 8, f"{peak / 2**20:.0f} MB traced"
+
+
+# -- the game plan reads only the two plans ------------------------------------------------------
+@pytest.mark.parametrize("name", ["harbour-council", "northwind-vendor", "small-renewal"])
+def test_game_plan_alone_equals_the_plan_from_the_full_analyses(name):
+    """game_plan without shared results computes only the influence and coalition plans; the
+    reference passes the full walkthrough analyses (influence.what_if, coalitions.what_if),
+    as the report does."""
+    from powerkit import coalitions, influence
+    from powerkit.errors import MissingTableError
+    from powerkit.plan import game_plan
+
+    deal = load_deal(ROOT / "data" / "deals" / name)
+    try:
+        cw = coalitions.what_if(deal, packages=False)
+    except MissingTableError:
+        cw = None
+    full = {"coalitions": cw,
+            "influence": influence.what_if(deal) if deal.has("ties") else None}
+    want = game_plan(deal, results=full)
+    got = game_plan(deal)
+    pd.testing.assert_frame_equal(got.steps, want.steps)
+    assert got.explanations == want.explanations

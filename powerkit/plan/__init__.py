@@ -183,10 +183,13 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
     va = got["value"] if "value" in got else (
         _analyse(value.what_if, deal) if deal.has("issues") else None)
     pk = package_plan(deal, va, target_package) if va is not None else None
-    iv = got["influence"] if got.get("influence") is not None and budget == 3 else (
-        influence.what_if(deal, budget=max(budget, 1)) if deal.has("ties") else None)
-    cw = got["coalitions"] if "coalitions" in got else _analyse(coalitions.what_if, deal,
-                                                                  packages=False)
+    # only the two plans' steps are read: without the shared results, the plans alone (the
+    # same calls and defaults as influence.what_if and coalitions.what_if make, without their
+    # centrality measures, voting power, coalition lists and power map)
+    iv = got["influence"].plan if got.get("influence") is not None and budget == 3 else (
+        influence.engagement_plan(deal, max(budget, 1)) if deal.has("ties") else None)
+    cw = got["coalitions"].plan if got.get("coalitions") is not None else (
+        None if "coalitions" in got else _analyse(coalitions.coalition_plan, deal))
     ca = got["constraints"] if "constraints" in got else (
         _analyse(constraints.analyse, deal) if deal.has("hypotheses") else None)
     question = None
@@ -209,8 +212,8 @@ def game_plan(deal, budget: int = 3, target_package: dict | None = None, *,
     trust = {w: a for w, a, k in zip(tp.index, tp["action"], tp["weakest"], strict=True)
              if k is not None}
     steps, notes = engagement_sequence(
-        deal, influence_steps=iv.plan.steps if budget > 0 and iv is not None else None,
-        vote_steps=None if cw is None else cw.plan.steps, sign_off=required_sign_offs(deal),
+        deal, influence_steps=iv.steps if budget > 0 and iv is not None else None,
+        vote_steps=None if cw is None else cw.steps, sign_off=required_sign_offs(deal),
         question=question, close_by=close_by, first_give=first_give, budget=budget,
         trust=trust)
     if pk is not None and pk.target_price is not None and predicted is not None:
