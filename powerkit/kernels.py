@@ -12,6 +12,11 @@ folder and environment papermill would have used and becomes an ordinary ipykern
 ``ipykernel_launcher`` would start it. The spare is a real child process, started in its own
 session like jupyter_client's own kernels, so interrupting, killing and waiting work unchanged.
 
+``powerkit report`` also hands the spare the deal and history it has just validated
+(:func:`hand_over`), so the kernel does not read and validate the same files again; the notebook
+gets them back only while the deal's files are unchanged (:mod:`powerkit.versions.history`'s
+fingerprint).
+
 This is the "pre-warmed kernel" technique of Enterprise Gateway's kernel pools
 (jupyter-server/enterprise_gateway#374) without a server: one spare per pending report, each used
 once (a kernel never serves two reports, so no state can leak from one deal to the next).
