@@ -194,20 +194,21 @@ def pytest_collection_modifyitems(config, items):
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = keep
-        config.stash[_LEFT_TO_PAPERMILL] = sorted({Path(str(i.fspath)).name for i in twice})
-
-
-_LEFT_TO_PAPERMILL = pytest.StashKey[list]()
+        # for the check at the end of the session (in the xdist controller, which collects
+        # nothing itself: the workers write it to the folder they share)
+        runs = _shared_dir(config._tmp_path_factory, "notebook-runs")
+        (runs / "left-to-papermill.json").write_text(
+            json.dumps(sorted({Path(str(i.fspath)).name for i in twice})))
 
 
 def pytest_sessionfinish(session, exitstatus):
     """Each notebook left to a papermill test must really have been run as committed (no
     parameter injected) in this session; if a test's parameters changed, say so and fail."""
-    names = session.config.stash.get(_LEFT_TO_PAPERMILL, [])
-    if not names or os.environ.get("PYTEST_XDIST_WORKER") or session.shouldfail \
-            or session.testsfailed:
+    if os.environ.get("PYTEST_XDIST_WORKER") or session.shouldfail or session.testsfailed:
         return
     runs = _shared_dir(session.config._tmp_path_factory, "notebook-runs")
+    left = runs / "left-to-papermill.json"
+    names = json.loads(left.read_text()) if left.exists() else []
     missing = [n for n in names if not _as_committed_run(runs, n).exists()]
     if missing:
         session.config.get_terminal_writer().line(
