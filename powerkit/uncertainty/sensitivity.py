@@ -197,7 +197,8 @@ def sensitivity(deal, n: int = 1024, seed: int = 0, spread: float = 1.0,
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise bad_argument("n", "sensitivity", "an int >= 2 (a power of 2)", n)
     if model is None:  # ``model``: one built by the caller for these ranges (people=0)
-        model = DealModel(deal, input_ranges(deal, spread, spreads), people=0)
+        model = DealModel(deal, input_ranges(deal, spread, spreads), people=0,
+                          extras=())  # the indices read the balance and the price only
     params = model.params
     direct = params[(params["dist"] != "fixed") & params["table"].isin(["parties", "weights"])]
     people = params[(params["dist"] != "fixed") & (params["table"] == "stakeholders")

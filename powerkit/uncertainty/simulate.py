@@ -363,7 +363,9 @@ def what_would_flip(deal, quantity: str = "posture", *, spreads: Mapping | None 
     if quantity not in ("posture", "package"):
         raise bad_argument("quantity", "what_would_flip", "'posture' or 'package'", quantity)
     if model is None:  # ``model``: one built by the caller for the ranges at spread 1, people=0
-        model = DealModel(deal, input_ranges(deal, 1.0, spreads), people=0)
+        # the flip reads the balance or the Nash package only: no decision shares, posteriors
+        model = DealModel(deal, input_ranges(deal, 1.0, spreads), people=0,
+                          extras=("nash_package",) if quantity == "package" else ())
     params = model.params
     if quantity == "package" and not (model.has_nash and model.enumerated):
         raise bad_argument("quantity", "what_would_flip",

@@ -82,7 +82,7 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
     pkg = (probability(sim, "nash_package") if "nash_package" in sim
            and sim.attrs["point"].get("nash_package") is not None else None)
     shared = model if spread == 1.0 else (
-        DealModel(deal, input_ranges(deal, 1.0, spreads), people=0) if flip else None)
+        DealModel(deal, input_ranges(deal, 1.0, spreads), people=0, extras=()) if flip else None)
     sob = (sensitivity(deal, n=sobol_n, seed=seed, spread=spread, spreads=spreads,
                        model=model) if sobol_n and spread > 0 else pd.DataFrame())
     return Uncertainty(sim=sim, ranges=intervals(sim, level), level=float(level),
