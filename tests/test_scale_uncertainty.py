@@ -23,6 +23,8 @@ Where the expected values come from (each an independent computation in this fil
   rounding; with many people per column they are two Monte-Carlo estimates of the same indices
   and agree within SALib's bootstrap confidence;
 * ``extras=()``: the same draws through the full model (balance, price and posture unchanged).
+* the game plan alone: the game plan given the full walkthrough analyses
+  (``influence.what_if``, ``coalitions.what_if``), as the report computes it.
 
 No timings here (docs/performance.md and benchmarks/bench_scale.py); the memory test bounds
 the traced peak of ``uncertainty`` on a 3,000-person deal below one dense n × n float64 array.
