@@ -4,8 +4,8 @@ concession ladder, the engagement sequence and the brief update live.
 The callback is :func:`powerkit.plan.game_plan` (with the chosen target and budget) followed by
 :func:`powerkit.sections.brief.brief_from_plan`; the builder only wires the controls to them.
 What does not depend on the controls is computed once per widget and passed to ``game_plan``
-as its ``results`` (the value, coalition and constraint analyses, and the influence plan at the
-default budget — the very calls ``game_plan`` would make); a plan is kept per budget and target
+as its ``results`` (the value, coalition and constraint analyses, and the influence analysis at
+the default budget — with the defaults ``game_plan`` uses, as the report shares them); a plan is kept per budget and target
 (:class:`~powerkit.widgets.Memo`), and the interval level and the uncertainty switch only change
 the plan's ranges (``GamePlan.uncertainty``, which ``game_plan`` stores and does not use).
 """
@@ -27,9 +27,10 @@ __all__ = ["build_plan_widgets", "plan_view", "shared_results"]
 
 
 def shared_results(deal) -> dict:
-    """The analyses :func:`powerkit.plan.game_plan` runs with default settings whatever the
-    budget and target (value, coalitions, constraints; influence at budget 3, the only budget
-    it reuses it for), computed once with the same calls, for its ``results``."""
+    """The analyses :func:`powerkit.plan.game_plan` reads whatever the budget and target
+    (value, coalitions, constraints; influence at budget 3, the only budget it reuses it for),
+    with their default settings, computed once for its ``results`` (as the report shares
+    them)."""
     from .. import coalitions, constraints, influence, value
     from ..errors import MissingTableError
 
