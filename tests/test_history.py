@@ -258,3 +258,20 @@ def test_history_given_the_current_deal_equals_loading_it(tmp_path):
     b = load_history(NW, current=load_deal(NW))
     assert [(v.as_of, v.source) for v in a] == [(v.as_of, v.source) for v in b]
     assert a[-1].deal.stakeholders.equals(b[-1].deal.stakeholders)
+
+
+def test_earlier_versions_ranges_are_the_full_analysis_ranges():
+    """Earlier versions get the cheap ranges (``extras=()``: no Nash package, decision shares or
+    posteriors); the balance and price ranges must be the ones the full uncertainty analysis of
+    that version gives (reference: ``uncertainty(version)`` with every extra, run here)."""
+    from powerkit.uncertainty import uncertainty
+
+    versions = load_history(NW)
+    assert len(versions) >= 2
+    t, _ = trends(versions)
+    for i, v in enumerate(versions[:-1]):
+        u = uncertainty(v.deal, sobol_n=None, flip=False)
+        for key, col in (("balance", "balance"), ("predicted_price", "price")):
+            lo, hi = u.range_of(key)
+            assert t[f"{col}_low"].iloc[i] == pytest.approx(lo, abs=1e-12)
+            assert t[f"{col}_high"].iloc[i] == pytest.approx(hi, abs=1e-12)

@@ -271,3 +271,15 @@ def test_power_constraints_value_of_3000_people_build_no_dense_square():
             assert peak < bound, f"{name}: peak {peak / 1e6:.1f} MB ≥ {bound / 1e6:.1f} MB"
     finally:
         tracemalloc.stop()
+
+
+def test_scatter_labels_only_the_first_points_by_priority():
+    """A 10,000-point scatter labels at most MAX_LABELS points, those of highest priority
+    (points far apart on a line: every tried point fits, so exactly the top ones are labelled)."""
+    from powerkit.plots.common import MAX_LABELS, label_places
+
+    n = MAX_LABELS + 50
+    x = [10.0 * i for i in range(n)]
+    prio = list(range(n))  # the last MAX_LABELS points have the highest priority
+    got = label_places(x, [0.0] * n, prio, [1.0] * n, 0.1)
+    assert [p is not None for p in got] == [False] * 50 + [True] * MAX_LABELS

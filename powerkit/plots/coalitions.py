@@ -180,9 +180,11 @@ def power_interest_figure(pmap: pd.DataFrame | CoalitionWhatIf) -> go.Figure:
                       fillcolor=_QUADRANT_COLOUR[label], opacity=0.08, layer="below")
         fig.add_annotation(x=(x0 + x1) / 2, y=y1 - 0.035, text=label, showarrow=False,
                            font=dict(color=_QUADRANT_COLOUR[label], size=13))
-    hover = [f"{lbl(r['name'])}<br>power {r['power']:.2f} · interest {r['interest']:.2f}"
-             f"<br>stance {r['stance']:+.2f}<br>{lbl(r['quadrant'])} · {lbl(r['salience'])}"
-             for _, r in pmap.iterrows()]
+    hover = [f"{lbl(n)}<br>power {p:.2f} · interest {i:.2f}<br>stance {s:+.2f}<br>"
+             f"{lbl(q)} · {lbl(sal)}"
+             for n, p, i, s, q, sal in zip(pmap["name"], pmap["power"], pmap["interest"],
+                                           pmap["stance"], pmap["quadrant"], pmap["salience"],
+                                           strict=True)]
     # names where they fit without overlapping (most powerful, then most interested, first)
     # axis units per character: x spans 1.1 over ~520 px, names at 10 px are ~5.5 px a letter
     place = label_places(pmap["interest"], pmap["power"], pmap["power"] + pmap["interest"],

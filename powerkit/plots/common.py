@@ -66,15 +66,21 @@ def _label_box(x, y, place, width, height):
     return x + dx.get(place, 0.0), y + dy.get(place, 0.0)
 
 
+#: at most this many points of one scatter get a text label (the first by priority); beyond it a
+#: chart is read through its hover, and placing labels costs time ∝ labels²
+MAX_LABELS = 200
+
+
 def label_places(x, y, priority, widths, height: float,
-                 places: tuple = LABEL_PLACES) -> list[str | None]:
+                 places: tuple = LABEL_PLACES, max_labels: int = MAX_LABELS) -> list[str | None]:
     """Where each point of a scatter gets its text label, or None, so that no labels overlap.
 
     A label is a ``widths[i]`` × ``height`` box (axis units) placed at the first of ``places``
     (plotly ``textposition`` values) where it overlaps no label already placed; points are taken
     by decreasing ``priority`` (ties: input order). plotly places text without collision
     avoidance, so a crowded row of people becomes unreadable ink; a point left without a label
-    keeps its marker and its name in the hover.
+    keeps its marker and its name in the hover. Only the first ``max_labels`` points by priority
+    are tried (the rest keep their hover).
 
     >>> label_places([0, 0.1], [0, 0], [1, 2], [0.3, 0.3], 0.1)
     ['bottom center', 'top center']
@@ -82,7 +88,7 @@ def label_places(x, y, priority, widths, height: float,
     [None, None, 'top center']
     """
     pts = list(zip(x, y, priority, widths, strict=True))
-    order = sorted(range(len(pts)), key=lambda i: -pts[i][2])
+    order = sorted(range(len(pts)), key=lambda i: -pts[i][2])[:max_labels]
     boxes: list[tuple] = []  # (cx, cy, w)
     out: list[str | None] = [None] * len(pts)
     for i in order:

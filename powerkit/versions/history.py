@@ -267,7 +267,7 @@ def trends(versions: list[Version], people: int = 5, ranges: bool = True,
         u = None
         if ranges:
             u = current if current is not None and v is versions[-1] else \
-                uncertainty(d, sobol_n=None, flip=False)
+                uncertainty(d, sobol_n=None, flip=False, extras=())
         row["balance_low"], row["balance_high"] = (u.range_of("balance") or nan2) if u else nan2
         row["price_low"], row["price_high"] = (u.range_of("predicted_price") or nan2) if u else nan2
         try:
