@@ -502,13 +502,19 @@ def test_mean_sensitivity_equals_a_finite_difference(t, data):
     assert s.loc[i, "d_position"] == pytest.approx(fd, rel=1e-5, abs=1e-8)
     sal = t.loc[i, "salience"]
     hs = min(1e-5, sal / 2, (1 - sal) / 2) if 0 < sal < 1 else 0.0
-    if hs > 0:
+    if hs >= 1e-8:  # a central difference inside 0..1
         up, dn = t.copy(), t.copy()
         up.loc[i, "salience"] += hs
         dn.loc[i, "salience"] -= hs
         fd = (weighted_mean(up)["forecast"].iloc[0]
               - weighted_mean(dn)["forecast"].iloc[0]) / (2 * hs)
         assert s.loc[i, "d_salience"] == pytest.approx(fd, rel=1e-4, abs=1e-6)
+    elif sal > 0:  # at (or a rounding step below) the top of the scale: a backward difference
+        hb = min(1e-6, sal / 2)  # (the central step would be below the forecast's rounding)
+        dn = t.copy()
+        dn.loc[i, "salience"] -= hb
+        fd = (weighted_mean(t)["forecast"].iloc[0] - weighted_mean(dn)["forecast"].iloc[0]) / hb
+        assert s.loc[i, "d_salience"] == pytest.approx(fd, rel=1e-3, abs=1e-5)
     # moving the actor by to_shift_one in the direction shifts the mean by exactly one unit
     r = s.loc[i]
     if math.isfinite(r["to_shift_one"]):
