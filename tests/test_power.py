@@ -577,3 +577,19 @@ def test_notebook_helpers_read_the_profile():
     assert ps.dance_view(bare) is None
     assert ps.key_person(d, pw.key_stakeholders(d).iloc[:0])[1] is None
     assert ps.Note("**x**")._repr_markdown_() == "**x**"
+
+
+def test_what_if_deadline_in_fractional_months_lands_on_a_second():
+    """A deadline given in months off the slider's grid (1.2345678 months) is a date: the clock
+    date plus months × 365.25/12 days (the month length of docs/methods/power.md), to within a
+    second — pandas 3 keeps the deal's dates as datetime64[us], which refuses nanoseconds."""
+    from powerkit.power import what_if
+
+    from powerkit.paths import sample_deal
+
+    deal = powerkit.load_deal(sample_deal("northwind-vendor"))
+    months = 1.2345678
+    r = what_if(deal, their_deadline=months)
+    got = pd.Timestamp(r.deal.parties.at[r.deal.counterpart, "deadline"])
+    expected = pd.Timestamp(deal.meta.as_of) + pd.Timedelta(days=months * 365.25 / 12)
+    assert abs((got - expected).total_seconds()) < 1.0

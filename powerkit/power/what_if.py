@@ -87,7 +87,8 @@ def what_if(deal, batna: float | None = None, their_deadline=None, our_deadline=
 
     def deadline(v):
         if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
-            return clock + pd.Timedelta(days=float(v) * DAYS_PER_MONTH)
+            # to the second, as the widgets pass dates (a deal's dates are datetime64[us])
+            return (clock + pd.Timedelta(days=float(v) * DAYS_PER_MONTH)).floor("s")
         return pd.Timestamp(v)
 
     if batna is not None:
