@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..deal.money import admissible_options
 from ..errors import NoAgreement, finite_pair
-from .evaluation import PackageEvaluation, evaluate_package
+from .evaluation import PackageEvaluation, evaluation_of
 from .fair import (
     FairPoint,
     checked_alpha,
@@ -23,11 +23,11 @@ from .fair import (
     nash_package,
     utilitarian_package,
 )
-from .frontier import pareto_frontier
-from .offers import concessions_from_offers, latest_package
-from .robustness import MonteCarloResult, monte_carlo, p_beats_batna
-from .trades import issue_priorities, logrolling
-from .utilities import count_packages, options_from_deal, sample_packages
+from .frontier import grid_step, merge_frontier, pareto_frontier
+from .offers import concessions_of, latest_package
+from .robustness import MonteCarloResult, monte_carlo_of, p_beats_batna, p_beats_of
+from .trades import logrolls_of, priorities_of
+from .utilities import n_packages, option_space, options_from_deal, packages_frame, packages_sample
 
 __all__ = ["ValueAnalysis", "what_if", "recommended_packages"]
 
@@ -184,7 +184,11 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
         a, source = default_alpha(deal, us, them)
     else:
         a, source = checked_alpha(alpha, "what_if"), "given"
-    frontier = pareto_frontier(options)
+    # the options table is parsed once, and every step below reads the parsed arrays
+    # (the same numbers as the public functions named in the comments, which parse it again)
+    space = option_space(options, "what_if")
+    frontier = packages_frame(space, merge_frontier(  # pareto_frontier(options)
+        list(space.us), list(space.them), grid_step(space.us), grid_step(space.them))[2])
     # recommendations stay within the zone of the reservation prices: money options beyond a
     # seller's floor or a buyer's ceiling are never recommended (powerkit.deal.money)
     inside, excluded = admissible_options(deal, options)
@@ -202,32 +206,34 @@ def what_if(deal, weights=None, batna=(0.0, 0.0), proposed=None, alpha=None, us=
             pts[name] = fn()
         except NoAgreement:
             pts[name] = None
-    issues = list(pd.unique(options["issue"]))
+    issues = list(space.issues)
     fair = pd.DataFrame([p.as_row() for p in pts.values() if p is not None],
                         columns=["rule", *issues, "us", "them"])
-    offers = (concessions_from_offers(deal.offers, options, us, them, frontier=frontier)
+    offers = (concessions_of(deal.offers, space, us, them, frontier)  # concessions_from_offers
               if deal.has("offers") else pd.DataFrame(columns=["round", "party", *issues, "us", "them"]))
     if proposed is None and (us, them) == (deal.us, deal.counterpart) and deal.has("offers"):
         proposed = latest_package(offers, issues)
-    ev = (evaluate_package(options, proposed, d, frontier=allowed if complete else frontier)
+    ev = (evaluation_of(space, proposed, d, allowed if complete else frontier)  # evaluate_package
           if proposed else None)
     if ev is not None and not complete:  # no improvement can be agreed either
         ev = replace(ev, improvements=ev.improvements.iloc[0:0])
     zopa = frontier[(frontier["us"] > d[0]) & (frontier["them"] > d[1])]
-    mc = (monte_carlo(options, n_draws=n_draws, weight_spread=weight_spread,
-                      rating_spread=rating_spread, batna_them=d[1], seed=seed)
+    mc = (monte_carlo_of(options, space, frontier, n_draws=n_draws,  # monte_carlo(options, …)
+                         weight_spread=weight_spread, rating_spread=rating_spread,
+                         batna_them=d[1], seed=seed)
           if n_draws else None)
+    priorities = priorities_of(space)  # issue_priorities(options)
     result = ValueAnalysis(options=options, frontier=frontier, fair=fair, nash=pts["nash"],
                            kalai=pts["kalai"], utilitarian=pts["utilitarian"], evaluation=ev,
-                           priorities=issue_priorities(options), logrolls=logrolling(options),
+                           priorities=priorities, logrolls=logrolls_of(priorities),
                            disagreement=d, alpha=a, alpha_source=source,
                            us_label=_label(deal, us), them_label=_label(deal, them),
                            us_party=us, them_party=them,
-                           n_packages=count_packages(options), n_zopa_frontier=len(zopa),
+                           n_packages=n_packages(space), n_zopa_frontier=len(zopa),
                            offers=offers, monte_carlo=mc,
-                           package_sample=sample_packages(options, sample_size, seed),
+                           package_sample=packages_sample(space, sample_size, seed),
                            excluded_options=excluded)
-    return replace(result, recommended=recommended_packages(result, mc))
+    return replace(result, recommended=_recommended(result, mc, space))
 
 
 _RULE_NAMES = {"nash": "Nash (weighted by power)", "kalai_smorodinsky": "Kalai–Smorodinsky",
@@ -250,6 +256,11 @@ def recommended_packages(analysis: ValueAnalysis, mc: MonteCarloResult | None = 
     >>> recommended_packages(a)["rule"].tolist()
     ['Nash (weighted by power)', 'Kalai–Smorodinsky', 'Largest joint value']
     """
+    return _recommended(analysis, mc, None)
+
+
+def _recommended(analysis: ValueAnalysis, mc, space) -> pd.DataFrame:
+    """:func:`recommended_packages`; ``space``: ``analysis.options`` parsed (None: parse it)."""
     issues = analysis.issues
     rows = [dict(p.as_row()) for p in (analysis.nash, analysis.kalai, analysis.utilitarian)
             if p is not None]
@@ -264,6 +275,7 @@ def recommended_packages(analysis: ValueAnalysis, mc: MonteCarloResult | None = 
                          "us": float(r["us"]), "them": float(r["them"])})
     df = pd.DataFrame(rows, columns=["rule", *issues, "us", "them"])
     if mc is not None and len(df):
-        df["p_beats_their_batna"] = p_beats_batna(mc, analysis.options, df[issues])
+        df["p_beats_their_batna"] = (p_beats_batna(mc, analysis.options, df[issues]) if space is None
+                                     else p_beats_of(mc, space, df[issues]))
     df["rule"] = df["rule"].map(lambda r: _RULE_NAMES.get(r, r))
     return df

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import finite_pair
 from .frontier import given_frontier
-from .utilities import option_space, package_choice, packages_frame
+from .utilities import OptionSpace, option_space, package_choice
 
 __all__ = ["PackageEvaluation", "evaluate_package"]
 
@@ -73,8 +73,36 @@ def evaluate_package(options: pd.DataFrame, package, disagreement=(0.0, 0.0),
     space = option_space(options, func)
     d = finite_pair(disagreement, "disagreement", func)
     f = given_frontier(options, frontier, func)
-    p = packages_frame(space, package_choice(space, package, func)).iloc[0]
-    up, tp = float(p["us"]), float(p["them"])
+    return evaluation_of(space, package, d, f, func)
+
+
+def package_point(space: OptionSpace, package, func: str) -> tuple[dict, float, float]:
+    """One package (mapping issue -> option) of a parsed options table: the package with its
+    option names as stored, each side's utility (summed in issue order, as
+    :func:`~powerkit.value.utilities.packages_frame` sums)."""
+    choice = package_choice(space, package, func)[0]
+    up = tp = 0.0
+    for i in range(len(space.issues)):
+        up = up + space.us[i][choice[i]]
+        tp = tp + space.them[i][choice[i]]
+    return ({issue: space.options[i][choice[i]] for i, issue in enumerate(space.issues)},
+            float(up), float(tp))
+
+
+def dominated_by(fu: np.ndarray, ft: np.ndarray, up: float, tp: float) -> bool:
+    """Whether a frontier point (``fu``, ``ft``) beats (``up``, ``tp``) within
+    :func:`evaluate_package`'s tolerance (its ``dominated``)."""
+    scale = max(1.0, float(np.abs(fu).max()), float(np.abs(ft).max()))
+    tol = 1e-9 * scale
+    ge = (fu >= up - tol) & (ft >= tp - tol)
+    return bool((ge & ((fu > up + tol) | (ft > tp + tol))).any())
+
+
+def evaluation_of(space: OptionSpace, package, d: tuple, f: pd.DataFrame,
+                  func: str = "evaluate_package") -> PackageEvaluation:
+    """:func:`evaluate_package` of a parsed options table, a checked disagreement point ``d``
+    and its frontier ``f`` (what :func:`powerkit.value.what_if` calls)."""
+    pkg, up, tp = package_point(space, package, func)
     fu, ft = f["us"].to_numpy(), f["them"].to_numpy()
     scale = max(1.0, float(np.abs(fu).max()), float(np.abs(ft).max()))
     tol = 1e-9 * scale
@@ -88,7 +116,7 @@ def evaluate_package(options: pd.DataFrame, package, disagreement=(0.0, 0.0),
     gap_us = float(fu[ft >= tp - tol].max() - up) if (ft >= tp - tol).any() else 0.0
     gap_them = float(ft[fu >= up - tol].max() - tp) if (fu >= up - tol).any() else 0.0
     joint = float((imp["d_us"] + imp["d_them"]).max()) if len(imp) else 0.0
-    return PackageEvaluation(package={i: p[i] for i in space.issues}, us=up, them=tp,
+    return PackageEvaluation(package=pkg, us=up, them=tp,
                              dominated=bool(better.any()), in_zopa=bool(up > d[0] and tp > d[1]),
                              gap_us=max(gap_us, 0.0), gap_them=max(gap_them, 0.0),
                              joint_gain=joint, improvements=imp.reset_index(drop=True),

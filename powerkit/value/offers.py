@@ -9,9 +9,9 @@ import math
 import pandas as pd
 
 from ..errors import bad_argument
-from .evaluation import evaluate_package
+from .evaluation import dominated_by, package_point
 from .frontier import given_frontier
-from .utilities import option_space, options_from_deal
+from .utilities import OptionSpace, option_space, options_from_deal
 
 __all__ = ["concessions_from_offers", "concessions", "latest_offer", "latest_package"]
 
@@ -56,6 +56,14 @@ def concessions_from_offers(offers: pd.DataFrame, options: pd.DataFrame, us: str
     """
     func = "concessions_from_offers"
     space = option_space(options, func)
+    return concessions_of(offers, space, us, them,
+                          lambda: given_frontier(options, frontier, func), func)
+
+
+def concessions_of(offers, space: OptionSpace, us: str, them: str, frontier,
+                   func: str = "concessions_from_offers") -> pd.DataFrame:
+    """:func:`concessions_from_offers` of a parsed options table; ``frontier``: the frontier
+    table, or a function returning it (called only when an offer is found)."""
     if not isinstance(offers, pd.DataFrame) or not {"round", "party", "issue", "option"} <= set(offers.columns):
         raise bad_argument("offers", func, "a DataFrame with columns round, party, issue, option",
                            type(offers).__name__)
@@ -64,7 +72,8 @@ def concessions_from_offers(offers: pd.DataFrame, options: pd.DataFrame, us: str
             "efficiency", "dominated"]
     if len(of) == 0:
         return pd.DataFrame(columns=cols)
-    frontier = given_frontier(options, frontier, func)
+    frontier = frontier() if callable(frontier) else frontier
+    fu, ft = frontier["us"].to_numpy(), frontier["them"].to_numpy()
     last: dict = {}
     prev_u: dict = {}
     rows = []
@@ -75,8 +84,9 @@ def concessions_from_offers(offers: pd.DataFrame, options: pd.DataFrame, us: str
         rnd = int(rnd) if float(rnd).is_integer() else rnd
         row = {"round": rnd, "party": party, **{i: pkg.get(i) for i in space.issues}}
         if all(i in pkg for i in space.issues):
-            ev = evaluate_package(options, pkg, frontier=frontier)
-            u, t, dom = ev.us, ev.them, ev.dominated
+            # evaluate_package's us, them and dominated, without its table of improvements
+            _, u, t = package_point(space, pkg, "evaluate_package")
+            dom = dominated_by(fu, ft, u, t)
         else:
             u = t = math.nan
             dom = None

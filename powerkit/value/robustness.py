@@ -118,8 +118,18 @@ def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
     >>> bool(mc.packages["p_beats_batna"].between(0, 1).all())
     True
     """
+    return monte_carlo_of(options, option_space(options, "monte_carlo"), None, n_draws,
+                          weight_spread, rating_spread, batna_them, packages, seed, quantiles,
+                          grid, enumerate_limit)
+
+
+def monte_carlo_of(options: pd.DataFrame, space: OptionSpace, nominal, n_draws: int = 1000,
+                   weight_spread=0.25, rating_spread=0.0, batna_them: float = 0.0,
+                   packages=None, seed: int | None = 0, quantiles=(0.05, 0.5, 0.95),
+                   grid: int = 101, enumerate_limit: int = 200_000) -> MonteCarloResult:
+    """:func:`monte_carlo` with ``options`` parsed (``space``) and its frontier ``nominal``
+    (None: computed here) — what :func:`powerkit.value.what_if` calls."""
     func = "monte_carlo"
-    space = option_space(options, func)
     if not isinstance(n_draws, int | np.integer) or n_draws < 1:
         raise bad_argument("n_draws", func, "an integer ≥ 1", n_draws)
     if not isinstance(grid, int | np.integer) or grid < 2:
@@ -146,7 +156,7 @@ def monte_carlo(options: pd.DataFrame, n_draws: int = 1000, weight_spread=0.25,
         mx = r.max(axis=0, keepdims=True)
         C.append(np.where(mx > 0, r / np.where(mx > 0, mx, 1.0), 0.0) * wd[:, i][None, :])
 
-    nominal = pareto_frontier(options)
+    nominal = pareto_frontier(options) if nominal is None else nominal
     u_hi = float(nominal["us"].max())
     u_lo = min(0.0, float(sum(a.min() for a in space.us)))
     ugrid = np.linspace(u_lo, u_hi, grid)
@@ -230,8 +240,12 @@ def p_beats_batna(mc: MonteCarloResult, options: pd.DataFrame, packages) -> np.n
     >>> bool((p_beats_batna(mc, o, pk) == mc.packages["p_beats_batna"].head(3)).all())
     True
     """
+    return p_beats_of(mc, option_space(options, "p_beats_batna"), packages)
+
+
+def p_beats_of(mc: MonteCarloResult, space: OptionSpace, packages) -> np.ndarray:
+    """:func:`p_beats_batna` of a parsed options table."""
     func = "p_beats_batna"
-    space = option_space(options, func)
     if not isinstance(mc, MonteCarloResult) or len(mc.draws) != len(space.issues):
         raise bad_argument("mc", func, "the monte_carlo result of these options", type(mc).__name__)
     pch = package_choice(space, packages, func)

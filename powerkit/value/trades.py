@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .utilities import option_space
+from .utilities import OptionSpace, option_space
 
 __all__ = ["issue_priorities", "logrolling"]
 
@@ -32,7 +32,11 @@ def issue_priorities(options: pd.DataFrame) -> pd.DataFrame:
     0     a       0.6         0.3       trade
     1     b       0.4         0.7  compatible
     """
-    space = option_space(options, "issue_priorities")
+    return priorities_of(option_space(options, "issue_priorities"))
+
+
+def priorities_of(space: OptionSpace) -> pd.DataFrame:
+    """:func:`issue_priorities` of a parsed options table."""
     rows = []
     for i, issue in enumerate(space.issues):
         u, t = space.us[i], space.them[i]
@@ -86,7 +90,11 @@ def logrolling(options: pd.DataFrame) -> pd.DataFrame:
     Raiffa, H. (1982). *The Art and Science of Negotiation*. Harvard University Press (ch. 11,
     trading on differences in priorities).
     """
-    pr = issue_priorities(options)
+    return logrolls_of(issue_priorities(options))
+
+
+def logrolls_of(pr: pd.DataFrame) -> pd.DataFrame:
+    """:func:`logrolling` from the :func:`issue_priorities` table ``pr``."""
     tr = pr[(pr["kind"] == "trade") & ((pr["us_stake"] > 0) | (pr["them_stake"] > 0))]
     rows = []
     for _, i in tr.iterrows():

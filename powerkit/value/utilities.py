@@ -332,7 +332,12 @@ def count_packages(options: pd.DataFrame) -> int:
     >>> count_packages(options_from_deal(load_itex_cypress()))
     180
     """
-    return int(np.prod([len(o) for o in option_space(options, "count_packages").options], dtype=object))
+    return n_packages(option_space(options, "count_packages"))
+
+
+def n_packages(space: OptionSpace) -> int:
+    """:func:`count_packages` of a parsed options table."""
+    return int(np.prod([len(o) for o in space.options], dtype=object))
 
 
 def package_choice(space: OptionSpace, packages, func: str) -> np.ndarray:
@@ -407,7 +412,11 @@ def sample_packages(options: pd.DataFrame, n: int = 4000, seed: int | None = 0) 
     >>> len(sample_packages(options_from_deal(load_itex_cypress())))
     180
     """
-    space = option_space(options, "sample_packages")
+    return packages_sample(option_space(options, "sample_packages"), n, seed)
+
+
+def packages_sample(space: OptionSpace, n: int = 4000, seed: int | None = 0) -> pd.DataFrame:
+    """:func:`sample_packages` of a parsed options table."""
     sizes = np.array(space.sizes)
     total = int(np.prod(sizes, dtype=object))
     if total <= n:
