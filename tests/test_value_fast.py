@@ -172,3 +172,22 @@ def test_random_weights_equal_to_reference(path, data):
     kw = dict(weights=weights, batna=(data.draw(unit), data.draw(unit)), alpha=data.draw(unit),
               n_draws=data.draw(st.sampled_from([0, 20])), seed=data.draw(st.integers(0, 3)))
     assert_same(pv.what_if(deal, **kw), reference_what_if(deal, **kw))
+
+
+def reference_hover(df, issues):
+    """powerkit.plots.value._hover before issue 18.13 (row by row with iterrows), verbatim."""
+    from powerkit.text import label as lbl
+    return ["<br>".join(f"{lbl(i)}: {lbl(r[i])}" for i in issues)
+            + f"<br>us {r['us']:.3f} · them {r['them']:.3f}" for _, r in df.iterrows()]
+
+
+@pytest.mark.parametrize("path", DEALS)
+def test_hover_texts_equal_to_reference(path):
+    from powerkit.plots.value import _hover
+
+    a = pv.what_if(deal_of(path), batna=(0.1, 0.1))
+    frames = [a.frontier, a.package_sample, a.frontier.iloc[0:0], pd.DataFrame([a.nash.as_row()])]
+    odd = pd.DataFrame({"x": ["<b>&", "y", "<b>&"], "us": [0.12345, 1.0, -0.5],
+                        "them": [0.0, 0.9995, 2.0]})
+    for df, issues in [*((f, a.issues) for f in frames), (odd, ["x"]), (odd, [])]:
+        assert _hover(df, issues) == reference_hover(df, issues)

@@ -15,8 +15,19 @@ _FAIR_STYLE = {"nash": ("diamond", "#2ca02c", "Nash"),
 
 
 def _hover(df: pd.DataFrame, issues: list) -> list[str]:
-    return ["<br>".join(f"{lbl(i)}: {lbl(r[i])}" for i in issues)
-            + f"<br>us {r['us']:.3f} · them {r['them']:.3f}" for _, r in df.iterrows()]
+    """One hover text per package (row of ``df``): each issue's option, then both utilities.
+
+    Built column by column (each distinct option labelled once) rather than row by row with
+    ``iterrows``: the same strings, a tenth of the time for the frontier and the cloud
+    (issue 18.13)."""
+    parts = []
+    for i in issues:
+        head, seen = f"{lbl(i)}: ", {}
+        parts.append([seen[v] if v in seen else seen.setdefault(v, head + lbl(v))
+                      for v in df[i].tolist()])
+    tail = [f"<br>us {u:.3f} · them {t:.3f}"
+            for u, t in zip(df["us"].tolist(), df["them"].tolist(), strict=True)]
+    return ["<br>".join(cells) + end for *cells, end in zip(*parts, tail, strict=True)]
 
 
 def utility_space_figure(analysis, mc=None, offers: pd.DataFrame | None = None) -> go.Figure:
