@@ -4,12 +4,13 @@
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..errors import finite_pair
+from ..errors import bad_argument, finite_pair
 from .frontier import given_frontier
 from .utilities import OptionSpace, option_space, package_choice
 
@@ -80,7 +81,18 @@ def package_point(space: OptionSpace, package, func: str) -> tuple[dict, float, 
     """One package (mapping issue -> option) of a parsed options table: the package with its
     option names as stored, each side's utility (summed in issue order, as
     :func:`~powerkit.value.utilities.packages_frame` sums)."""
-    choice = package_choice(space, package, func)[0]
+    if isinstance(package, Mapping) and all(i in package for i in space.issues):
+        # package_choice without its one-row DataFrame (the same positions and errors)
+        choice = []
+        for i, issue in enumerate(space.issues):
+            try:
+                choice.append(space.options[i].index(package[issue]))
+            except ValueError:
+                raise bad_argument("package", func, f"an option of {issue!r}: "
+                                   f"{', '.join(map(str, space.options[i]))}",
+                                   package[issue]) from None
+    else:
+        choice = package_choice(space, package, func)[0]
     up = tp = 0.0
     for i in range(len(space.issues)):
         up = up + space.us[i][choice[i]]
