@@ -143,18 +143,26 @@ def test_kernel_environment_rule(order, start, now, expected):
     assert kernels._kernel_env(order, start, now) == expected
 
 
-def test_report_from_a_spare_equals_a_cold_report(tmp_path):
-    """The same deal gives the same headline numbers whichever kernel ran it."""
+def test_report_from_a_spare_equals_a_cold_report(tmp_path, reports):
+    """The same deal gives the same headline numbers whichever kernel ran it.
+
+    The cold report is the session's batch's (tests/conftest.py ``reports``: run_reports, i.e.
+    run_report with its defaults in forked batch workers). A batch worker never gets a spare:
+    nothing in run_reports or run_report starts one, and a spare inherited from the forking
+    process serves only the process that started it (``_Spare.matches`` checks the owner's pid;
+    test_a_spare_belongs_to_the_process_that_started_it) — so each batch report ran in a cold
+    kernel launched by jupyter_client."""
     from powerkit.report import run_report
 
+    batch, results = reports
+    assert results["northwind-vendor"].ok, results["northwind-vendor"].error
     deal = os.path.join(os.path.dirname(__file__), "..", "data", "deals", "northwind-vendor")
-    cold = run_report(deal, tmp_path / "cold")
     kernels.prestart(deal_follows=True)  # as `powerkit report`: run_report hands the deal over
     warm = run_report(deal, tmp_path / "warm")
-    assert not kernels._SPARES  # the spare ran the second report
-    assert cold.ok and warm.ok, (cold.error, warm.error)
+    assert not kernels._SPARES  # the spare ran this report
+    assert warm.ok, warm.error
     assert json.loads((tmp_path / "warm" / "northwind-vendor.json").read_text()) == \
-        json.loads((tmp_path / "cold" / "northwind-vendor.json").read_text())
+        json.loads((batch / "northwind-vendor.json").read_text())
 
 
 def test_a_deal_handed_over_is_in_the_spare_and_a_cold_kernel_has_none(tmp_path):

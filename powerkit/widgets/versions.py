@@ -24,8 +24,9 @@ def build_version_widgets(versions, names: dict | None = None):
     --------
     >>> from powerkit.paths import sample_deal
     >>> from powerkit.versions import load_history
-    >>> box = build_version_widgets(load_history(sample_deal("northwind-vendor")))
-    >>> box.controls["older"].value = box.controls["newer"].value
+    >>> versions = load_history(sample_deal("northwind-vendor"))[:2]  # its first two snapshots
+    >>> box = build_version_widgets(versions)
+    >>> box.controls["older"].value = box.controls["newer"].value  # the same version twice
     >>> box.last.headline["changes"]
     0
     """
