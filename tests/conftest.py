@@ -258,3 +258,100 @@ def open_offline(browser, url: str, wait_selector: str | None = None, timeout: f
     if wait_selector:
         page.wait_for_selector(wait_selector, timeout=timeout)
     return page, outside, dialogs
+
+
+# -- Voila ---------------------------------------------------------------------------------------
+VOILA_STARTUP_S = 60  # a server that is not listening by then has failed
+PAGE_MS = 90_000  # page + pre-executed notebook on a busy 2-core CI machine
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def voila(target, tmp_path, preheat=True):
+    """Voila on a free port of 127.0.0.1 as ``make workshop`` starts it; always terminated."""
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    from powerkit import workshop
+
+    port = _free_port()
+    argv, env = workshop.voila_command(target, port=port, preheat=preheat)
+    if preheat:  # one visitor here: do not refill the kernel pool while the test runs
+        argv.append("--VoilaKernelManager.fill_delay=600")
+    log = tmp_path / f"voila-{port}.log"
+    with open(log, "w") as out:
+        # own process group: Voila and the kernels it starts are ended together
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        deadline = time.monotonic() + VOILA_STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"voila exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"voila not listening after {VOILA_STARTUP_S} s:\n"
+                                f"{log.read_text()[-3000:]}")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", log
+    finally:
+        proc.terminate()  # Voila shuts its kernels down on SIGTERM
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def open_local(browser, base: str, path: str = "", before=None):
+    """A fresh page on ``base + path``; returns (page, outside) where ``outside`` lists every
+    request (and web socket) aimed anywhere but ``base``, file:, data:, blob: or about: —
+    such requests are recorded and aborted, so nothing leaves the machine either way.
+    ``before(page)``, if given, is called before the page is opened (console listeners)."""
+    import re
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    local = (base, base.replace("http://", "ws://"), "file:", "data:", "blob:", "about:")
+    outside: list = []
+
+    def route(r):
+        if r.request.url.startswith(local):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    # only requests aimed elsewhere come to ``route``: Playwright matches a regular expression
+    # in its driver (setNetworkInterceptionPatterns), so the page's own requests (dozens of
+    # JavaScript modules) do not each wait for a round trip to this Python process
+    page.route(re.compile("^(?!" + "|".join(re.escape(u) for u in local) + ")"), route)
+    page.on("websocket", lambda ws: None if ws.url.startswith(local) else outside.append(ws.url))
+    if before is not None:
+        before(page)
+    page.goto(f"{base}/{path}", timeout=PAGE_MS)
+    return page, outside
+
+
+@pytest.fixture(scope="session")
+def dashboards(browser, tmp_path_factory):
+    """One Voila serving the notebooks folder (tree mode, each page executed on visit, no
+    pre-heated kernels), shared by the browser tests of this worker (``--dist loadfile`` puts
+    each test file on one worker): the list page and each dashboard are fresh pages (and each
+    dashboard a fresh kernel) on it. Its list page is opened once first, so that the server's
+    templates are compiled before any test's page is timed by ``PAGE_MS``."""
+    with voila(NOTEBOOKS, tmp_path_factory.mktemp("voila"), preheat=False) as (base, log):
+        page, _ = open_local(browser, base, "")
+        page.close()
+        yield base

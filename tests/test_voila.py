@@ -3,24 +3,18 @@
 Playwright with Debian's chromium.
 
 * a walkthrough's slider, moved with the keyboard, redraws its figure;
-* the workshop's answer toggle reveals the computed answer and its chart;
-* the list of dashboards shows the walkthroughs and the workshop, not the client report;
+* the workshop's answer toggle reveals the computed answer and its chart (on the session's
+  Voila over notebooks/, tests/conftest.py ``dashboards``);
+* the list of dashboards shows the walkthroughs and the workshop, not the client report
+  (tests/test_voila_console.py, in the visit that checks its console);
 * no page ever asks for anything outside 127.0.0.1 (nor shows code).
 """
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import time
-from contextlib import contextmanager
 
 import pytest
-from conftest import NOTEBOOKS
-
-from powerkit import workshop
+from conftest import NOTEBOOKS, PAGE_MS, open_local, voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,70 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # three-source profile and the ZOPA).
 WALKTHROUGHS = ("01_reading_power_dynamics.ipynb",)
 SLIDER = ".widget-slider .noUi-handle"
-STARTUP_S = 60  # a server that is not listening by then has failed
-PAGE_MS = 90_000  # page + pre-executed notebook on a busy 2-core CI machine
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def voila(target, tmp_path, preheat=True):
-    """Voila on a free port of 127.0.0.1 as ``make workshop`` starts it; always terminated."""
-    port = _free_port()
-    argv, env = workshop.voila_command(target, port=port, preheat=preheat)
-    if preheat:  # one visitor here: do not refill the kernel pool while the test runs
-        argv.append("--VoilaKernelManager.fill_delay=600")
-    log = tmp_path / f"voila-{port}.log"
-    with open(log, "w") as out:
-        # own process group: Voila and the kernels it starts are ended together
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"voila exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila not listening after {STARTUP_S} s:\n"
-                                f"{log.read_text()[-3000:]}")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", log
-    finally:
-        proc.terminate()  # Voila shuts its kernels down on SIGTERM
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
-def open_local(browser, base: str, path: str = ""):
-    """A fresh page on ``base + path``; returns (page, outside) where ``outside`` lists every
-    request (and web socket) aimed anywhere but ``base``, file:, data:, blob: or about: —
-    such requests are recorded and aborted, so nothing leaves the machine either way."""
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    local = (base, base.replace("http://", "ws://"), "file:", "data:", "blob:", "about:")
-    outside: list = []
-
-    def route(r):
-        if r.request.url.startswith(local):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("websocket", lambda ws: None if ws.url.startswith(local) else outside.append(ws.url))
-    page.goto(f"{base}/{path}", timeout=PAGE_MS)
-    return page, outside
 
 
 # geometry (path d attributes), text and the data of every plotly chart drawn by a widget
@@ -140,33 +70,25 @@ def test_walkthrough_slider_redraws_the_figure(browser, tmp_path, name):
         page.close()
 
 
-def test_dashboard_list_and_the_workshop_answer_toggle(browser, tmp_path):
-    with voila(NOTEBOOKS, tmp_path, preheat=False) as (base, log):
-        # the list: walkthroughs and the workshop, not the client report
-        page, outside = open_local(browser, base)
-        page.wait_for_selector(".jp-DirListing-itemText", timeout=PAGE_MS)
-        names = page.locator(".jp-DirListing-itemText").all_inner_texts()
-        assert "workshop.ipynb" in names and "report.ipynb" not in names
-        assert any(n.startswith("01_") for n in names)
-        assert outside == [], outside
-        page.close()
-
-        # the workshop: nothing of the answer until the toggle is pressed
-        page, outside = open_local(browser, base, "voila/render/workshop.ipynb")
-        toggle = page.locator(".widget-toggle-button").first
-        toggle.wait_for(timeout=PAGE_MS)
-        assert page.locator(".jp-InputArea-editor").count() == 0  # code hidden
-        assert page.locator("text=most sought-after adviser").count() == 0
-        assert page.locator(_WIDGET_FIGURES).count() == 0
-        page.locator(".widget-dropdown select").first.select_option(label="Manager 7 (CEO)")
-        toggle.click()
-        answer = page.locator(".widget-output").first
-        answer.locator("text=most sought-after adviser").wait_for(timeout=30_000)
-        text = answer.inner_text()
-        assert "Manager 2 (VP)" in text and "Your guess, Manager 7 (CEO)" in text
-        answer.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
-        toggle.click()  # hides it again
-        page.wait_for_function(
-            "() => !document.querySelector('.widget-output .js-plotly-plot')", timeout=30_000)
-        assert outside == [], outside
-        page.close()
+def test_workshop_answer_toggle(browser, dashboards):
+    """(The list of dashboards — walkthroughs and the workshop, not the client report — is
+    checked in the same visit as its console: tests/test_voila_console.py.)"""
+    # the workshop: nothing of the answer until the toggle is pressed
+    page, outside = open_local(browser, dashboards, "voila/render/workshop.ipynb")
+    toggle = page.locator(".widget-toggle-button").first
+    toggle.wait_for(timeout=PAGE_MS)
+    assert page.locator(".jp-InputArea-editor").count() == 0  # code hidden
+    assert page.locator("text=most sought-after adviser").count() == 0
+    assert page.locator(_WIDGET_FIGURES).count() == 0
+    page.locator(".widget-dropdown select").first.select_option(label="Manager 7 (CEO)")
+    toggle.click()
+    answer = page.locator(".widget-output").first
+    answer.locator("text=most sought-after adviser").wait_for(timeout=30_000)
+    text = answer.inner_text()
+    assert "Manager 2 (VP)" in text and "Your guess, Manager 7 (CEO)" in text
+    answer.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    toggle.click()  # hides it again
+    page.wait_for_function(
+        "() => !document.querySelector('.widget-output .js-plotly-plot')", timeout=30_000)
+    assert outside == [], outside
+    page.close()

@@ -26,8 +26,7 @@ range of 100 steps (1.5 px a step); the descriptions are laid out by
 from __future__ import annotations
 
 import pytest
-from conftest import NOTEBOOKS
-from test_voila import PAGE_MS, open_local, voila
+from conftest import NOTEBOOKS, PAGE_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,11 +63,8 @@ _CUT_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def dashboards(tmp_path_factory):
-    """One Voila serving the notebooks folder (tree mode, each page executed on visit)."""
-    with voila(NOTEBOOKS, tmp_path_factory.mktemp("voila"), preheat=False) as (base, log):
-        yield base
+# ``dashboards`` (tests/conftest.py): the session's Voila over notebooks/ (tree mode, each page
+# executed on visit), its templates warmed by one visit of its list page.
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -76,8 +72,6 @@ def test_dashboard_layout(browser, dashboards, name):
     if not (NOTEBOOKS / name).exists():
         pytest.fail(f"{name} is missing")
     console: list = []
-    page, outside = open_local(browser, dashboards, "")  # warm the server's templates
-    page.close()
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", f"{e.message}\n{e.stack}")))
