@@ -583,9 +583,8 @@ def test_what_if_deadline_in_fractional_months_lands_on_a_second():
     """A deadline given in months off the slider's grid (1.2345678 months) is a date: the clock
     date plus months × 365.25/12 days (the month length of docs/methods/power.md), to within a
     second — pandas 3 keeps the deal's dates as datetime64[us], which refuses nanoseconds."""
-    from powerkit.power import what_if
-
     from powerkit.paths import sample_deal
+    from powerkit.power import what_if
 
     deal = powerkit.load_deal(sample_deal("northwind-vendor"))
     months = 1.2345678
