@@ -55,7 +55,7 @@ CHANGES = 10  # per control
 QUIET_MS = 300
 TIMEOUT_MS = 5000
 PAGE_MS = 120_000
-WARM_S = 8  # after the page is ready: the start-up pre-computation (see the docstring)
+WARM_S = 8 + 6  # after the page is ready: the start-up pre-computation (see the docstring)
 #: the one page error of a cell output's figure that loses nothing (tests/test_voila_console.py)
 HARMLESS_PAGE_ERRORS = ("r.setData is not a function",)
 TARGET_SETTLED_MS, TARGET_FIRST_MS = 250.0, 100.0

@@ -107,3 +107,19 @@ def test_a_position_seen_again_shows_what_the_analysis_returns():
     fresh = pw.what_if(deal, at=box.controls["at"].value, weights=wts)
     assert box.last.profile.balance == fresh.profile.balance
     assert box.last.profile.drivers.equals(fresh.profile.drivers)
+
+
+def test_start_up_warm_up_waits_for_the_page_and_a_move_supersedes_it():
+    """The dashboard's first warm-up (its start) waits before taking a core; a visitor's move
+    (the second warm call) ends that wait and supersedes it: the start-up keys are not
+    computed, the move's keys are (logic of Memo.warm, no timing asserted)."""
+    from powerkit.widgets import Memo
+
+    m = Memo()
+    computed = []
+    first = m.warm(["start"], computed.append, enabled=True, start_delay=600)
+    second = m.warm(["moved"], computed.append, enabled=True)
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert not first.is_alive() and not second.is_alive()
+    assert computed == ["moved"]

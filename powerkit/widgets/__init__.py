@@ -22,6 +22,8 @@ AHEAD = (2, 3)
 #: the widgets then compute, in a background thread, the results the controls can reach next
 #: (:meth:`Memo.warm`). Off elsewhere (papermill, nbval, tests): nothing runs behind their back.
 WARM_ENV = "POWERKIT_WIDGETS_WARM"
+#: seconds the start-up warm-up of a dashboard waits for the page (see :meth:`Memo.warm`)
+WARM_START_DELAY_S = 6.0
 
 
 def to_outputs(blocks) -> tuple:
@@ -282,6 +284,7 @@ class Memo:
         self._idle = threading.Event()
         self._idle.set()
         self._pending: dict = {}  # key → Event: being computed by the warm-up thread
+        self._moved = threading.Event()  # set by the second warm(): a visitor moved a control
 
     def __contains__(self, key) -> bool:
         with self._lock:
@@ -318,15 +321,19 @@ class Memo:
         self._store(key, value)
         return value
 
-    def warm(self, keys, compute, enabled: bool | None = None):
+    def warm(self, keys, compute, enabled: bool | None = None, start_delay: float | None = None):
         """Compute ``compute(key)`` for each of ``keys`` not kept yet, in a daemon thread, in
         order; a later call supersedes it (the thread stops before its next key), and it waits
         while a callback computes. Only when ``enabled`` (default: the environment variable
         :data:`WARM_ENV` is "1"). A key that fails is skipped (the callback reports it when
-        the control gets there). Returns the thread, or None.
+        the control gets there). The first call (the dashboard's start) waits ``start_delay``
+        seconds (default :data:`WARM_START_DELAY_S`) or until a later call, so that the page's
+        widgets start in the browser before the kernel takes a core (anywidget gives a figure
+        2 s to start; on 2 busy cores a warm-up at once could take them). Returns the thread,
+        or None.
 
         >>> m = Memo()
-        >>> t = m.warm([1, 2], lambda k: k + 1, enabled=True); t.join()
+        >>> t = m.warm([1, 2], lambda k: k + 1, enabled=True, start_delay=0); t.join()
         >>> sorted(m._data.items())
         [(1, 2), (2, 3)]
         """
@@ -337,9 +344,14 @@ class Memo:
         with self._lock:
             self._generation += 1
             gen = self._generation
+        if gen > 1:
+            self._moved.set()
+        delay = (WARM_START_DELAY_S if start_delay is None else start_delay) if gen == 1 else 0.0
         keys = list(keys)
 
         def run():
+            if delay > 0:
+                self._moved.wait(delay)  # a visitor's move ends the wait (and supersedes this)
             for key in keys:
                 self._idle.wait()
                 if self._generation != gen:
