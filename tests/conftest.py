@@ -274,8 +274,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def voila(target, tmp_path, preheat=True):
-    """Voila on a free port of 127.0.0.1 as ``make workshop`` starts it; always terminated."""
+def voila(target, tmp_path, preheat=True, refill=False, **kw):
+    """Voila on a free port of 127.0.0.1 as ``make workshop`` starts it (``kw``: more arguments
+    of ``voila_command``, e.g. ``deals=``, ``uploads=``); always terminated. With ``preheat``
+    and not ``refill``, the kernel pool is not refilled while the test runs (one visitor)."""
     import signal
     import socket
     import subprocess
@@ -284,8 +286,8 @@ def voila(target, tmp_path, preheat=True):
     from powerkit import workshop
 
     port = _free_port()
-    argv, env = workshop.voila_command(target, port=port, preheat=preheat)
-    if preheat:  # one visitor here: do not refill the kernel pool while the test runs
+    argv, env = workshop.voila_command(target, port=port, preheat=preheat, **kw)
+    if preheat and not refill:  # one visitor here: do not refill the pool while the test runs
         argv.append("--VoilaKernelManager.fill_delay=600")
     log = tmp_path / f"voila-{port}.log"
     with open(log, "w") as out:

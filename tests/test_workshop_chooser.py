@@ -15,20 +15,16 @@ import html
 import os
 import re
 import shutil
-import signal
-import socket
 import stat
 import subprocess
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import openpyxl
 import pytest
 import yaml
-from conftest import NOTEBOOKS
+from conftest import NOTEBOOKS, voila
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -350,7 +346,7 @@ def test_every_walkthrough_calls_the_chooser_before_loading_its_deal():
 # ---------------------------------------------------------------- in Chromium
 
 WALKTHROUGH = "01_reading_power_dynamics.ipynb"
-STARTUP_S, PAGE_MS = 60, 90_000
+PAGE_MS = 90_000
 
 
 def _dashboard_copy(folder: Path) -> Path:
@@ -370,42 +366,6 @@ def _dashboard_copy(folder: Path) -> Path:
     out = folder / WALKTHROUGH
     nbformat.write(nb, out)
     return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _voila(target, tmp_path, **kw):
-    port = _free_port()
-    argv, env = workshop.voila_command(target, port=port, **kw)
-    log = tmp_path / f"voila-{port}.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"voila exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila not listening after {STARTUP_S} s")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", Path(env[UPLOADS_ENV]), log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _wait_title(page, title: str):
@@ -428,7 +388,9 @@ def test_chooser_in_chromium_dropdown_and_uploads(browser, tmp_path, deals):
     nb = _dashboard_copy(tmp_path / "notebooks")
     bad = _workbook(tmp_path, "bad deal.xlsx", party="nobody")
     good = _workbook(tmp_path, "zephyr.xlsx", title=UPLOADED_TITLE)
-    with _voila(nb, tmp_path, preheat=True, deals=deals) as (base, uploads, log):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir(mode=0o700)
+    with voila(nb, tmp_path, preheat=True, refill=True, deals=deals, uploads=uploads) as (base, log):
         page, outside = tv.open_local(browser, base)
         chooser_box = page.locator(".pk-deal-chooser")
         chooser_box.wait_for(timeout=PAGE_MS)
