@@ -17,7 +17,10 @@ Chromium (Playwright), must
   chart of a cell output, when it tries to store a PNG snapshot in the output's model (Voila 0.5
   passes the plain JSON of the output, which has no ``setData``:
   .venv/share/jupyter/labextensions/jupyterlab-plotly; the evidence is in
-  tests/test_voila_console.py) — the test checks that every chart is drawn.
+  tests/test_voila_console.py) — the test checks that every chart is drawn. A visit whose only
+  messages are anywidget's start-up limit ("[anywidget] Failed to initialize model.": a fixed
+  2 s for a figure widget's front end, missed on a loaded machine) is made once more, as
+  docs/workshop.md tells a trainee to reload; the second visit must be clean.
 
 Why these numbers: a slider track narrower than ~150 px cannot be set to a step by mouse on a
 range of 100 steps (1.5 px a step); the descriptions are laid out by
@@ -67,15 +70,20 @@ _CUT_JS = """() => {
 # executed on visit), its templates warmed by one visit of its list page.
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_dashboard_layout(browser, dashboards, name):
-    if not (NOTEBOOKS / name).exists():
-        pytest.fail(f"{name} is missing")
+#: anywidget's fixed 2 s limit for a FigureWidget's front end to start (its bundle,
+#: static/528.*.js: ``AbortSignal.timeout(2000)`` → "Failed to initialize model"): under a loaded
+#: machine (the other xdist worker's notebooks) Chromium can take longer to start plotly's 5 MB
+#: module. docs/workshop.md tells a trainee to reload; the test does the same, once.
+ANYWIDGET_START = "[anywidget] Failed to initialize model."
+
+
+def _visit(browser, url):
+    """Open ``url`` and wait until the dashboard is done: (page, console entries)."""
     console: list = []
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", f"{e.message}\n{e.stack}")))
-    page.goto(f"{dashboards}/voila/render/{name}", timeout=PAGE_MS)
+    page.goto(url, timeout=PAGE_MS)
     page.wait_for_selector(".widget-slider, .widget-dropdown, .widget-toggle-button",
                            timeout=PAGE_MS)
     # the page is done when the kernel is idle and every figure is drawn
@@ -83,6 +91,23 @@ def test_dashboard_layout(browser, dashboards, name):
                            timeout=PAGE_MS)
     page.wait_for_load_state("networkidle", timeout=PAGE_MS)
     page.wait_for_timeout(1500)
+    return page, console
+
+
+def _only_anywidget_start(console) -> bool:
+    errors = [m for t, m in console if t in ("error", "warning", "pageerror")]
+    return bool(errors) and all(m.split("\n", 1)[0] == ANYWIDGET_START for m in errors)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_dashboard_layout(browser, dashboards, name):
+    if not (NOTEBOOKS / name).exists():
+        pytest.fail(f"{name} is missing")
+    url = f"{dashboards}/voila/render/{name}"
+    page, console = _visit(browser, url)
+    if _only_anywidget_start(console):  # the one reload a trainee is told to do; a second
+        page.close()                    # start-up failure, or any other message, still fails
+        page, console = _visit(browser, url)
 
     tracks = page.evaluate(_TRACKS_JS)
     if name not in NO_SLIDER:
