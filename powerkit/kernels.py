@@ -44,7 +44,9 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["prestart", "hand_over", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
+from .threads import one_thread_env
+
+__all__ = ["prestart", "start_factory", "stop_factory", "factory_running", "hand_over", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
            "execute", "write_notebook"]
 
 # variables jupyter_client sets per kernel launch; the rest of the environment must match
@@ -65,8 +67,9 @@ class _Spare:
             [sys.executable, "-c", _SPARE_MAIN, *(["deal-follows"] if deal_follows else [])],
             stdin=subprocess.PIPE,
             # os.environ, not the C-level environment (GNU readline exports LINES/COLUMNS there),
-            # as jupyter_client passes it to the kernels it launches
-            env=dict(os.environ),
+            # as jupyter_client passes it to the kernels it launches; one BLAS thread, as
+            # execute() gives the kernel (powerkit.threads)
+            env={**os.environ, **one_thread_env()},
             stdout=subprocess.PIPE, start_new_session=True, close_fds=True)
         self.ready = False
 
@@ -205,10 +208,19 @@ class SpareProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs):
         env = dict(kwargs.get("env") or os.environ)
         spare = _take(cmd) if spares_enabled() else None
-        if spare is None:
+        factory = None if spare is not None or not spares_enabled() else _factory_for(cmd)
+        if spare is None and factory is None:
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client.launcher sets it on POSIX
+        if factory is not None:
+            pid = factory.fork({"argv": cmd[3:], "cwd": cwd, "env": env})
+            if pid is None:
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process = _Forked(pid)
+            self.pid = self.pgid = pid  # it called setsid: its own group
+            self.cwd = cwd
+            return self.connection_info
         order = json.dumps({"argv": cmd[3:], "cwd": cwd, "env": env}) + "\n"
         try:
             spare.proc.stdin.write(order.encode())
@@ -307,7 +319,15 @@ def _serve(start_env: dict, mode: str = "") -> int:
         line = sys.stdin.readline()
     if not line.strip():
         return 0  # never used: the process that started us is done
-    order = json.loads(line)
+    _become_kernel(json.loads(line), start_env)
+    return 0
+
+
+def _become_kernel(order: dict, start_env: dict, parent: int | None = None) -> None:
+    """Turn this process (a spare, or a child forked by a kernel factory) into the ipykernel
+    ``order`` asks for (launch arguments, working folder, environment), as
+    ``ipykernel_launcher`` would start it. ``parent``: the process whose end ends the kernel
+    (ipykernel's parent poller), default ``JPY_PARENT_PID`` (the process that asked for it)."""
     os.dup2(2, 1)  # kernel output outside cells goes where a normal kernel's would: stderr
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -323,13 +343,249 @@ def _serve(start_env: dict, mode: str = "") -> int:
     import ipykernel_launcher  # only its path: sys.argv[0] as in a kernel it launched
 
     sys.argv = [ipykernel_launcher.__file__, *order["argv"]]
-    if os.environ.get("JPY_PARENT_PID"):  # ipykernel reads it when imported, i.e. before now
-        sys.argv.append(f"--IPKernelApp.parent_handle={int(os.environ['JPY_PARENT_PID'])}")
+    if parent is None and os.environ.get("JPY_PARENT_PID"):
+        parent = int(os.environ["JPY_PARENT_PID"])
+    if parent:  # ipykernel reads JPY_PARENT_PID when imported, i.e. before now
+        sys.argv.append(f"--IPKernelApp.parent_handle={parent}")
     if sys.path and sys.path[0] == "":  # as ipykernel_launcher removes the one ``-m`` adds
         del sys.path[0]
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
+
+
+# -- the kernel factory: one warm process, a fresh kernel forked from it per notebook run ---------
+class _Factory:
+    """A process that imports and warms the stack once (:func:`_warm_up`) and then forks one
+    fresh kernel per request (:func:`start_factory`). Usable by the process that started it and
+    by processes forked from it afterwards (a report batch's workers): requests and replies
+    travel over two pipes, one request at a time (a lock shared across the fork)."""
+
+    def __init__(self):
+        import multiprocessing
+
+        self.owner = os.getpid()
+        self.executable = sys.executable
+        self.lock = multiprocessing.get_context("fork").Lock()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _FACTORY_MAIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            env={**os.environ, **one_thread_env()}, start_new_session=True, close_fds=True)
+
+    def alive(self) -> bool:
+        if self.owner == os.getpid():
+            return self.proc.poll() is None
+        try:  # a forked user of it: not our child, poll() cannot wait for it
+            os.kill(self.proc.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    def matches(self, cmd: list[str]) -> bool:
+        return (self.alive() and len(cmd) >= 3
+                and cmd[1:3] == ["-m", "ipykernel_launcher"]
+                and os.path.abspath(cmd[0]) == os.path.abspath(self.executable))
+
+    def fork(self, order: dict, timeout: float = 120) -> int | None:
+        """The pid of a new kernel forked for ``order``, or None (the factory cannot fork
+        here, has gone, or did not answer within ``timeout`` seconds)."""
+        import select
+
+        line = (json.dumps(order) + "\n").encode()
+        with self.lock:
+            try:
+                os.write(self.proc.stdin.fileno(), line)
+            except OSError:
+                return None
+            reply = b""
+            out = self.proc.stdout.fileno()
+            while not reply.endswith(b"\n"):  # unbuffered: the pipe is shared across forks
+                if not select.select([out], [], [], timeout)[0]:
+                    return None
+                byte = os.read(out, 1)
+                if not byte:
+                    return None
+                reply += byte
+        pid = int(reply) if reply.strip().isdigit() else 0
+        return pid or None
+
+    def discard(self, at_once: bool = False):
+        if self.owner != os.getpid():
+            return
+        if at_once:  # an interrupted batch: its kernels follow (ipykernel's parent poller)
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()  # end of its input: it stops the kernels it forked and exits
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=2)  # it reads its input between warm-up and requests
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+_FACTORIES: list[_Factory] = []
+_FACTORY_MAIN = ("import os, sys; env = dict(os.environ); from powerkit.kernels import _factory; "
+                 "sys.exit(_factory(env))")
+
+
+def start_factory() -> bool:
+    """Start this process's kernel factory (once): every later notebook run of this process —
+    and of processes it forks afterwards — gets a kernel forked from one process that imported
+    and warmed the stack once, instead of a cold kernel that imports it again (≈ 2.5–3 s of CPU
+    per kernel on the 2-core reference machine; docs/performance.md, "Kernel factory"). Each
+    kernel is a fresh fork of the warmed process: nothing one notebook does reaches the next.
+    A spare (:func:`prestart`) is still used first when there is one. False where spares are
+    disabled (Windows, ``POWERKIT_SPARE_KERNELS=0``) or fork is unavailable."""
+    if not spares_enabled() or not hasattr(os, "fork"):
+        return False
+    if not factory_running():
+        _FACTORIES[:] = [_Factory()]
+    return True
+
+
+def factory_running() -> bool:
+    """True when this process started a kernel factory that is still running."""
+    return any(f.owner == os.getpid() and f.alive() for f in _FACTORIES)
+
+
+def stop_factory(at_once: bool = False) -> None:
+    """Stop the kernel factory this process started, and the kernels of it still running:
+    once every process that shares it has let go of it (its input closes), or ``at_once``
+    (an interrupted batch whose workers still hold it)."""
+    while _FACTORIES:
+        _FACTORIES.pop().discard(at_once)
+
+
+atexit.register(stop_factory)
+
+
+def _factory_for(cmd: list[str]) -> _Factory | None:
+    return next((f for f in _FACTORIES if f.matches(cmd)), None)
+
+
+class _Forked:
+    """What jupyter_client's provisioner needs of a kernel process (``poll``, ``wait``,
+    ``send_signal``, ``kill``, ``terminate``) for a kernel forked by the factory: not this
+    process's child, so it is watched through a Linux pidfd (signal 0 elsewhere). Its exit
+    status is not ours to read: a finished kernel reports 0."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+        try:
+            self._fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self._fd = None
+
+    def _ended(self, timeout: float | None) -> bool:
+        import select
+        import time
+
+        if self._fd is not None:
+            return bool(select.select([self._fd], [], [], timeout)[0])
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+    def _done(self) -> int:
+        self.returncode = 0
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        return 0
+
+    def poll(self):
+        if self.returncode is None and self._ended(0):
+            self._done()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None):
+        if self.returncode is None:
+            if not self._ended(timeout):
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            self._done()
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _factory(start_env: dict) -> int:
+    """The factory process: warm up, then fork a kernel for each request line on stdin (its
+    pid on stdout; 0 when it cannot fork safely), reap the kernels that end, and at the end of
+    its input stop the kernels still running and exit."""
+    import select
+    import threading
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
+    try:
+        _warm_up()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
+        pass
+    forkable = threading.active_count() == 1  # fork copies one thread: a second would be lost
+    children: set[int] = set()
+    buf = b""
+    while True:
+        ready = select.select([0], [], [], 0.5)[0]
+        for pid in list(children):  # reap ended kernels (their CPU counts in our children's)
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    children.discard(pid)
+            except ChildProcessError:
+                children.discard(pid)
+        if not ready:
+            continue
+        data = os.read(0, 65536)
+        if not data:
+            break  # the process that started us (and every fork of it) is done
+        buf += data
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            pid = 0
+            if forkable:
+                order = json.loads(line)
+                pid = os.fork()
+                if pid == 0:  # the kernel
+                    try:
+                        os.setsid()  # its own process group, as jupyter_client starts kernels
+                        _become_kernel(order, start_env, parent=os.getppid())
+                    finally:
+                        os._exit(0)
+                children.add(pid)
+            os.write(1, f"{pid}\n".encode())
+    for pid in children:  # kernels left running: they belonged to the process that is gone
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
     return 0
 
 
@@ -363,14 +619,17 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict | None = 
     ``env`` holds environment variables for the kernel only (e.g. ``PLOTLY_RENDERER``): this
     process's environment is restored afterwards, so nothing leaks into later work.
     The kernel is a pre-started spare when :func:`powerkit.kernels.prestart` made a matching
-    one (same interpreter and environment), a normal cold kernel otherwise.
+    one (same interpreter and environment), a normal cold kernel otherwise. It runs with one
+    BLAS thread unless this process's environment or ``env`` sets a thread count
+    (:mod:`powerkit.threads`).
     """
     import tempfile
 
     import papermill as pm
     from traitlets.config import Config
 
-    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env or {}):
+    env = {**one_thread_env({**os.environ, **(env or {})}), **(env or {})}
+    with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env):
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
         return pm.execute_notebook(
             str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",

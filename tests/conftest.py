@@ -15,6 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from powerkit.threads import one_thread_env
+
+# the suite runs as powerkit's own processes do (powerkit.threads): one BLAS thread, set here
+# before pytest-xdist starts its workers so that they, their kernels and Voila inherit it (two
+# spinning BLAS threads per process on a 2-core machine only burn CPU)
+os.environ.update(one_thread_env())
+
 ROOT = Path(__file__).resolve().parents[1]
 DEALS = ROOT / "data" / "deals"
 REFERENCE = ROOT / "data" / "reference"
@@ -113,6 +120,19 @@ def shared_notebook_run(runs: Path, name: str, **parameters) -> Path:
                     shutdown_kernel="immediate")
             os.replace(tmp, out)
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kernel_factory():
+    """Every notebook this test process runs gets its kernel from one kernel factory
+    (powerkit.kernels.start_factory, as a report batch does): a fresh fork of a process that
+    imported the stack once. tests/test_kernels.py checks such a kernel against a cold one and
+    turns the factory off where a test needs a cold kernel or a spare."""
+    from powerkit import kernels
+
+    kernels.start_factory()
+    yield
+    kernels.stop_factory()
 
 
 @pytest.fixture(scope="session")

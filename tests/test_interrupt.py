@@ -44,17 +44,20 @@ def _gone(procs, timeout=20.0) -> list:
 
 def test_workers_die_when_the_command_is_killed(tmp_path):
     proc = _start(tmp_path)
-    workers = _workers(proc)
+    _workers(proc)
     time.sleep(1.0)  # let them start a report each
+    # every descendant: the workers, the kernel factory and the kernels it forked
+    everyone = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
-    assert _gone(workers) == [], "workers outlived the killed command"
+    assert _gone(everyone) == [], "processes outlived the killed command"
 
 
 def test_ctrl_c_exits_130_with_one_line(tmp_path):
     proc = _start(tmp_path)
     workers = _workers(proc)
     time.sleep(1.0)
+    everyone = psutil.Process(proc.pid).children(recursive=True)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -67,5 +70,6 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
         "interrupted: reports written so far are complete, the others were not written"]
     assert all("Parent appears to have exited" in ln for ln in lines if ln not in ours)
     assert _gone(workers) == []
+    assert _gone(everyone) == []  # the kernel factory and its kernels too
     assert not [p for p in (tmp_path / "out").glob("*") if p.name.startswith(".")], \
         "a temporary file was left behind"

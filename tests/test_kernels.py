@@ -31,6 +31,11 @@ print(json.dumps({
     "mark": os.environ.get("POWERKIT_TEST_MARK"),
     "mpl": os.environ.get("MPLBACKEND"),
     "plotlyjs_sent": _nbt._PLOTLYJS_SENT["done"],
+    "blas_env": {k: os.environ.get(k) for k in
+                 ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")},
+    "blas_threads": sorted({i["num_threads"] for i in
+                            __import__("threadpoolctl").threadpool_info()
+                            if i["user_api"] == "blas"}),
     "user_names": sorted(k for k in globals() if not k.startswith("_")
                          and k not in ("In", "Out", "get_ipython", "exit", "quit", "open",
                                        "json", "os", "sys")),
@@ -49,10 +54,14 @@ def _probe(tmp_path, name="probe"):
 
 
 @pytest.fixture(autouse=True)
-def _no_leftover_spares():
+def _no_leftover_spares(monkeypatch):
+    """No spare left from another test, and no kernel factory (tests/conftest.py starts one
+    per test process) unless the test starts its own: kernels here are cold unless asked."""
     kernels.discard_spares()
+    monkeypatch.setattr(kernels, "_FACTORIES", [])
     yield
     kernels.discard_spares()
+    kernels.stop_factory()
 
 
 def test_cold_kernel_without_a_spare(tmp_path):
@@ -73,6 +82,34 @@ def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
     # the warm-up's analysis left nothing behind
     assert warm["plotlyjs_sent"] is False
     assert warm["user_names"] == ["was_warm"]
+
+
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def test_kernels_run_one_blas_thread_unless_the_user_chose(tmp_path, monkeypatch):
+    """Spare and cold kernels alike get one BLAS thread when the user set no thread variable
+    (powerkit.threads), and the user's own choice when they did: OMP_NUM_THREADS=2 reaches the
+    kernel unchanged, no other variable is added, and OpenBLAS (which reads OMP_NUM_THREADS)
+    runs 2 threads. Reference: threadpoolctl's reading of the loaded BLAS libraries inside the
+    kernel, not powerkit's own variables."""
+    for k in THREAD_VARS:
+        monkeypatch.delenv(k, raising=False)
+    one = {k: "1" for k in THREAD_VARS}
+    cold = _probe(tmp_path, "cold")
+    kernels.prestart()
+    warm = _probe(tmp_path, "warm")
+    assert warm["warm"] is True and cold["warm"] is False
+    for got in (cold, warm):
+        assert got["blas_env"] == one and got["blas_threads"] == [1]
+    assert "OPENBLAS_NUM_THREADS" not in os.environ  # this process's environment is unchanged
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    kernels.prestart()
+    chosen = _probe(tmp_path, "chosen")
+    assert chosen["warm"] is True  # the spare started with the user's variable: it serves
+    assert chosen["blas_env"] == {"OPENBLAS_NUM_THREADS": None, "MKL_NUM_THREADS": None,
+                                  "OMP_NUM_THREADS": "2"}
+    assert chosen["blas_threads"] == [2]
 
 
 def test_each_spare_serves_one_kernel(tmp_path):
@@ -143,26 +180,118 @@ def test_kernel_environment_rule(order, start, now, expected):
     assert kernels._kernel_env(order, start, now) == expected
 
 
-def test_report_from_a_spare_equals_a_cold_report(tmp_path, reports):
-    """The same deal gives the same headline numbers whichever kernel ran it.
-
-    The cold report is the session's batch's (tests/conftest.py ``reports``: run_reports, i.e.
-    run_report with its defaults in forked batch workers). A batch worker never gets a spare:
-    nothing in run_reports or run_report starts one, and a spare inherited from the forking
-    process serves only the process that started it (``_Spare.matches`` checks the owner's pid;
-    test_a_spare_belongs_to_the_process_that_started_it) — so each batch report ran in a cold
-    kernel launched by jupyter_client."""
+def test_a_report_is_the_same_from_a_spare_a_factory_and_a_cold_kernel(tmp_path, reports):
+    """The same deal gives the same headline numbers whichever kernel ran it: a cold kernel
+    launched by jupyter_client (no spare, no factory), a spare handed the deal (as `powerkit
+    report` runs one deal), and a kernel forked by the factory (the session's batch, tests/
+    conftest.py ``reports``: run_reports starts a factory before its workers fork; a spare
+    inherited from the forking process would serve only the process that started it,
+    test_a_spare_belongs_to_the_process_that_started_it)."""
     from powerkit.report import run_report
 
     batch, results = reports
     assert results["northwind-vendor"].ok, results["northwind-vendor"].error
     deal = os.path.join(os.path.dirname(__file__), "..", "data", "deals", "northwind-vendor")
+    cold = run_report(deal, tmp_path / "cold")
+    assert cold.ok, cold.error
     kernels.prestart(deal_follows=True)  # as `powerkit report`: run_report hands the deal over
     warm = run_report(deal, tmp_path / "warm")
     assert not kernels._SPARES  # the spare ran this report
     assert warm.ok, warm.error
-    assert json.loads((tmp_path / "warm" / "northwind-vendor.json").read_text()) == \
-        json.loads((batch / "northwind-vendor.json").read_text())
+    got = {k: json.loads((tmp_path / k / "northwind-vendor.json").read_text())
+           for k in ("cold", "warm")}
+    assert got["warm"] == got["cold"]
+    assert json.loads((batch / "northwind-vendor.json").read_text()) == got["cold"]
+
+
+DIRTY = r"""
+import os, sys
+import powerkit.nbtools as _nbt
+_nbt._PLOTLYJS_SENT["done"] = True      # module state ...
+os.environ["POWERKIT_TEST_MARK"] = "x"  # ... the environment ...
+left_behind = 1                          # ... and a global, changed by one notebook
+print(os.getpid())
+"""
+
+
+def _pid_of(tmp_path, name):
+    src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}-out.ipynb"
+    write_notebook(src, DIRTY)
+    execute(src, out, cwd=tmp_path)
+    done = nbformat.read(str(out), as_version=4)
+    return int("".join(o.get("text", "") for o in done.cells[0].outputs
+                       if o.output_type == "stream"))
+
+
+def test_factory_kernels_look_like_cold_kernels_and_share_nothing(tmp_path):
+    """A kernel forked by the factory is warm, looks like a cold kernel in every way a notebook
+    can observe, and starts from the factory's state, not from what an earlier kernel of the
+    same factory did (module state, environment, globals); every kernel is a new process."""
+    cold = _probe(tmp_path, "cold")
+    assert kernels.start_factory()
+    first = _pid_of(tmp_path, "dirty")
+    warm = _probe(tmp_path, "warm")
+    assert warm["warm"] is True
+    for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names", "blas_env"):
+        assert warm[key] == cold[key], key
+    assert warm["parent"] == str(os.getpid())  # JPY_PARENT_PID: the process that asked
+    assert warm["plotlyjs_sent"] is False and warm["mark"] is None
+    assert warm["user_names"] == ["was_warm"]
+    second = _pid_of(tmp_path, "dirty-again")
+    assert len({first, second, os.getpid()}) == 3
+    for pid in (first, second):  # shut down by papermill, reaped by the factory
+        assert _gone(pid, 10)
+
+
+def _gone(pid: int, within: float) -> bool:
+    import time
+
+    t = time.monotonic() + within
+    while time.monotonic() < t:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split(")")[-1].split()[0] == "Z":  # a zombie has ended
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_factory_with_a_changed_environment_gives_a_cold_kernel(tmp_path, monkeypatch):
+    kernels.start_factory()
+    monkeypatch.setenv("POWERKIT_TEST_MARK", "set after the factory started")
+    got = _probe(tmp_path)
+    assert got["mark"] == "set after the factory started"
+    assert got["warm"] is False  # the forked child replaced itself by a cold ipykernel_launcher
+
+
+def test_the_factory_and_its_kernels_end_with_the_process_that_started_it(tmp_path):
+    """SIGKILL the process that started a factory while one of its kernels is running a cell:
+    the factory (its input closed) stops the kernel and exits; nothing is left running."""
+    import signal
+    import subprocess
+    import time
+
+    pidfile = tmp_path / "kernel.pid"
+    src = write_notebook(tmp_path / "sleep.ipynb",
+                         f"import os, time\nopen({str(pidfile)!r}, 'w').write(str(os.getpid()))\n"
+                         "time.sleep(600)")
+    owner = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys\nfrom powerkit import kernels\nkernels.start_factory()\n"
+         "print(kernels._FACTORIES[0].proc.pid, flush=True)\n"
+         f"kernels.execute({str(src)!r}, {str(tmp_path / 'out.ipynb')!r}, cwd={str(tmp_path)!r})"],
+        stdout=subprocess.PIPE, text=True)
+    factory = int(owner.stdout.readline())
+    t = time.monotonic() + 120
+    while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < t:
+        time.sleep(0.1)
+    kernel = int(pidfile.read_text())
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    assert _gone(kernel, 10) and _gone(factory, 10)
+
 
 
 def test_a_deal_handed_over_is_in_the_spare_and_a_cold_kernel_has_none(tmp_path):

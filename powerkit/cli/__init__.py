@@ -292,7 +292,7 @@ def report(deals: Annotated[list[Path], typer.Argument(
 
     deals = [find_deal(d) for d in deals]
     if len(deals) == 1:  # its kernel imports the analysis stack while this process starts up
-        kernels.prestart(deal_follows=True)  # (a batch: worker processes, a cold kernel each)
+        kernels.prestart(deal_follows=True)  # (a batch: kernels forked by a factory)
     _skip_iri_grammars()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -445,7 +445,11 @@ from . import workshop as _workshop  # noqa: E402,F401  (registers powerkit work
 
 
 def main() -> None:
-    """Console entry point: run the app; turn any unexpected error into one clear line."""
+    """Console entry point: run the app; turn any unexpected error into one clear line.
+    The command and every process it starts use one BLAS thread (:mod:`powerkit.threads`)."""
+    from ..threads import use_one_blas_thread
+
+    use_one_blas_thread()
     try:
         app()
     except SystemExit as exc:
