@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from powerkit.errors import InputError
@@ -391,6 +391,10 @@ def test_exchange_does_not_depend_on_an_issues_units(t, a, b):
     u = t.copy()
     on = u["issue"] == first
     u.loc[on, "position"] = a * u.loc[on, "position"] + b
+    # only where floating point keeps the map faithful: 7e-41 and 0 both become 1.0 after
+    # x + 1 (hypothesis found it), so the rescaled issue has lost its disagreement
+    span_t, span_u = np.ptp(t.loc[on, "position"]), np.ptp(u.loc[on, "position"])
+    assume(abs(span_u - a * span_t) <= 1e-9 * a * span_t)
     x, y = exchange_model(t).exchanges, exchange_model(u).exchanges
     assert x[["actor_i", "actor_j", "issue_i", "issue_j"]].equals(
         y[["actor_i", "actor_j", "issue_i", "issue_j"]])
