@@ -46,11 +46,16 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from .threads import one_thread_env
 
-__all__ = ["prestart", "start_factory", "stop_factory", "factory_running", "hand_over", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
+__all__ = ["prestart", "FactoryProvisioner", "FACTORY_PROVISIONER", "start_factory", "stop_factory", "factory_running", "hand_over", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
            "execute", "write_notebook"]
 
-# variables jupyter_client sets per kernel launch; the rest of the environment must match
-_PER_KERNEL_ENV = ("JPY_", "PYDEVD_")
+# variables set per kernel launch (jupyter_client's JPY_*/PYDEVD_*, Voila's VOILA_* — read by
+# the notebook at run time, never at import); the rest of the environment must match
+_PER_KERNEL_ENV = ("JPY_", "PYDEVD_", "VOILA_")
+
+#: the name under which :class:`FactoryProvisioner` is registered (entry point group
+#: ``jupyter_client.kernel_provisioners``, pyproject.toml)
+FACTORY_PROVISIONER = "powerkit-factory"
 
 
 def spares_enabled() -> bool:
@@ -213,8 +218,10 @@ class SpareProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client.launcher sets it on POSIX
-        if factory is not None:
-            pid = factory.fork({"argv": cmd[3:], "cwd": cwd, "env": env})
+        if factory is not None:  # in a thread: the first request waits for the warm-up
+            import asyncio
+
+            pid = await asyncio.to_thread(factory.fork, {"argv": cmd[3:], "cwd": cwd, "env": env})
             if pid is None:
                 return await super().launch_kernel(cmd, **kwargs)
             self.process = _Forked(pid)
@@ -232,6 +239,21 @@ class SpareProvisioner(LocalProvisioner):
         self.pid = self.pgid = spare.proc.pid  # started with start_new_session: its own group
         self.cwd = cwd
         return self.connection_info
+
+
+class FactoryProvisioner(SpareProvisioner):
+    """The provisioner of a long-running server that starts many kernels — the workshop's Voila
+    (``powerkit workshop``; :func:`powerkit.workshop.serve.voila_command` names it with
+    ``JUPYTER_DEFAULT_PROVISIONER_NAME``): the server's first kernel starts the server's kernel
+    factory (:func:`start_factory`) and every kernel is forked from it, with one BLAS thread
+    (:mod:`powerkit.threads`) as every process powerkit starts. Launches normally where spares
+    are disabled, fork is unavailable, or the factory cannot serve the request."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        start_factory()
+        env = dict(kwargs.get("env") or os.environ)
+        kwargs["env"] = {**env, **one_thread_env(env)}
+        return await super().launch_kernel(cmd, **kwargs)
 
 
 class SpareKernelManager(AsyncKernelManager):

@@ -17,7 +17,7 @@ import itertools
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE
+from conftest import NOTEBOOKS, REFERENCE, voila
 
 from powerkit import workshop
 
@@ -221,6 +221,54 @@ def test_voila_command_is_local_and_offline(tmp_path):
     assert not any("http" in f.read_text() for f in files)  # nothing fetched from outside
     with pytest.raises(ValueError, match="'port' parameter of voila_command"):
         workshop.voila_command(port=0)
+
+
+def test_voila_command_names_the_kernel_factory_unless_the_user_chose(monkeypatch, tmp_path):
+    from powerkit.kernels import FACTORY_PROVISIONER
+    from powerkit.workshop.serve import PROVISIONER_ENV
+
+    monkeypatch.delenv(PROVISIONER_ENV, raising=False)
+    assert workshop.voila_command(template_root=tmp_path)[1][PROVISIONER_ENV] == "powerkit-factory"
+    assert FACTORY_PROVISIONER == "powerkit-factory"  # the entry point's name in pyproject.toml
+    monkeypatch.setenv(PROVISIONER_ENV, "local-provisioner")
+    assert workshop.voila_command(template_root=tmp_path)[1][PROVISIONER_ENV] == "local-provisioner"
+
+
+@pytest.mark.slow
+def test_dashboard_kernels_are_forked_by_a_factory_that_ends_with_voila(tmp_path):
+    """``make workshop``'s Voila gets its kernels from one kernel factory
+    (:class:`powerkit.kernels.FactoryProvisioner`, named by ``voila_command``'s environment):
+    the pre-heated kernel is a child of the factory, no kernel is a cold ``ipykernel_launcher``
+    (neither started by Voila nor exec'd by the factory for a changed environment), the page
+    renders from it, and a SIGKILL of Voila ends the factory and every kernel."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    import psutil
+
+    name = "01_reading_power_dynamics.ipynb"
+    with voila(NOTEBOOKS / name, tmp_path) as (base, log):
+        port = base.rsplit(":", 1)[1]
+        server = next(p for p in psutil.Process().children() if f"--port={port}" in p.cmdline())
+        deadline = time.monotonic() + 120
+        while True:  # the pre-heated kernel is started as Voila starts
+            factories = [p for p in server.children() if "_factory" in " ".join(p.cmdline())]
+            kernels = [k for f in factories for k in f.children()]
+            if kernels or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert len(factories) == 1, [p.cmdline() for p in server.children()]
+        assert kernels, f"no kernel forked by the factory in 120 s:\n{log.read_text()[-2000:]}"
+        # Voila on one notebook serves it at /
+        page = urllib.request.urlopen(base, timeout=180).read().decode()
+        assert "application/vnd.jupyter.widget-view+json" in page  # its widgets are shown
+        tree = server.children(recursive=True)
+        assert not [p.cmdline() for p in tree if "ipykernel_launcher" in " ".join(p.cmdline())]
+        os.kill(server.pid, signal.SIGKILL)
+        _, alive = psutil.wait_procs(tree, timeout=20)
+        assert alive == [], "the kernel factory or a kernel outlived Voila"
 
 
 def test_cli_prints_the_command():

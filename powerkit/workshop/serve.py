@@ -19,6 +19,9 @@ from ..widgets import WARM_ENV
 from .chooser import DEALS_ENV, UPLOADS_ENV
 from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME, titles_template
 
+#: jupyter_client's variable naming the provisioner of kernels whose spec names none
+PROVISIONER_ENV = "JUPYTER_DEFAULT_PROVISIONER_NAME"
+
 __all__ = ["voila_template_root", "notebook_title", "notebook_titles", "HIDDEN_NOTEBOOKS",
            "HIDDEN_GLOBS", "voila_command", "serve"]
 
@@ -148,7 +151,9 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
         ``python3`` kernel runs in the same environment, and the chooser's two folders
         (:data:`~powerkit.workshop.chooser.DEALS_ENV`,
         :data:`~powerkit.workshop.chooser.UPLOADS_ENV`), and
-        :data:`powerkit.widgets.WARM_ENV` (the widgets compute ahead of the controls).
+        :data:`powerkit.widgets.WARM_ENV` (the widgets compute ahead of the controls), and
+        :data:`PROVISIONER_ENV` naming :class:`powerkit.kernels.FactoryProvisioner` (each
+        kernel forked from one warm process) unless the environment names another.
 
     Raises
     ------
@@ -203,6 +208,15 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
 
         uploads = tempfile.mkdtemp(prefix="powerkit-workshop-uploads-")  # mode 0700
     env[UPLOADS_ENV] = str(Path(uploads).resolve())
+    # every dashboard kernel is forked from one process that imported the stack once
+    # (powerkit.kernels.FactoryProvisioner) — where powerkit is installed with its entry point
+    # and the user has not chosen a provisioner of their own
+    from importlib.metadata import entry_points
+
+    from ..kernels import FACTORY_PROVISIONER
+
+    if entry_points(group="jupyter_client.kernel_provisioners", name=FACTORY_PROVISIONER):
+        env.setdefault(PROVISIONER_ENV, FACTORY_PROVISIONER)
     return argv, env
 
 
