@@ -32,6 +32,11 @@ def test_wheel_installs_outside_the_checkout_and_reports(tmp_path):
     assert "powerkit/_shipped/notebooks/report.ipynb" in names
     assert "powerkit/_shipped/data/deals/northwind-vendor/deal.yaml" in names
     assert "powerkit/_shipped/data/reference/krackhardt_advice_edges.csv" in names
+    # the workshop's Voila finds the kernel factory through this entry point (voila_command)
+    (points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    text = zipfile.ZipFile(wheel).read(points).decode()
+    assert "[jupyter_client.kernel_provisioners]" in text
+    assert "powerkit-factory = powerkit.kernels:FactoryProvisioner" in text
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
