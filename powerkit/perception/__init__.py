@@ -8,12 +8,33 @@ optionally the list of people, and returns DataFrames; :func:`perception` summar
 """
 from __future__ import annotations
 
-from .accuracy import (OUTCOMES, REFERENCES, accuracy, describe_reference, phi, reference_matrix,
-                       slice_against)
-from .css import (CSS, RULES, as_css, consensus, consensus_share, css_array, edges_of,
-                  las_matrix, locally_aggregated)
-from .cultural import (ONE_CULTURE_RATIO, agreement_matrix, answer_key, competence,
-                       competence_with_bias)
+from .accuracy import (
+    OUTCOMES,
+    REFERENCES,
+    accuracy,
+    describe_reference,
+    phi,
+    reference_matrix,
+    slice_against,
+)
+from .css import (
+    CSS,
+    RULES,
+    as_css,
+    consensus,
+    consensus_share,
+    css_array,
+    edges_of,
+    las_matrix,
+    locally_aggregated,
+)
+from .cultural import (
+    ONE_CULTURE_RATIO,
+    agreement_matrix,
+    answer_key,
+    competence,
+    competence_with_bias,
+)
 from .summary import Perception, has_perceptions, perceived_kinds, perception
 from .views import influential_views, perceived_in_degree, top_of
 
