@@ -218,10 +218,8 @@ class SpareProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client.launcher sets it on POSIX
-        if factory is not None:  # in a thread: the first request waits for the warm-up
-            import asyncio
-
-            pid = await asyncio.to_thread(factory.fork, {"argv": cmd[3:], "cwd": cwd, "env": env})
+        if factory is not None:  # off the event loop: the first request waits for the warm-up
+            pid = await _off_the_loop(factory.fork, {"argv": cmd[3:], "cwd": cwd, "env": env})
             if pid is None:
                 return await super().launch_kernel(cmd, **kwargs)
             self.process = _Forked(pid)
@@ -239,6 +237,36 @@ class SpareProvisioner(LocalProvisioner):
         self.pid = self.pgid = spare.proc.pid  # started with start_new_session: its own group
         self.cwd = cwd
         return self.connection_info
+
+
+async def _off_the_loop(func, *args):
+    """``await func(*args)`` run in a new thread of its own. Not ``asyncio.to_thread``: the
+    loop's default executor is shared with later forks (jupyter_core reuses a thread's event
+    loop, and a report batch's workers are forked from a process that ran notebooks), and in a
+    forked child that executor believes its threads — which fork did not copy — are idle, so
+    work given to it never runs (a batch hung for ever; tests/test_kernels.py)."""
+    import asyncio
+    import threading
+
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+
+    def settle(outcome, error):
+        if not done.done():
+            done.set_exception(error) if error is not None else done.set_result(outcome)
+
+    def work():
+        try:
+            outcome, error = func(*args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            outcome, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, outcome, error)
+        except RuntimeError:  # the loop has closed: nobody awaits it any more
+            pass
+
+    threading.Thread(target=work, name="powerkit-factory-fork", daemon=True).start()
+    return await done
 
 
 class FactoryProvisioner(SpareProvisioner):
@@ -409,26 +437,38 @@ class _Factory:
 
     def fork(self, order: dict, timeout: float = 120) -> int | None:
         """The pid of a new kernel forked for ``order``, or None (the factory cannot fork
-        here, has gone, or did not answer within ``timeout`` seconds)."""
-        import select
+        here, has gone, or did not answer within ``timeout`` seconds).
 
-        line = (json.dumps(order) + "\n").encode()
+        Each request carries a ticket that its reply repeats: a reply to a request that timed
+        out (its caller started a cold kernel instead) is not taken for the next one's, and
+        the kernel it names — forked for nobody — is killed."""
+        import select
+        import time
+        import uuid
+
+        ticket = uuid.uuid4().hex
+        line = (json.dumps({**order, "ticket": ticket}) + "\n").encode()
+        deadline = time.monotonic() + timeout
         with self.lock:
             try:
                 os.write(self.proc.stdin.fileno(), line)
             except OSError:
                 return None
-            reply = b""
             out = self.proc.stdout.fileno()
-            while not reply.endswith(b"\n"):  # unbuffered: the pipe is shared across forks
-                if not select.select([out], [], [], timeout)[0]:
-                    return None
-                byte = os.read(out, 1)
-                if not byte:
-                    return None
-                reply += byte
-        pid = int(reply) if reply.strip().isdigit() else 0
-        return pid or None
+            while True:
+                reply = b""
+                while not reply.endswith(b"\n"):  # unbuffered: the pipe is shared across forks
+                    if not select.select([out], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                        return None
+                    byte = os.read(out, 1)
+                    if not byte:
+                        return None
+                    reply += byte
+                got, _, pid = reply.decode("ascii", "replace").strip().partition(" ")
+                if got == ticket:
+                    break
+                _kill_group(pid)  # a late reply: its kernel was forked for nobody
+        return int(pid) if pid.isdigit() and int(pid) > 0 else None
 
     def discard(self, at_once: bool = False):
         if self.owner != os.getpid():
@@ -448,6 +488,15 @@ class _Factory:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+
+
+def _kill_group(pid: str) -> None:
+    """SIGKILL the process group of ``pid`` (a forked kernel leads its own), if it is one."""
+    if pid.isdigit() and int(pid) > 0:
+        try:
+            os.killpg(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
 
 
 _FACTORIES: list[_Factory] = []
@@ -556,9 +605,9 @@ class _Forked:
 
 
 def _factory(start_env: dict) -> int:
-    """The factory process: warm up, then fork a kernel for each request line on stdin (its
-    pid on stdout; 0 when it cannot fork safely), reap the kernels that end, and at the end of
-    its input stop the kernels still running and exit."""
+    """The factory process: warm up, then fork a kernel for each request line on stdin (the
+    request's ticket and the kernel's pid on stdout; pid 0 when it cannot fork safely), reap
+    the kernels that end, and at the end of its input stop the kernels still running and exit."""
     import select
     import threading
 
@@ -587,8 +636,8 @@ def _factory(start_env: dict) -> int:
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
             pid = 0
+            order = json.loads(line)
             if forkable:
-                order = json.loads(line)
                 pid = os.fork()
                 if pid == 0:  # the kernel
                     try:
@@ -597,7 +646,7 @@ def _factory(start_env: dict) -> int:
                     finally:
                         os._exit(0)
                 children.add(pid)
-            os.write(1, f"{pid}\n".encode())
+            os.write(1, f"{order.get('ticket', '')} {pid}\n".encode())
     for pid in children:  # kernels left running: they belonged to the process that is gone
         try:
             os.killpg(pid, signal.SIGKILL)

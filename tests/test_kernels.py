@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 
 import nbformat
@@ -243,6 +245,30 @@ def test_factory_kernels_look_like_cold_kernels_and_share_nothing(tmp_path):
         assert _gone(pid, 10)
 
 
+def _probe_in_a_fork(tmp_path, queue):  # a report batch's worker, forked after notebook runs
+    queue.put(_probe(tmp_path, "in-a-fork")["warm"])
+
+
+def test_a_process_forked_after_notebook_runs_gets_its_kernel_from_the_factory(tmp_path):
+    """A report batch's workers are forked from a process that has run notebooks (the test
+    suite's workers, or a consultant's own notebook calling run_reports twice): a kernel asked
+    for in such a fork must still come from the factory. It once hung for ever: the fork was
+    waited for in the parent's event loop's default executor, whose thread fork does not copy."""
+    import multiprocessing
+
+    assert kernels.start_factory()
+    assert _probe(tmp_path, "parent")["warm"] is True  # this process's loop has run a launch
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_probe_in_a_fork, args=(tmp_path, queue))
+    child.start()
+    child.join(timeout=120)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked process's notebook run hung waiting for its kernel")
+    assert child.exitcode == 0 and queue.get(timeout=5) is True
+
+
 def _gone(pid: int, within: float) -> bool:
     import time
 
@@ -323,3 +349,41 @@ def test_a_deal_handed_over_is_in_the_spare_and_a_cold_kernel_has_none(tmp_path)
     assert run("warm") == {deal: d.meta.title}
     assert not kernels._SPARES
     assert not any(os.path.exists(f) for f in handed)
+
+
+def test_a_late_reply_is_not_taken_for_the_next_request_and_its_kernel_is_killed():
+    """The factory's protocol (``kernels._Factory.fork``): a request that timed out (its caller
+    started a cold kernel instead) is answered late; the next request must not take that reply
+    for its own, and the kernel it names — forked for nobody — is killed. A fake factory on two
+    pipes answers the first request only after its caller gave up."""
+    import threading
+    from types import SimpleNamespace
+
+    from powerkit.kernels import _Factory
+
+    orphan = subprocess.Popen(["sleep", "60"], start_new_session=True)  # the late kernel
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    factory = _Factory.__new__(_Factory)
+    factory.lock = threading.Lock()
+    factory.proc = SimpleNamespace(stdin=os.fdopen(req_w, "wb", buffering=0),
+                                   stdout=os.fdopen(rep_r, "rb", buffering=0), pid=-1)
+    requests = os.fdopen(req_r, "rb")
+    try:
+        assert factory.fork({"argv": [], "cwd": "/", "env": {}}, timeout=0.2) is None
+        first = json.loads(requests.readline())
+
+        def answer():
+            second = json.loads(requests.readline())
+            os.write(rep_w, f"{first['ticket']} {orphan.pid}\n{second['ticket']} 4242\n".encode())
+
+        thread = threading.Thread(target=answer)
+        thread.start()
+        assert factory.fork({"argv": [], "cwd": "/", "env": {}}, timeout=10) == 4242
+        thread.join()
+        assert orphan.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        orphan.kill()
+        for stream in (requests, factory.proc.stdin, factory.proc.stdout):
+            stream.close()
+        os.close(rep_w)
