@@ -63,19 +63,33 @@ def spares_enabled() -> bool:
     return os.name == "posix" and os.environ.get("POWERKIT_SPARE_KERNELS", "1") != "0"
 
 
+def _warm_process(entry: str, *args: str) -> subprocess.Popen:
+    """Start this interpreter on ``powerkit.kernels.<entry>(env, *args)`` — a spare (``_serve``)
+    or a kernel factory (``_factory``) — in its own session, talking over stdin/stdout. ``env``
+    is its environment recorded before anything is imported (importing powerkit's dependencies
+    sets a few variables; see :func:`_kernel_env`): ``os.environ``, not the C-level environment
+    (GNU readline exports LINES/COLUMNS there), as jupyter_client passes it to the kernels it
+    launches, with one BLAS thread as :func:`execute` gives a kernel (:mod:`powerkit.threads`)."""
+    main = (f"import os, sys; env = dict(os.environ); from powerkit.kernels import {entry}; "
+            f"sys.exit({entry}(env, *sys.argv[1:]))")
+    return subprocess.Popen([sys.executable, "-c", main, *args],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, **one_thread_env()},
+                            start_new_session=True, close_fds=True)
+
+
+def _is_ipykernel(cmd: list[str], executable: str) -> bool:
+    """``cmd`` launches ipykernel with ``executable`` — what a spare or a factory can serve."""
+    return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
+            and os.path.abspath(cmd[0]) == os.path.abspath(executable))
+
+
 class _Spare:
     def __init__(self, deal_follows: bool = False):
         self.owner = os.getpid()
         self.executable = sys.executable
         self.handed: list[str] = []  # files of deals handed over (hand_over), for discard
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SPARE_MAIN, *(["deal-follows"] if deal_follows else [])],
-            stdin=subprocess.PIPE,
-            # os.environ, not the C-level environment (GNU readline exports LINES/COLUMNS there),
-            # as jupyter_client passes it to the kernels it launches; one BLAS thread, as
-            # execute() gives the kernel (powerkit.threads)
-            env={**os.environ, **one_thread_env()},
-            stdout=subprocess.PIPE, start_new_session=True, close_fds=True)
+        self.proc = _warm_process("_serve", *(["deal-follows"] if deal_follows else []))
         self.ready = False
 
     def wait_ready(self, timeout: float) -> bool:
@@ -87,10 +101,8 @@ class _Spare:
         return self.ready
 
     def matches(self, cmd: list[str]) -> bool:
-        if self.owner != os.getpid() or self.proc.poll() is not None:
-            return False
-        return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
-                and os.path.abspath(cmd[0]) == os.path.abspath(self.executable))
+        return (self.owner == os.getpid() and self.proc.poll() is None
+                and _is_ipykernel(cmd, self.executable))
 
     def discard(self):
         if self.owner != os.getpid():
@@ -112,10 +124,6 @@ class _Spare:
 
 
 _SPARES: list[_Spare] = []
-# the spare's program: its environment is recorded before anything is imported (importing
-# powerkit's dependencies sets a few variables; see _kernel_env)
-_SPARE_MAIN = ("import os, sys; env = dict(os.environ); from powerkit.kernels import _serve; "
-               "sys.exit(_serve(env, sys.argv[1] if len(sys.argv) > 1 else ''))")
 
 
 def prestart(n: int = 1, deal_follows: bool = False) -> int:
@@ -218,23 +226,23 @@ class SpareProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client.launcher sets it on POSIX
+        order = {"argv": cmd[3:], "cwd": cwd, "env": env}
         if factory is not None:  # off the event loop: the first request waits for the warm-up
-            pid = await _off_the_loop(factory.fork, {"argv": cmd[3:], "cwd": cwd, "env": env})
+            pid = await _off_the_loop(factory.fork, order)
             if pid is None:
                 return await super().launch_kernel(cmd, **kwargs)
             self.process = _Forked(pid)
-            self.pid = self.pgid = pid  # it called setsid: its own group
-            self.cwd = cwd
-            return self.connection_info
-        order = json.dumps({"argv": cmd[3:], "cwd": cwd, "env": env}) + "\n"
-        try:
-            spare.proc.stdin.write(order.encode())
-            spare.proc.stdin.close()
-        except OSError:  # the spare died: launch normally
-            spare.proc.kill()
-            return await super().launch_kernel(cmd, **kwargs)
-        self.process = spare.proc
-        self.pid = self.pgid = spare.proc.pid  # started with start_new_session: its own group
+        else:
+            try:
+                spare.proc.stdin.write((json.dumps(order) + "\n").encode())
+                spare.proc.stdin.close()
+            except OSError:  # the spare died: launch normally
+                spare.proc.kill()
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process = spare.proc
+        # a spare was started in a session of its own, a forked kernel called setsid: either
+        # leads its own process group
+        self.pid = self.pgid = self.process.pid
         self.cwd = cwd
         return self.connection_info
 
@@ -356,12 +364,17 @@ def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
     return {**order_env, **added}
 
 
-def _serve(start_env: dict, mode: str = "") -> int:
+def _start_warm(deal_follows: bool = False) -> None:
+    """The first steps of a spare and of a factory: the kernel's own settings, then the warm-up."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
     try:
-        _warm_up(deal_follows=mode == "deal-follows")
+        _warm_up(deal_follows)
     except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
         pass
+
+
+def _serve(start_env: dict, mode: str = "") -> int:
+    _start_warm(deal_follows=mode == "deal-follows")
     os.write(1, b"ready\n")
     line = sys.stdin.readline()
     while line.startswith("deal "):  # the report's deal, handed over (hand_over)
@@ -417,9 +430,7 @@ class _Factory:
         self.owner = os.getpid()
         self.executable = sys.executable
         self.lock = multiprocessing.get_context("fork").Lock()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _FACTORY_MAIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env={**os.environ, **one_thread_env()}, start_new_session=True, close_fds=True)
+        self.proc = _warm_process("_factory")
 
     def alive(self) -> bool:
         if self.owner == os.getpid():
@@ -431,9 +442,7 @@ class _Factory:
         return True
 
     def matches(self, cmd: list[str]) -> bool:
-        return (self.alive() and len(cmd) >= 3
-                and cmd[1:3] == ["-m", "ipykernel_launcher"]
-                and os.path.abspath(cmd[0]) == os.path.abspath(self.executable))
+        return self.alive() and _is_ipykernel(cmd, self.executable)
 
     def fork(self, order: dict, timeout: float = 120) -> int | None:
         """The pid of a new kernel forked for ``order``, or None (the factory cannot fork
@@ -500,15 +509,13 @@ def _kill_group(pid: str) -> None:
 
 
 _FACTORIES: list[_Factory] = []
-_FACTORY_MAIN = ("import os, sys; env = dict(os.environ); from powerkit.kernels import _factory; "
-                 "sys.exit(_factory(env))")
 
 
 def start_factory() -> bool:
     """Start this process's kernel factory (once): every later notebook run of this process —
     and of processes it forks afterwards — gets a kernel forked from one process that imported
-    and warmed the stack once, instead of a cold kernel that imports it again (≈ 2.5–3 s of CPU
-    per kernel on the 2-core reference machine; docs/performance.md, "Kernel factory"). Each
+    and warmed the stack once, instead of a cold kernel that imports it again (the CPU saved per kernel is
+    measured in docs/performance.md, "Kernel factory"). Each
     kernel is a fresh fork of the warmed process: nothing one notebook does reaches the next.
     A spare (:func:`prestart`) is still used first when there is one. False where spares are
     disabled (Windows, ``POWERKIT_SPARE_KERNELS=0``) or fork is unavailable."""
@@ -611,11 +618,7 @@ def _factory(start_env: dict) -> int:
     import select
     import threading
 
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
-    try:
-        _warm_up()
-    except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
-        pass
+    _start_warm()
     forkable = threading.active_count() == 1  # fork copies one thread: a second would be lost
     children: set[int] = set()
     buf = b""

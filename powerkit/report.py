@@ -477,7 +477,7 @@ def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_do
     from . import kernels
 
     # several reports: each kernel is forked from one warm process (kernels.start_factory)
-    # instead of importing the stack again (≈ 2.5–3 s of CPU per report); started before the
+    # instead of importing the stack again (docs/performance.md, "Kernel factory"); started before the
     # workers fork so that they share it, and stopped after the batch if this call started it
     own_factory = len(paths) > 1 and not kernels.factory_running() and kernels.start_factory()
     try:

@@ -4,9 +4,9 @@ numpy and scipy ship OpenBLAS (conda's numpy may use MKL), which starts one work
 core and keeps them spinning for a while after every matrix product. powerkit's products are
 small — a deal's parties, issues, a few thousand draws — and a second thread never finishes one
 sooner; it only burns the other core. Measured on the 2-core reference machine
-(docs/performance.md, "One BLAS thread"): the report's analyses of the sample deal take the same
-wall time and 0.6–0.8 s less CPU with one thread, ``powerkit report`` 1.5–1.9 s less CPU of the
-process tree, and a 2,000-person report is 13 % faster in wall time too (15.5 → 13.5 s).
+(docs/performance.md, "One BLAS thread"): the report's analyses take the same wall time and
+less CPU with one thread, ``powerkit report`` less CPU of the process tree, and a 2,000-person
+report less wall time too.
 
 So the processes powerkit starts — ``powerkit`` commands, the report's kernels (spare and cold),
 Voila and its kernels — run with one BLAS/OpenMP thread, unless the user has set the thread

@@ -23,6 +23,9 @@ from powerkit.threads import one_thread_env
 os.environ.update(one_thread_env())
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the thread variables of OpenBLAS, MKL and OpenMP (their documentation), written out here
+#: rather than taken from powerkit.threads so that the tests check powerkit's list too
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 DEALS = ROOT / "data" / "deals"
 REFERENCE = ROOT / "data" / "reference"
 NOTEBOOKS = ROOT / "notebooks"

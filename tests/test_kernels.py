@@ -15,6 +15,7 @@ import sys
 
 import nbformat
 import pytest
+from conftest import THREAD_VARS
 
 from powerkit import kernels
 from powerkit.kernels import execute, write_notebook
@@ -84,9 +85,6 @@ def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
     # the warm-up's analysis left nothing behind
     assert warm["plotlyjs_sent"] is False
     assert warm["user_names"] == ["was_warm"]
-
-
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 
 
 def test_kernels_run_one_blas_thread_unless_the_user_chose(tmp_path, monkeypatch):
@@ -295,8 +293,6 @@ def test_factory_with_a_changed_environment_gives_a_cold_kernel(tmp_path, monkey
 def test_the_factory_and_its_kernels_end_with_the_process_that_started_it(tmp_path):
     """SIGKILL the process that started a factory while one of its kernels is running a cell:
     the factory (its input closed) stops the kernel and exits; nothing is left running."""
-    import signal
-    import subprocess
     import time
 
     pidfile = tmp_path / "kernel.pid"

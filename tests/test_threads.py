@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+from conftest import THREAD_VARS
 
 REPORT = ("import json, os, threadpoolctl; print(json.dumps({'env': {k: os.environ.get(k) for k "
           f"in {THREAD_VARS!r}}}, 'threads': sorted({{i['num_threads'] for i in "
