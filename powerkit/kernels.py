@@ -681,10 +681,11 @@ def write_notebook(path: str | Path, *sources: str, parameters: str | None = Non
     return Path(path)
 
 
-def execute(notebook: str | Path, output: str | Path, parameters: dict | None = None,
+def execute(notebook: str | Path, output: str | Path | None, parameters: dict | None = None,
             cwd: str | Path | None = None, execution_timeout: int = 600,
             start_timeout: int = 120, env: dict | None = None, **kwargs):
-    """Run a notebook with papermill in the ``python3`` kernel, robustly for parallel runs.
+    """Run a notebook with papermill in the ``python3`` kernel, robustly for parallel runs;
+    returns the executed notebook, also written to ``output`` unless that is None.
 
     The kernel talks to papermill over IPC sockets in a private temporary folder, not over
     localhost TCP ports: with many kernels starting at once (parallel reports, ``pytest -n``),
@@ -706,7 +707,7 @@ def execute(notebook: str | Path, output: str | Path, parameters: dict | None = 
     with tempfile.TemporaryDirectory(prefix="powerkit-kernel-") as sock, _environ(env):
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sock) / "k")}})
         return pm.execute_notebook(
-            str(notebook), str(output), parameters=parameters or {}, kernel_name="python3",
+            str(notebook), None if output is None else str(output), parameters=parameters or {}, kernel_name="python3",
             cwd=None if cwd is None else str(cwd), progress_bar=False, config=config,
             execution_timeout=execution_timeout, start_timeout=start_timeout,
             kernel_manager_class=SpareKernelManager, **kwargs)

@@ -234,13 +234,48 @@ _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</scrip
 _EXPORTER: list = []  # one configured exporter per process: its Jinja templates compile once
 
 
+# the report template's output areas (nbconvert's lab/base.html.j2: every output is a
+# ``<div class="jp-Rendered… jp-OutputArea-output …">``) and images without alternative text
+_FOCUSABLE = re.compile(r'<div class="(jp-Cell-inputWrapper"|jp-Rendered\w+ (?:jp-Rendered\w+ )?'
+                        r'jp-OutputArea-output\b)')
+_IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+NO_ALT = "No description has been provided for this image"  # nbconvert's own wording
+
+
 def _exporter():
     """The HTML exporter for reports (built once per process; compiling the lab templates and
-    importing nbconvert's filters is 0.3 s of the first conversion)."""
+    importing nbconvert's filters is 0.3 s of the first conversion).
+
+    nbconvert's ``HTMLExporter`` re-parses the whole page with BeautifulSoup after rendering it,
+    to give images without alternative text a placeholder and input and output areas
+    ``tabindex="0"`` (keyboard focus). On a report — 5 MB, most of it plotly.js — that pass costs ≈ 0.3 s of CPU
+    (parsing, compiling its CSS selectors, serialising again) for two attribute edits. The
+    subclass renders the template exactly as ``HTMLExporter`` does and makes the same two edits
+    on the template's own markup instead; tests/test_report_html.py checks the result against
+    ``HTMLExporter``'s, element by element (docs/performance.md, "Report against the fair
+    floor").
+    """
     if not _EXPORTER:
         from nbconvert import HTMLExporter
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
         from nbconvert.preprocessors import TagRemovePreprocessor
         from traitlets.config import Config
+
+        class ReportExporter(HTMLExporter):
+            def from_notebook_node(self, nb, resources=None, **kw):
+                # HTMLExporter.from_notebook_node (nbconvert 7) up to its BeautifulSoup pass
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                self.register_filter("highlight_code", self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                resources = self._init_resources(resources)
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+                html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+                html = _FOCUSABLE.sub(r'<div tabindex="0" class="\1', html)
+                return _IMG_NO_ALT.sub(f'<img alt="{NO_ALT}"', html), resources
 
         c = Config()
         c.TagRemovePreprocessor.remove_cell_tags = ("interactive", "notebook-only", "parameters",
@@ -249,8 +284,8 @@ def _exporter():
         c.HTMLExporter.exclude_input = True
         c.HTMLExporter.exclude_input_prompt = True
         c.HTMLExporter.exclude_output_prompt = True
-        exporter = HTMLExporter(config=c, template_name="powerkit_offline",
-                                extra_template_basedirs=[str(TEMPLATES)])
+        exporter = ReportExporter(config=c, template_name="powerkit_offline",
+                                  extra_template_basedirs=[str(TEMPLATES)])
         exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
         _EXPORTER.append(exporter)
     return _EXPORTER[0]
@@ -376,21 +411,19 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
 
             hand_over(deal_path, fp, deal, versions)  # the spare kernel need not read it again
         read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
-        import nbformat
-
         if not _EXPORTER:
             warm_exporter()  # while a spare kernel (powerkit.kernels) finishes warming up
         with tempfile.TemporaryDirectory() as tmp:
-            out_nb = Path(tmp) / "report.ipynb"
-            execute(notebook, out_nb,
-                    parameters={**(params or {}), "deal_path": str(deal_path),
-                                **({"anonymise": True} if anonymise else {})},
-                    cwd=Path(notebook).parent,
-                    request_save_on_cell_execute=False,  # one write of the 5 MB result, not one per cell
-                    # every output is in once the last cell is idle; a graceful exit of a kernel
-                    # holding pandas/plotly/scipy takes 0.5 s of module teardown, a kill 0.01 s
-                    shutdown_kernel="immediate")
-            nb = nbformat.read(str(out_nb), as_version=4)
+            # the executed notebook stays in memory: no 5 MB file written, read back, validated
+            nb = execute(notebook, None,
+                         parameters={**(params or {}), "deal_path": str(deal_path),
+                                     **({"anonymise": True} if anonymise else {})},
+                         cwd=Path(notebook).parent,
+                         request_save_on_cell_execute=False,
+                         # every output is in once the last cell is idle; a graceful exit of a
+                         # kernel holding pandas/plotly/scipy takes 0.5 s of module teardown, a
+                         # kill 0.01 s
+                         shutdown_kernel="immediate")
             records = read_records(nb)
             head = records.get("headline", {})
             html = to_html(nb, deal.id)

@@ -444,12 +444,34 @@ from . import portfolio as _portfolio  # noqa: E402,F401  (registers powerkit po
 from . import workshop as _workshop  # noqa: E402,F401  (registers powerkit workshop)
 
 
+def _one_report(args: list[str]) -> bool:
+    """``args`` ask ``powerkit report`` for exactly one deal (a batch uses a kernel factory)."""
+    if args[:1] != ["report"]:
+        return False
+    valued = {"--out", "--format", "--paper", "--param", "--scenario", "--since", "--jobs", "-j"}
+    positional, rest = 0, iter(args[1:])
+    for a in rest:
+        if a == "--":
+            positional += sum(1 for _ in rest)
+        elif a in valued:
+            next(rest, None)
+        elif not a.startswith("-") or a == "-":
+            positional += 1
+        elif a in ("--help", "-h"):
+            return False
+    return positional == 1
+
+
 def main() -> None:
     """Console entry point: run the app; turn any unexpected error into one clear line.
     The command and every process it starts use one BLAS thread (:mod:`powerkit.threads`)."""
     from ..threads import use_one_blas_thread
 
     use_one_blas_thread()
+    if _one_report(sys.argv[1:]):  # its kernel imports the analysis stack while we start up
+        from .. import kernels
+
+        kernels.prestart(deal_follows=True)
     try:
         app()
     except SystemExit as exc:
