@@ -38,7 +38,8 @@ def test_the_entry_point_limits_blas_already_loaded_and_its_children():
 
 
 def test_a_users_thread_variable_stands():
-    code = "from powerkit.threads import use_one_blas_thread\nuse_one_blas_thread()\n" + REPORT
+    code = ("from powerkit.threads import use_one_blas_thread\nuse_one_blas_thread()\n"
+            "import numpy\n" + REPORT)
     got = _run(code, OMP_NUM_THREADS="2")
     assert got == {"env": {"OPENBLAS_NUM_THREADS": None, "MKL_NUM_THREADS": None,
                            "OMP_NUM_THREADS": "2"}, "threads": [2]}
@@ -46,7 +47,10 @@ def test_a_users_thread_variable_stands():
 
 def test_without_the_entry_point_nothing_changes():
     """Importing powerkit (a consultant's own notebook) leaves the environment and BLAS alone:
-    the machine's default is one thread per core, here more than one on a multi-core machine."""
-    got = _run("import powerkit, powerkit.threads\n" + REPORT)
+    the machine's default is one thread per core, here more than one on a multi-core machine.
+    numpy is imported explicitly: `import powerkit` itself loads no numpy (it is lazy, see
+    tests/test_cli_start.py), and threadpoolctl only sees BLAS libraries that are loaded."""
+    got = _run("import powerkit, powerkit.threads\nfrom powerkit import Deal\nimport numpy\n"
+               + REPORT)
     assert got["env"] == dict.fromkeys(THREAD_VARS)
     assert got["threads"] == [os.cpu_count() or 1]
