@@ -20,7 +20,11 @@ Chromium (Playwright), must
   tests/test_voila_console.py) — the test checks that every chart is drawn. A visit whose only
   messages are anywidget's start-up limit ("[anywidget] Failed to initialize model.": a fixed
   2 s for a figure widget's front end, missed on a loaded machine) is made once more, as
-  docs/workshop.md tells a trainee to reload; the second visit must be clean.
+  docs/workshop.md tells a trainee to reload; the second visit must be clean;
+* fetch plotly's figure-widget bundle exactly once, from the template's static folder
+  (:func:`powerkit.widgets.plotly_widget_esm`: the page imports it as it loads and every figure
+  widget imports the same URL, so it is evaluated once a page — CI failed walkthrough 5 twice
+  when each of its figure widgets evaluated its own 5 MB copy).
 
 Why these numbers: a slider track narrower than ~150 px cannot be set to a step by mouse on a
 range of 100 steps (1.5 px a step); the descriptions are laid out by
@@ -75,12 +79,15 @@ _CUT_JS = """() => {
 #: machine (the other xdist worker's notebooks) Chromium can take longer to start plotly's 5 MB
 #: module. docs/workshop.md tells a trainee to reload; the test does the same, once.
 ANYWIDGET_START = "[anywidget] Failed to initialize model."
+#: where the dashboards' template serves plotly's figure-widget bundle (powerkit.workshop.serve)
+BUNDLE = "/voila/templates/powerkit_workshop/static/plotly-widget-"
 
 
 def _visit(browser, url):
     """Open ``url`` and wait until the dashboard is done: (page, console entries)."""
     console: list = []
     page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.on("request", lambda r: console.append(("bundle", r.url)) if BUNDLE in r.url else None)
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", f"{e.message}\n{e.stack}")))
     page.goto(url, timeout=PAGE_MS)
@@ -108,6 +115,9 @@ def test_dashboard_layout(browser, dashboards, name):
     if _only_anywidget_start(console):  # the one reload a trainee is told to do; a second
         page.close()                    # start-up failure, or any other message, still fails
         page, console = _visit(browser, url)
+
+    fetched = [m for t, m in console if t == "bundle"]
+    assert len(fetched) == 1 and fetched[0].endswith(".js"), fetched
 
     tracks = page.evaluate(_TRACKS_JS)
     if name not in NO_SLIDER:

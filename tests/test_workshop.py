@@ -216,11 +216,52 @@ def test_voila_command_is_local_and_offline(tmp_path):
     assert "--ContentsManager.hide_globs=report.ipynb" in argv
     assert env["JUPYTER_PATH"].split(":")[0] == str(tmp_path)
     root = workshop.voila_template_root(tmp_path)
-    files = list((root / "voila" / "templates" / workshop.VOILA_TEMPLATE_NAME).iterdir())
+    folder = root / "voila" / "templates" / workshop.VOILA_TEMPLATE_NAME
+    files = [f for f in folder.iterdir() if f.is_file()]
     assert {f.name for f in files} == set(workshop.VOILA_TEMPLATE)
     assert not any("http" in f.read_text() for f in files)  # nothing fetched from outside
+    # the one static file: plotly's figure-widget bundle (test below), served from 127.0.0.1
+    assert [f.name for f in (folder / "static").iterdir()] == [
+        workshop.plotly_widget_bundle()[1]]
     with pytest.raises(ValueError, match="'port' parameter of voila_command"):
         workshop.voila_command(port=0)
+
+
+def test_figure_widgets_of_served_dashboards_import_plotlys_bundle_from_one_url(
+        monkeypatch, tmp_path):
+    """A served dashboard's figure widgets carry a few hundred bytes of module that imports
+    plotly's bundle from the template's static folder, instead of the 5 MB bundle each (which
+    the browser evaluated once per figure, past anywidget's 2 s start-up limit on a loaded
+    machine: CI's walkthrough 5, 3 figure widgets). The served file is byte for byte the bundle
+    plotly ships (found here through plotly itself, not through powerkit's lookup); outside a
+    served dashboard the widget is plotly's own."""
+    from pathlib import Path
+
+    import plotly
+    import plotly.graph_objects as go
+
+    from powerkit.widgets import PLOTLY_WIDGET_ENV, FigureView
+
+    shipped = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+    root = workshop.voila_template_root(tmp_path)
+    env = workshop.voila_command(template_root=root)[1]
+    path = env[PLOTLY_WIDGET_ENV]
+    served = root / "voila" / path  # the URL path is relative to <base_url>voila/
+    assert served.read_bytes() == shipped.read_bytes()
+    assert served.name == f"plotly-widget-{plotly.__version__}.js"
+    folder = root / "voila" / "templates" / workshop.VOILA_TEMPLATE_NAME
+    assert f'"{path}"' in (folder / "plotly_widget.j2").read_text()  # the page's early import
+    # a template folder without the bundle: the widgets carry it, as plotly does
+    assert PLOTLY_WIDGET_ENV not in workshop.voila_command(template_root=tmp_path / "bare")[1]
+
+    monkeypatch.setenv(PLOTLY_WIDGET_ENV, path)
+    w = FigureView(go.Figure(go.Bar(x=[1, 2], y=[3, 4]))).figure
+    assert isinstance(w, go.FigureWidget) and list(w.data[0].y) == [3, 4]
+    sent = w.get_state()["_esm"]  # what the browser receives
+    assert len(sent) < 1000 and f'"{path}"' in sent and "import(url)" in sent
+    monkeypatch.delenv(PLOTLY_WIDGET_ENV)
+    assert FigureView(go.Figure()).figure.get_state()["_esm"] == shipped.read_text(
+        encoding="utf-8")
 
 
 def test_voila_command_names_the_kernel_factory_unless_the_user_chose(monkeypatch, tmp_path):

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from ..errors import bad_argument
 from ..paths import notebooks_dir
-from ..widgets import WARM_ENV
+from ..widgets import PLOTLY_WIDGET_ENV, WARM_ENV
 from .chooser import DEALS_ENV, UPLOADS_ENV
 from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME, titles_template
 
 #: jupyter_client's variable naming the provisioner of kernels whose spec names none
 PROVISIONER_ENV = "JUPYTER_DEFAULT_PROVISIONER_NAME"
 
-__all__ = ["voila_template_root", "notebook_title", "notebook_titles", "HIDDEN_NOTEBOOKS",
+__all__ = ["voila_template_root", "plotly_widget_bundle", "notebook_title", "notebook_titles", "HIDDEN_NOTEBOOKS",
            "HIDDEN_GLOBS", "voila_command", "serve"]
 
 
@@ -72,6 +72,37 @@ def notebook_titles(target) -> dict:
     return {f.name: notebook_title(f) for f in files}
 
 
+def plotly_widget_bundle() -> tuple[Path, str] | None:
+    """Plotly's figure-widget bundle and the name the dashboards' template serves it under:
+    ``(…/plotly/package_data/widgetbundle.js, "plotly-widget-<plotly version>.js")`` — the
+    version in the name, so a browser never keeps an old bundle for a new plotly. ``None``
+    when this plotly has no such file (the widgets then carry the bundle, as plotly does).
+    Found without importing plotly.
+
+    >>> found = plotly_widget_bundle()
+    >>> found[0].name, found[1].startswith("plotly-widget-") and found[1].endswith(".js")
+    ('widgetbundle.js', True)
+    """
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("plotly")
+        ver = version("plotly")
+    except (ImportError, PackageNotFoundError, ValueError):
+        return None
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundle = Path(folder) / "package_data" / "widgetbundle.js"
+        if bundle.is_file():
+            return bundle, f"plotly-widget-{ver}.js"
+    return None
+
+
+def _plotly_widget_path(name: str) -> str:
+    """The bundle's URL path relative to a page's ``<base_url>voila/``."""
+    return f"templates/{VOILA_TEMPLATE_NAME}/static/{name}"
+
+
 def voila_template_root(base=None, titles: dict | None = None) -> Path:
     """Write :data:`VOILA_TEMPLATE` under ``<root>/voila/templates/`` and return ``<root>``.
 
@@ -94,6 +125,10 @@ def voila_template_root(base=None, titles: dict | None = None) -> Path:
     files = dict(VOILA_TEMPLATE)
     if titles:
         files["titles.j2"] = titles_template(titles)
+    bundle = plotly_widget_bundle()
+    if bundle is not None:  # the page starts importing it as it loads (voila_page)
+        files["plotly_widget.j2"] = ("{% set plotly_widget = "
+                                     f"{json.dumps(_plotly_widget_path(bundle[1]))} %}}\n")
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
     root = Path(base) if base is not None else Path(tempfile.gettempdir()) / f"powerkit-voila-{digest}"
     folder = root / "voila" / "templates" / VOILA_TEMPLATE_NAME
@@ -104,6 +139,16 @@ def voila_template_root(base=None, titles: dict | None = None) -> Path:
             tmp = f.with_suffix(f.suffix + f".{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(f)
+    if bundle is not None:  # served by Voila's template static handler: a copy (tornado
+        # refuses a symlink that leaves the static folder), once per plotly version
+        import shutil
+
+        copy = folder / "static" / bundle[1]
+        copy.parent.mkdir(exist_ok=True)
+        if not copy.is_file() or copy.stat().st_size != bundle[0].stat().st_size:
+            tmp = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
+            shutil.copyfile(bundle[0], tmp)
+            tmp.replace(copy)
     return root
 
 
@@ -201,6 +246,14 @@ def voila_command(target=None, port: int = 8866, preheat: bool = True, pool_size
     # the dashboards compute the results their controls reach next ahead of time
     # (powerkit.widgets.Memo.warm): in a pre-heated kernel, before the visitor arrives
     env[WARM_ENV] = "1"
+    # figure widgets import plotly's bundle from the template's static folder (evaluated once
+    # per page) instead of carrying 5 MB each (powerkit.widgets.plotly_widget_esm)
+    bundle = plotly_widget_bundle()
+    if bundle is not None and (root / "voila" / "templates" / VOILA_TEMPLATE_NAME / "static"
+                               / bundle[1]).is_file():
+        env[PLOTLY_WIDGET_ENV] = _plotly_widget_path(bundle[1])
+    else:
+        env.pop(PLOTLY_WIDGET_ENV, None)
     if deals is not None:
         env[DEALS_ENV] = str(deals)
     if uploads is None:

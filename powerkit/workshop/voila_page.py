@@ -16,6 +16,9 @@ VOILA_TEMPLATE_NAME = "powerkit_workshop"
 #: :func:`powerkit.workshop.voila_template_root` from the notebooks' first headings, see
 #: :func:`titles_template`) with its file name in small print, and no JupyterLab application —
 #: Voila's own list page starts one whose widget plugins fail to activate without a kernel.
+#: A dashboard page imports plotly's figure-widget bundle as it loads, from the template's
+#: ``static/`` folder (``plotly_widget.j2`` names it; :func:`powerkit.workshop.voila_template_root`
+#: puts it there and :func:`powerkit.widgets.plotly_widget_esm` says why).
 #: Nothing is fetched from outside 127.0.0.1.
 _TREE = """\
 {#- powerkit workshop: the list of dashboards, by title, as plain HTML -#}
@@ -92,6 +95,7 @@ VOILA_TEMPLATE = {
 {#- powerkit workshop: Voila's lab template with nothing loaded from a CDN -#}
 {%- extends 'lab/index.html.j2' -%}
 {% import "spinner.macro.html.j2" as spinner %}
+{% import "plotly_widget.j2" as served %}
 {%- block notebook_css -%}
   {% if frontend == "voila" %}
     {{ resources.include_js("static/voila-style.js") }}
@@ -105,6 +109,13 @@ VOILA_TEMPLATE = {
     #rendered_cells > div { background: var(--jp-layout-color0); padding: 3ex 6ex 6ex 6ex; }
   </style>
   {{ super.super() }}
+  {% if served.plotly_widget %}
+  {#- plotly's figure-widget bundle, evaluated once as the page loads; each figure widget
+      imports the same URL (powerkit.widgets.plotly_widget_esm) and gets this module -#}
+  <script type="module">
+    import({{ (resources.base_url ~ "voila/" ~ served.plotly_widget) | tojson }});
+  </script>
+  {% endif %}
   <script>
     /* Voila 0.5 shuts a page's kernel down on leaving it with a beacon that carries the _xsrf
        cookie, which Voila never sets: the shutdown is refused (403) and every kernel left
@@ -122,6 +133,7 @@ VOILA_TEMPLATE = {
     "tree-lab.html": _TREE,
     "tree.html": _TREE,
     "titles.j2": "{% set titles = {} %}\n",
+    "plotly_widget.j2": "{% set plotly_widget = '' %}\n",
     "page.html": """\
 <!DOCTYPE HTML>
 <html>
