@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from powerkit.errors import InputError
@@ -251,9 +251,22 @@ def test_bdm_scaling_capabilities_changes_nothing(t, k):
     np.testing.assert_allclose(a.forecast["forecast"], b.forecast["forecast"], atol=1e-7)
 
 
+#: found by hypothesis (a 3,000-example run): under the program's rules a compromise landed an
+#: ulp above 66, outside the issue's range, and the next round's utilities were NaN (numpy's
+#: "invalid value encountered in power")
+ULP_OUTSIDE = pd.DataFrame({"actor": ["a0", "a1", "a2", "a3"], "issue": "i0",
+                            "position": [66.0, 1e-9, 1.0, 33.0],
+                            "salience": [0.5, 0.25, 1.0, 0.25], "capability": 1.0})
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 @settings(max_examples=40, deadline=None)
 @given(tables(max_actors=6), st.sampled_from(["text", "program"]))
+@example(ULP_OUTSIDE, "program")
 def test_bdm_forecast_and_risk_within_range(t, rules):
+    """Every position of every round stays in the issue's range, exactly (a move ends on a
+    position or between two), the risk exponents in [0.5, 2], and no NaN is computed on the
+    way (a RuntimeWarning fails the test)."""
     res = expected_utility_model(t, rounds=4, rules=rules)
     lo = t.groupby("issue", sort=False)["position"].min()
     hi = t.groupby("issue", sort=False)["position"].max()
@@ -262,7 +275,7 @@ def test_bdm_forecast_and_risk_within_range(t, rules):
     assert res.risk["risk"].between(0.5 - 1e-9, 2.0 + 1e-9).all()
     pos = res.rounds.merge(lo.rename("lo"), left_on="issue", right_index=True).merge(
         hi.rename("hi"), left_on="issue", right_index=True)
-    assert ((pos["position"] >= pos["lo"] - 1e-9) & (pos["position"] <= pos["hi"] + 1e-9)).all()
+    assert ((pos["position"] >= pos["lo"]) & (pos["position"] <= pos["hi"])).all()
 
 
 def test_bdm_flags_a_two_cycle():

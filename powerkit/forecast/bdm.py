@@ -376,7 +376,12 @@ def issue_round(x, capability, salience, span, q=1.0, t=1.0, rules="text"):
         # the least move; ties (within EPS of the range) go to the first proposer
         j = int(np.flatnonzero(size[i] <= best[i] + EPS * span)[0]) if rules == "text" else \
             int(np.argmin(size[i]))
-        new[i] = x[i] + move[i, j]
+        # a move ends on the proposer's position (conflict, capitulation) or between the two
+        # (compromise) — exactly: x_i + (x_j − x_i) can miss x_j by an ulp, and a position an
+        # ulp outside the issue's range makes a normalised distance exceed 1 (a negative
+        # base under a fractional risk exponent: NaN utilities)
+        lo, hi = min(x[i], x[j]), max(x[i], x[j])
+        new[i] = x[j] if kind[i, j] != 1 else min(max(x[i] + move[i, j], lo), hi)
         accepted.append((int(i), j, int(kind[i, j]), float(new[i])))
     return new, r, accepted
 
