@@ -31,4 +31,7 @@ def test_notebook_on_sample_deal(run_notebook, path):
         return
     assert rec["trend"]["balance"][-1] == pytest.approx(power_profile(current).balance, abs=1e-6)
     assert sum(rec["attribution_balance"]) == pytest.approx(rec["total_balance"], abs=1e-9)
+    # the widget's first-to-latest comparison and the trend agree on how far the balance moved
+    assert rec["total_balance"] == pytest.approx(
+        rec["trend"]["balance"][-1] - rec["trend"]["balance"][0], abs=1.01e-6)  # 6 decimals each
     assert rec["changes"] > 0

@@ -113,10 +113,12 @@ def section(deal, versions=None, names: dict | None = None, ranges: bool = True,
     return sec
 
 
-def changes_section(old, new, names: dict | None = None) -> Section:
+def changes_section(old, new, names: dict | None = None, diff=None) -> Section:
     """"What changed since <old's date>": every input change, the headlines before and after,
-    and the change in the balance and the price attributed to the input changes (Shapley)."""
-    d = version_diff(old, new)
+    and the change in the balance and the price attributed to the input changes (Shapley).
+    ``diff``: :func:`powerkit.versions.diff` of ``old`` and ``new`` when the caller has it
+    already (the Shapley parts cost 2^k re-analyses of the deal for k changes)."""
+    d = version_diff(old, new) if diff is None else diff
     when = old.meta.as_of.isoformat()
     sec = Section("changes", f"What changed since {when}")
     cur = new.meta.currency
