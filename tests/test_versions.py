@@ -142,3 +142,44 @@ def test_diff_command_tables_and_json(tmp_path):
 def test_diff_command_bad_version(tmp_path):
     res = CliRunner().invoke(app, ["diff", str(tmp_path / "nope"), str(sample_deal("small-renewal"))])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("served", [False, True])
+def test_version_widget_computes_later_pairs_ahead_only_when_served(monkeypatch, served):
+    """Walkthrough 7's dropdowns: each pair of versions costs 2^k re-analyses, so a served
+    dashboard (WARM_ENV=1) computes the other earlier-later pairs in the background, the latest
+    first, and a trainee's choice is then a look-up; elsewhere (papermill, nbval) nothing runs
+    behind the notebook's back. The comparison itself is replaced by a recording stand-in: the
+    numbers are tested above and in tests/test_nb_versions.py; this checks the wiring."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    import powerkit.widgets as pw
+    import powerkit.widgets.versions as wv
+
+    calls, threads = [], []
+    monkeypatch.setattr(wv, "version_diff", lambda old, new: calls.append((old, new)) or
+                        SimpleNamespace(pair=(old, new)))
+    monkeypatch.setattr(wv, "compare_versions", lambda v, o, n, names=None, diff=None:
+                        SimpleNamespace(title=f"{o}-{n}", blocks=[], diff=diff))
+    warm = pw.Memo.warm
+    monkeypatch.setattr(pw.Memo, "warm", lambda self, *a, **k: threads.append(
+        warm(self, *a, start_delay=0.0, **k)) or threads[-1])
+    if served:
+        monkeypatch.setenv(pw.WARM_ENV, "1")
+    else:
+        monkeypatch.delenv(pw.WARM_ENV, raising=False)
+    versions = [SimpleNamespace(as_of=date(2026, i + 1, 1), deal=i, source=f"v{i}")
+                for i in range(3)]
+    box = wv.build_version_widgets(versions)
+    assert calls[0] == (0, 2)  # the default: first to latest, drawn at once
+    if not served:
+        assert threads == [None] and calls == [(0, 2)]  # no warm-up thread at all
+        return
+    threads[0].join(30)  # a bound against a hang, not a timing
+    assert not threads[0].is_alive()
+    assert calls == [(0, 2), (1, 2), (0, 1)]  # ahead: since the last version first
+    hits = box.memo.hits
+    box.controls["older"].value = 1
+    assert box.memo.hits == hits + 1 and box.last.title == "1-2"
+    assert box.diffs[1, 2].pair == (1, 2) and len(calls) == 3  # nothing computed again

@@ -6,9 +6,9 @@ import ipywidgets as w
 
 from ..sections.trends import changes_section
 from ..versions import diff as version_diff
-from . import show_in, wire
+from . import Memo, show_in, wire
 
-__all__ = ["build_version_widgets", "compare_versions"]
+__all__ = ["build_version_widgets", "compare_versions", "ahead_pairs"]
 
 
 def compare_versions(versions, older: int, newer: int, names: dict | None = None, diff=None):
@@ -18,13 +18,30 @@ def compare_versions(versions, older: int, newer: int, names: dict | None = None
     return changes_section(versions[older].deal, versions[newer].deal, names, diff=diff)
 
 
+def ahead_pairs(n: int, shown: tuple | None = None) -> list[tuple[int, int]]:
+    """The (older, newer) pairs of ``n`` versions worth computing ahead: every pair of an
+    earlier and a later version, the latest comparisons first ("since the last version"),
+    without ``shown``.
+
+    >>> ahead_pairs(3)
+    [(1, 2), (0, 2), (0, 1)]
+    """
+    pairs = sorted(((i, j) for i in range(n) for j in range(i + 1, n)),
+                   key=lambda p: (-p[1], -p[0]))
+    return [p for p in pairs if p != shown]
+
+
 def build_version_widgets(versions, names: dict | None = None):
     """Two dropdowns of version dates (from, to; default the first and the latest) drawing the
     input changes, the headlines before and after, and the Shapley parts.
 
     The box keeps each pair's :class:`~powerkit.versions.DealDiff` in ``box.diffs`` (key
     ``(older, newer)``), so a notebook reads the first-to-latest comparison the widget drew
-    instead of computing it again (walkthrough 7: 3.4 s on the sample deal).
+    instead of computing it again (walkthrough 7: 3.4 s on the sample deal). Each pair's
+    comparison is 2^k re-analyses of the deal for k groups of changes (3–4 s on the sample
+    deal), so in a served dashboard (:meth:`powerkit.widgets.Memo.warm`) the other pairs of
+    later-than versions are computed ahead in the background, the latest first: a trainee's
+    choice is then a look-up (``box.memo``).
 
     Examples
     --------
@@ -37,6 +54,8 @@ def build_version_widgets(versions, names: dict | None = None):
     0
     >>> sorted(box.diffs), box.diffs[1, 1].unchanged  # first to latest (the default), then 1-1
     ([(0, 1), (1, 1)], True)
+    >>> ahead_pairs(4, shown=(0, 3))  # what a served dashboard computes ahead, in order
+    [(2, 3), (1, 3), (1, 2), (0, 2), (0, 1)]
     """
     options = [(f"{v.as_of.isoformat()} ({v.source})", i) for i, v in enumerate(versions)]
     style = {"description_width": "initial"}
@@ -47,17 +66,20 @@ def build_version_widgets(versions, names: dict | None = None):
                                description="to version", style=style, layout=layout)}
     out = w.Output()
     box = w.VBox([w.HBox(list(ctl.values())), out])
-    box.cache, box.diffs = {}, {}
+    box.memo, box.diffs = Memo(), {}
+
+    def compare(key):
+        d = version_diff(versions[key[0]].deal, versions[key[1]].deal)
+        return d, compare_versions(versions, *key, names=names, diff=d)
 
     def refresh(_change=None):
         key = (ctl["older"].value, ctl["newer"].value)
-        if key not in box.cache:
-            d = box.diffs[key] = version_diff(versions[key[0]].deal, versions[key[1]].deal)
-            box.cache[key] = compare_versions(versions, *key, names=names, diff=d)
-        sec = box.last = box.cache[key]
+        box.diffs[key], sec = box.memo.get(key, compare)
+        box.last = sec
         box.figures = tuple(b for b in sec.blocks if hasattr(b, "to_plotly_json"))
         show_in(out, f"### {sec.title}", *sec.blocks)
 
     wire(box, ctl, refresh)
     refresh()
+    box.memo.warm(ahead_pairs(len(versions), shown=(0, len(versions) - 1)), compare)
     return box
