@@ -182,4 +182,4 @@ def test_version_widget_computes_later_pairs_ahead_only_when_served(monkeypatch,
     hits = box.memo.hits
     box.controls["older"].value = 1
     assert box.memo.hits == hits + 1 and box.last.title == "1-2"
-    assert box.diffs[1, 2].pair == (1, 2) and len(calls) == 3  # nothing computed again
+    assert box.diff_of((1, 2)).pair == (1, 2) and len(calls) == 3  # nothing computed again

@@ -35,6 +35,8 @@ from __future__ import annotations
 import pytest
 from conftest import NOTEBOOKS, PAGE_MS
 
+from powerkit.workshop import VOILA_TEMPLATE_NAME
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MIN_TRACK_PX = 150
@@ -80,7 +82,7 @@ _CUT_JS = """() => {
 #: module. docs/workshop.md tells a trainee to reload; the test does the same, once.
 ANYWIDGET_START = "[anywidget] Failed to initialize model."
 #: where the dashboards' template serves plotly's figure-widget bundle (powerkit.workshop.serve)
-BUNDLE = "/voila/templates/powerkit_workshop/static/plotly-widget-"
+BUNDLE = f"/voila/templates/{VOILA_TEMPLATE_NAME}/static/plotly-widget-"
 
 
 def _visit(browser, url):

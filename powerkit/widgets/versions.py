@@ -35,13 +35,13 @@ def build_version_widgets(versions, names: dict | None = None):
     """Two dropdowns of version dates (from, to; default the first and the latest) drawing the
     input changes, the headlines before and after, and the Shapley parts.
 
-    The box keeps each pair's :class:`~powerkit.versions.DealDiff` in ``box.diffs`` (key
-    ``(older, newer)``), so a notebook reads the first-to-latest comparison the widget drew
-    instead of computing it again (walkthrough 7: 3.4 s on the sample deal). Each pair's
+    ``box.diff_of((older, newer))`` is a pair's :class:`~powerkit.versions.DealDiff`, from
+    the widget's results (``box.memo``), so a notebook reads the first-to-latest comparison the
+    widget drew instead of computing it again (walkthrough 7: 3.4 s on the sample deal). Each pair's
     comparison is 2^k re-analyses of the deal for k groups of changes (3–4 s on the sample
     deal), so in a served dashboard (:meth:`powerkit.widgets.Memo.warm`) the other pairs of
     later-than versions are computed ahead in the background, the latest first: a trainee's
-    choice is then a look-up (``box.memo``).
+    choice is then a look-up.
 
     Examples
     --------
@@ -52,8 +52,9 @@ def build_version_widgets(versions, names: dict | None = None):
     >>> box.controls["older"].value = box.controls["newer"].value  # the same version twice
     >>> box.last.headline["changes"]
     0
-    >>> sorted(box.diffs), box.diffs[1, 1].unchanged  # first to latest (the default), then 1-1
-    ([(0, 1), (1, 1)], True)
+    >>> hits = box.memo.hits
+    >>> box.diff_of((1, 1)).unchanged, box.diff_of((0, 1)).changes.empty, box.memo.hits - hits
+    (True, False, 2)
     >>> ahead_pairs(4, shown=(0, 3))  # what a served dashboard computes ahead, in order
     [(2, 3), (1, 3), (1, 2), (0, 2), (0, 1)]
     """
@@ -66,7 +67,7 @@ def build_version_widgets(versions, names: dict | None = None):
                                description="to version", style=style, layout=layout)}
     out = w.Output()
     box = w.VBox([w.HBox(list(ctl.values())), out])
-    box.memo, box.diffs = Memo(), {}
+    box.memo = Memo()
 
     def compare(key):
         d = version_diff(versions[key[0]].deal, versions[key[1]].deal)
@@ -74,11 +75,11 @@ def build_version_widgets(versions, names: dict | None = None):
 
     def refresh(_change=None):
         key = (ctl["older"].value, ctl["newer"].value)
-        box.diffs[key], sec = box.memo.get(key, compare)
-        box.last = sec
+        sec = box.last = box.memo.get(key, compare)[1]
         box.figures = tuple(b for b in sec.blocks if hasattr(b, "to_plotly_json"))
         show_in(out, f"### {sec.title}", *sec.blocks)
 
+    box.diff_of = lambda key: box.memo.get(tuple(key), compare)[0]
     wire(box, ctl, refresh)
     refresh()
     box.memo.warm(ahead_pairs(len(versions), shown=(0, len(versions) - 1)), compare)

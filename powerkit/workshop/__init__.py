@@ -68,6 +68,7 @@ __all__ = [
     "display_blocks", "reveal", "NO_GUESS",
     "build_adviser_exercise", "build_position_exercise", "build_packages_exercise",
     "VOILA_TEMPLATE", "VOILA_TEMPLATE_NAME", "HIDDEN_NOTEBOOKS", "HIDDEN_GLOBS",
-    "voila_template_root", "plotly_widget_bundle", "voila_command", "serve", "notebook_title", "notebook_titles",
+    "voila_template_root", "plotly_widget_bundle", "voila_command", "serve", "notebook_title",
+    "notebook_titles",
     "chosen_deal", "build_chooser", "deal_choices",
 ]

@@ -22,8 +22,8 @@ from .voila_page import VOILA_TEMPLATE, VOILA_TEMPLATE_NAME, titles_template
 #: jupyter_client's variable naming the provisioner of kernels whose spec names none
 PROVISIONER_ENV = "JUPYTER_DEFAULT_PROVISIONER_NAME"
 
-__all__ = ["voila_template_root", "plotly_widget_bundle", "notebook_title", "notebook_titles", "HIDDEN_NOTEBOOKS",
-           "HIDDEN_GLOBS", "voila_command", "serve"]
+__all__ = ["voila_template_root", "plotly_widget_bundle", "notebook_title", "notebook_titles",
+           "HIDDEN_NOTEBOOKS", "HIDDEN_GLOBS", "voila_command", "serve"]
 
 
 def notebook_title(path) -> str:
