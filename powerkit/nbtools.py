@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .text import md
+
+if TYPE_CHECKING:  # pandas is imported where it is used: reading records needs none of it
+    import pandas as pd
 
 __all__ = ["record", "read_records", "show", "figure_html", "readable_table", "RECORD_MIME"]
 
@@ -18,6 +20,8 @@ RECORD_MIME = "application/vnd.powerkit.record+json"
 
 
 def _plain(value):
+    import pandas as pd
+
     if isinstance(value, pd.DataFrame):
         return json.loads(value.to_json(orient="split", date_format="iso"))
     if isinstance(value, pd.Series):
@@ -76,6 +80,7 @@ def readable_table(df: pd.DataFrame) -> pd.DataFrame:
     first column(s) under one header row; a plain 0..n-1 index, or an index of ids when a
     ``name`` column says who each row is, is dropped. Data untouched.
 
+    >>> import pandas as pd
     >>> ids = pd.Index(["h1"], name="hypothesis")
     >>> list(readable_table(pd.DataFrame({"p_yes": [0.5]}, index=ids)).columns)
     ['hypothesis', 'p yes']
@@ -83,6 +88,8 @@ def readable_table(df: pd.DataFrame) -> pd.DataFrame:
     >>> list(readable_table(pd.DataFrame({"name": ["Eleanor Marsh"]}, index=people)).columns)
     ['name']
     """
+    import pandas as pd
+
     def label(c):
         return c.replace("_", " ") if isinstance(c, str) else c
 
@@ -98,6 +105,7 @@ def _cards(df: pd.DataFrame) -> str:
     [field columns])`` says which column heads each block and which follow, every value escaped
     for Markdown (:func:`powerkit.text.md`).
 
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"who": ["<b>A</b>"], "plan": ["ask"], "risk_note": ["low"]})
     >>> t.attrs["cards"] = ("who", ["plan", "risk_note"])
     >>> _cards(t).splitlines()
@@ -113,6 +121,7 @@ def _cards(df: pd.DataFrame) -> str:
 def show(section) -> None:
     """Display a :class:`powerkit.sections.Section` for a report: title, summary, blocks in order
     (figures as offline HTML, :func:`figure_html`)."""
+    import pandas as pd
     import plotly.graph_objects as go
     from IPython.display import HTML, Markdown, display
 

@@ -17,16 +17,19 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .deal import Deal
 from .errors import EnvironmentProblem, PowerkitError, os_problem
 from .kernels import execute
 from .nbtools import RECORD_MIME, read_records, readable_table
 from .paths import atomic_write, notebooks_dir
-from .sections import Section
 from .text import esc, md
+
+if TYPE_CHECKING:  # the command that runs a report never imports pandas (run_report)
+    import pandas as pd
+
+    from .deal import Deal
+    from .sections import Section
 
 __all__ = ["load", "worker_start", "headlines", "opening", "body", "paper_for", "PAPERS", "show_title", "show_summary", "show_appendix",
            "record_headlines", "run_report", "run_reports", "ReportResult", "NOTEBOOK",
@@ -79,6 +82,8 @@ def show_summary(sections: list[Section]) -> None:
 def assumptions_table(deal: Deal) -> pd.DataFrame:
     """Every party input used, for the appendix: one row per input, one column per party (by
     name), values as read from the deal file (money with thousands separators, dates ISO)."""
+    import pandas as pd
+
     p = deal.parties.drop(columns=["name"])
 
     def fmt(v):
@@ -147,26 +152,11 @@ def record_headlines(sections: list[Section], scenarios: Section | None = None) 
 
 # -- scenarios ------------------------------------------------------------------------------
 def read_scenarios(deal: Deal, path: str | Path = "", what_if: dict | None = None) -> list:
-    """Every scenario the report compares: the deal's ``scenarios`` table, then the YAML file
-    ``path`` (``powerkit report --scenario``), then ``what_if`` settings as one scenario named
-    "what if" (``--param``). Checked against ``deal``: :class:`~powerkit.errors.DealError`
-    lists every problem."""
-    from .errors import DealError, Problem
-    from .scenarios import check_scenarios, deal_scenarios, read_scenario_file, what_if_scenario
+    """:func:`powerkit.scenarios.read_scenarios`: the deal's scenarios table, ``--scenario``
+    and ``--param`` together, checked against ``deal``."""
+    from .scenarios import read_scenarios
 
-    out = deal_scenarios(deal)
-    if path:
-        out += read_scenario_file(path, deal)
-    extra = what_if_scenario(dict(what_if or {}))
-    problems = [Problem(q.file, None, q.column, q.value, q.expected)
-                for q in check_scenarios(deal, extra, "--param")]
-    names = [sc.name for sc in out + extra]
-    problems += [Problem(str(path) or "scenarios", None, "name", n, "a name no other scenario "
-                         "has (the deal's scenarios table, --scenario and --param together)")
-                 for n in sorted({n for n in names if names.count(n) > 1})]
-    if problems:
-        raise DealError(problems, str(path) or "--param")
-    return out + extra
+    return read_scenarios(deal, path, what_if)
 
 
 def anonymise_with_scenarios(deal: Deal, scenarios: list) -> tuple[Deal, list]:
@@ -305,6 +295,15 @@ def warm_exporter() -> None:
     _exporter().from_notebook_node(nb, resources={"metadata": {"name": "warm-up"}})
 
 
+def _prepare() -> None:
+    """papermill imported and the exporter warm (:func:`warm_exporter`), once per process: done
+    while the report's spare kernel reads the deal and finishes warming up."""
+    import papermill  # noqa: F401
+
+    if not _EXPORTER:
+        warm_exporter()
+
+
 def to_html(executed_nb, title: str) -> str:
     """Executed notebook → standalone HTML: code hidden, ``interactive`` cells removed."""
     exporter = _exporter()
@@ -385,8 +384,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
     and no report file is written (every file is written to a temp name and renamed when
     complete).
     """
-    from .deal import load_deal
-    from .deal.reading import check_deal_path
+    from . import kernels
 
     t0 = time.perf_counter()
     deal_path = Path(deal_path).resolve()
@@ -395,24 +393,22 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         if fmt not in FORMATS:
             raise PowerkitError(f"The 'format' option must be one of {', '.join(FORMATS)}. "
                                 f"Got {fmt!r} instead.")
-        check_deal_path(deal_path)  # a pipe, a device or a zip bomb is never opened
-        from .versions.history import fingerprint
-
-        fp = fingerprint(deal_path)  # the files as read: the spare kernel's copy is keyed by it
-        deal = load_deal(deal_path)  # first: a bad deal file is refused before papermill loads
-        name = deal.id
-        versions = None
-        if deal_path.is_dir() and (deal_path / "history").is_dir():
-            from .versions import load_history
-
-            versions = load_history(deal_path, current=deal)  # a broken snapshot, told up front
-        if fp is not None and fingerprint(deal_path) == fp:  # unchanged while it was read
-            from .kernels import hand_over
-
-            hand_over(deal_path, fp, deal, versions)  # the spare kernel need not read it again
-        read_scenarios(deal, (params or {}).get("scenarios") or "", (params or {}).get("what_if"))
-        if not _EXPORTER:
-            warm_exporter()  # while a spare kernel (powerkit.kernels) finishes warming up
+        # first, before papermill loads: a bad deal file, snapshot or scenario is refused. The
+        # spare kernel reads it when this process has one (kernels.check_deal: no pandas here);
+        # else it is read here and handed to the spare, if any (kernels.hand_over)
+        scenarios, what_if = (params or {}).get("scenarios") or "", (params or {}).get("what_if")
+        verdict = kernels.check_deal(deal_path, scenarios, what_if, meanwhile=_prepare)
+        if verdict is None:
+            deal, versions, fp = kernels.read_deal(deal_path, scenarios, what_if)
+            if fp is not None:
+                kernels.hand_over(deal_path, fp, deal, versions)
+            verdict = {"ok": True, "id": deal.id, "title": deal.meta.title,
+                       "currency": deal.meta.currency}
+        if not verdict["ok"]:
+            return ReportResult(name, False, None, verdict["message"],
+                                time.perf_counter() - t0, code=verdict["code"])
+        name = verdict["id"]
+        _prepare()  # (done already while the spare kernel read the deal)
         with tempfile.TemporaryDirectory() as tmp:
             # the executed notebook stays in memory: no 5 MB file written, read back, validated
             nb = execute(notebook, None,
@@ -426,17 +422,17 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
                          shutdown_kernel="immediate")
             records = read_records(nb)
             head = records.get("headline", {})
-            html = to_html(nb, deal.id)
-            out = Path(out_dir) / f"{deal.id}.{fmt}"
+            html = to_html(nb, name)
+            out = Path(out_dir) / f"{name}.{fmt}"
             if fmt == "pdf":
-                tmp_html = Path(tmp) / f"{deal.id}.html"
+                tmp_html = Path(tmp) / f"{name}.html"
                 tmp_html.write_text(html, encoding="utf-8")
-                html_to_pdf(tmp_html, out, paper=paper or paper_for(deal.meta.currency))
+                html_to_pdf(tmp_html, out, paper=paper or paper_for(verdict["currency"]))
             else:
                 _write_out(out, html)
         try:
             _write_out(out.with_suffix(".json"),
-                       json.dumps({"deal": deal.id, "title": deal.meta.title,
+                       json.dumps({"deal": name, "title": verdict["title"],
                                    "anonymised": anonymise, "headline": head,
                                    **({"scenarios": records["scenarios"]}
                                       if "scenarios" in records else {}),
@@ -446,7 +442,7 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
         except PowerkitError:
             out.unlink(missing_ok=True)  # the report and its JSON, both or neither
             raise
-        return ReportResult(deal.id, True, str(out), None, time.perf_counter() - t0, head)
+        return ReportResult(name, True, str(out), None, time.perf_counter() - t0, head)
     except PowerkitError as exc:
         err, code = str(exc), exc.exit_code
     except Exception as exc:  # noqa: BLE001 - reported per deal, never a traceback

@@ -21,7 +21,7 @@ from .deal.scenario_settings import BASE_CASE, SETTINGS, WEIGHT_KEYS, parse_sett
 from .deal.scenario_settings import table_scenarios as _table_scenarios
 from .errors import DealError, InputError, Problem
 
-__all__ = ["Scenario", "SETTINGS", "WEIGHT_KEYS", "BASE_CASE", "WHAT_IF", "apply_scenario",
+__all__ = ["read_scenarios", "Scenario", "SETTINGS", "WEIGHT_KEYS", "BASE_CASE", "WHAT_IF", "apply_scenario",
            "compare_scenarios", "deal_scenarios", "read_scenario_file", "what_if_scenario",
            "check_scenarios", "COMPARISON_COLUMNS"]
 
@@ -254,3 +254,23 @@ def read_scenario_file(path, deal=None) -> list[Scenario]:
     if problems:
         raise DealError(problems, str(path))
     return out
+
+
+def read_scenarios(deal, path: str | Path = "", what_if: dict | None = None) -> list:
+    """Every scenario the report compares: the deal's ``scenarios`` table, then the YAML file
+    ``path`` (``powerkit report --scenario``), then ``what_if`` settings as one scenario named
+    "what if" (``--param``). Checked against ``deal``: :class:`~powerkit.errors.DealError`
+    lists every problem."""
+    out = deal_scenarios(deal)
+    if path:
+        out += read_scenario_file(path, deal)
+    extra = what_if_scenario(dict(what_if or {}))
+    problems = [Problem(q.file, None, q.column, q.value, q.expected)
+                for q in check_scenarios(deal, extra, "--param")]
+    names = [sc.name for sc in out + extra]
+    problems += [Problem(str(path) or "scenarios", None, "name", n, "a name no other scenario "
+                         "has (the deal's scenarios table, --scenario and --param together)")
+                 for n in sorted({n for n in names if names.count(n) > 1})]
+    if problems:
+        raise DealError(problems, str(path) or "--param")
+    return out + extra

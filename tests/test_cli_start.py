@@ -4,6 +4,7 @@ before anything heavy; which command lines are "a single report" is decided befo
 them, and must agree with typer's own parse."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -66,3 +67,30 @@ def test_one_report_is_false_for_other_commands_and_help():
     assert not _one_report(["report", "northwind-vendor", "--help"])
     assert not _one_report([])
     assert _one_report(["report", "northwind-vendor"])
+
+
+def test_a_single_report_command_never_imports_pandas(tmp_path):
+    """``powerkit report DEAL`` leaves reading the deal to its spare kernel
+    (powerkit.kernels.check_deal): the command itself never imports pandas nor pandera — the
+    0.65 s of imports the kernel makes anyway (docs/performance.md). (numpy may come with
+    papermill, which imports pyarrow where it is installed.) Checked on a good deal (the report
+    is written) and on a bad one (refused with its problem lines, exit 2)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    wrapper = ("import sys\nimport powerkit.cli as c\nexit_now = c._exit_now\n"
+               "def end(code):\n"
+               "    heavy = sorted(m for m in ('pandas', 'pandera') if m in sys.modules)\n"
+               "    print('heavy:', heavy, file=sys.stderr, flush=True)\n"
+               "    exit_now(code)\n"
+               "c._exit_now = end\nsys.argv[0] = 'powerkit'\nc.main()\n")
+    for deal, code in ((root / "data" / "deals" / "small-renewal", 0),
+                       (root / "tests" / "fixtures" / "bad_deals" / "14-stance-out-of-range", 2)):
+        proc = subprocess.run([sys.executable, "-c", wrapper, "report", str(deal), "--out",
+                               str(tmp_path)], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "COLUMNS": "250"})  # (the table unwrapped)
+        assert proc.returncode == code, proc.stdout + proc.stderr
+        assert "heavy: []" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small-renewal.html",
+                                                          "small-renewal.json"]
+    assert "row 3, column 'stance'" in proc.stdout

@@ -383,3 +383,81 @@ def test_a_late_reply_is_not_taken_for_the_next_request_and_its_kernel_is_killed
         for stream in (requests, factory.proc.stdin, factory.proc.stdout):
             stream.close()
         os.close(rep_w)
+
+
+# -- the spare reads the report's deal (kernels.check_deal): the command never imports pandas --
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+SMALL = os.path.realpath(os.path.join(ROOT, "data", "deals", "small-renewal"))
+PROBE_ADOPTED = ("import json\nfrom powerkit.versions import history\n"
+                 "print(json.dumps({k: v[1].meta.title for k, v in history._PRELOADED.items()}))")
+
+
+def _adopted(tmp_path) -> dict:
+    """The deals adopted in the kernel that runs the next notebook (the spare, when there is one)."""
+    src, out = tmp_path / "probe.ipynb", tmp_path / "probe-out.ipynb"
+    write_notebook(src, PROBE_ADOPTED)
+    execute(src, out, cwd=tmp_path)
+    done = nbformat.read(str(out), as_version=4)
+    return json.loads("".join(o.get("text", "") for o in done.cells[0].outputs
+                              if o.output_type == "stream"))
+
+
+@pytest.mark.parametrize("when", ["at once", "once warm"])
+def test_the_spare_reads_the_deal_and_keeps_it_for_the_notebook(tmp_path, when):
+    """``check_deal`` right after the spare starts (as ``powerkit report`` asks) is answered by a
+    child the spare forks once pandas is imported; asked once the spare is warm, by the spare
+    itself. Either way the verdict names the deal as ``load_deal`` reads it in this process,
+    the notebook's kernel has that deal adopted, and no pickle is left behind."""
+    import glob
+    import tempfile
+
+    from powerkit.deal import load_deal
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "powerkit-deal-*")))
+    kernels.prestart(deal_follows=True)
+    spare_pid = kernels._SPARES[0].proc.pid
+    if when == "once warm":
+        assert kernels.wait_ready(120)
+    seen = []
+    verdict = kernels.check_deal(SMALL, meanwhile=lambda: seen.append(1))
+    d = load_deal(SMALL)
+    assert seen == [1]
+    assert {k: verdict[k] for k in ("ok", "id", "title", "currency")} == {
+        "ok": True, "id": d.id, "title": d.meta.title, "currency": d.meta.currency}
+    assert (verdict["read_by"] != spare_pid) == (when == "at once")
+    assert _adopted(tmp_path) == {SMALL: d.meta.title}
+    assert not kernels._SPARES
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "powerkit-deal-*"))) <= before
+
+
+BAD_CASES = ["14-stance-out-of-range", "03-yaml-python-tag-not-evaluated"]
+
+
+@pytest.mark.parametrize("case, what_if", [(c, None) for c in BAD_CASES]
+                         + [("small-renewal", {"batna_us": "lots"})])
+def test_the_spare_tells_a_bad_deal_exactly_as_this_process_would(case, what_if):
+    """The spare's verdict on a bad deal (or a bad ``--param`` what-if) carries the message and
+    exit code that :func:`read_deal` raises in this process (the reference: the same function,
+    run here); and the spare, refused, is discarded by the command as before."""
+    from powerkit.errors import PowerkitError
+
+    path = SMALL if case == "small-renewal" else os.path.join(
+        ROOT, "tests", "fixtures", "bad_deals", case)
+    with pytest.raises(PowerkitError) as here:
+        kernels.read_deal(path, "", what_if)
+    kernels.prestart(deal_follows=True)
+    verdict = kernels.check_deal(path, "", what_if)
+    kernels.discard_spares()
+    assert verdict == {"ok": False, "message": str(here.value), "code": here.value.exit_code}
+    assert verdict["code"] == 2
+
+
+def test_an_unexpected_error_in_the_spare_leaves_the_deal_to_the_command(monkeypatch):
+    """A bug while the spare reads the deal is no verdict: ``check_deal`` gives None and
+    ``run_report`` reads the deal itself (and so says "internal error" as it always did)."""
+    def broken(*a):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(kernels, "read_deal", broken)
+    line = "check " + json.dumps({"path": SMALL, "scenarios": "", "what_if": {}})
+    assert kernels._verdict(line, lambda *a: None) == {"ok": None}
