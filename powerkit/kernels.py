@@ -47,6 +47,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
+from .spare_deal import read_deal
 from .threads import one_thread_env
 
 __all__ = ["prestart", "FactoryProvisioner", "FACTORY_PROVISIONER", "start_factory", "stop_factory", "factory_running", "hand_over", "check_deal", "read_deal", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
@@ -201,48 +202,6 @@ def hand_over(path: str | Path, fingerprint: str, current, versions: list | None
     return True
 
 
-def _adopt(line: str) -> None:
-    """In the spare: adopt a deal handed over by :func:`hand_over` (a bad one is ignored: the
-    notebook then loads the deal itself)."""
-    import pickle
-
-    name = json.loads(line[len("deal "):])
-    try:
-        with open(name, "rb") as f:
-            got = pickle.load(f)
-        from powerkit.versions.history import adopt
-
-        adopt(got["path"], got["fingerprint"], got["current"], got["versions"])
-    except Exception:  # noqa: BLE001 - an optimisation: the notebook loads the deal itself
-        pass
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def read_deal(path: str | Path, scenarios: str | Path = "", what_if: dict | None = None):
-    """What a report reads before its notebook runs, each problem told up front: the deal at
-    ``path`` (a pipe, a device or a zip bomb is never opened), its history snapshots, and its
-    scenarios with ``scenarios`` (``--scenario``) and ``what_if`` (``--param``) checked against
-    it. Returns ``(deal, versions, fingerprint)``; the fingerprint of the deal's files is None
-    when a file changed while they were read (nothing read can then be handed on). Raises
-    :class:`~powerkit.errors.PowerkitError` (a :class:`~powerkit.errors.DealError` lists every
-    problem)."""
-    from .deal import load_deal
-    from .deal.reading import check_deal_path
-    from .scenarios import read_scenarios
-    from .versions.history import fingerprint, load_history
-
-    path = Path(path).resolve()
-    check_deal_path(path)
-    fp = fingerprint(path)  # the files as read: a spare kernel's copy is keyed by it
-    deal = load_deal(path)
-    versions = None
-    if path.is_dir() and (path / "history").is_dir():
-        versions = load_history(path, current=deal)  # a broken snapshot, told up front
-    read_scenarios(deal, scenarios or "", what_if)
-    return deal, versions, fp if fp is not None and fingerprint(path) == fp else None
-
-
 def check_deal(path: str | Path, scenarios: str | Path = "", what_if: dict | None = None,
                timeout: float = 900, meanwhile=None) -> dict | None:
     """Have this process's spare kernel read the report's deal (:func:`read_deal`) and keep it
@@ -274,96 +233,6 @@ def check_deal(path: str | Path, scenarios: str | Path = "", what_if: dict | Non
     if not spare._read(lambda: spare.verdict is not None, timeout):
         return None
     return spare.verdict if spare.verdict.get("ok") is not None else None
-
-
-def _verdict(line: str, keep) -> dict:
-    """In the spare: answer a ``check`` request (:func:`check_deal`) — read the deal, give it to
-    ``keep(path, fingerprint, deal, versions)`` when no file changed while it was read."""
-    from .errors import PowerkitError
-
-    request = json.loads(line[len("check "):])
-    try:
-        deal, versions, fp = read_deal(request["path"], request["scenarios"], request["what_if"])
-    except PowerkitError as exc:
-        return {"ok": False, "message": str(exc), "code": exc.exit_code}
-    except Exception:  # noqa: BLE001 - not the user's input: the command reads it and says so
-        return {"ok": None}
-    if fp is not None:
-        keep(request["path"], fp, deal, versions)
-    return {"ok": True, "id": deal.id, "title": deal.meta.title, "currency": deal.meta.currency,
-            "read_by": os.getpid()}  # (the spare, or the child it forked: tests)
-
-
-def _say_verdict(verdict: dict) -> None:
-    data = f"verdict {json.dumps(verdict, default=str)}\n".encode()
-    while data:  # one writer at a time (the parent waits for the child before it says ready)
-        data = data[os.write(1, data):]
-
-
-class _EarlyCheck:
-    """In a spare started for a report: once pandas and the deal model are imported, a ``check``
-    request already waiting on stdin is answered by a forked child — the deal read while the
-    spare goes on importing plotly, SciPy and the sections. The child says the verdict, then
-    sends what it read, pickled, through a pipe; the spare adopts it before it says ``ready``
-    (nothing is written to disk, so a spare stopped at any point leaves nothing behind). Any
-    other line read is kept for the main loop. Where forking is unsafe (a second thread) or no
-    request is waiting yet, nothing happens here: the main loop answers the request itself."""
-
-    def __init__(self):
-        self.pid = 0
-        self.pipe = -1
-        self.pending: str | None = None
-
-    def start(self) -> None:
-        import select
-        import threading
-
-        import powerkit.deal.schemas  # noqa: F401 - pandas, pandera and the deal model
-        import powerkit.scenarios  # noqa: F401
-        import powerkit.versions.history  # noqa: F401
-
-        if threading.active_count() != 1 or not select.select([sys.stdin], [], [], 0)[0]:
-            return
-        line = sys.stdin.readline()
-        if not line.startswith("check "):
-            self.pending = line
-            return
-        r, w = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: read the deal, say the verdict, send the deal
-            try:
-                os.close(r)
-                got = []
-                _say_verdict(_verdict(line, lambda *a: got.append(a)))
-                if got:
-                    import pickle
-
-                    data = pickle.dumps(got[0], protocol=pickle.HIGHEST_PROTOCOL)
-                    while data:
-                        data = data[os.write(w, data):]
-            finally:
-                os._exit(0)
-        os.close(w)
-        self.pipe = r
-
-    def finish(self) -> None:
-        """Adopt what the child read (if it read a deal whose files did not change)."""
-        if not self.pid:
-            return
-        import pickle
-
-        chunks = []
-        while chunk := os.read(self.pipe, 1 << 20):
-            chunks.append(chunk)
-        os.close(self.pipe)
-        os.waitpid(self.pid, 0)
-        try:
-            if chunks:
-                from powerkit.versions.history import adopt
-
-                adopt(*pickle.loads(b"".join(chunks)))
-        except Exception:  # noqa: BLE001 - an optimisation: the notebook loads the deal itself
-            pass
 
 
 def wait_ready(timeout: float = 60) -> bool:
@@ -546,7 +415,9 @@ def _start_warm(deal_follows: bool = False) -> None:
 
 
 def _serve(start_env: dict, mode: str = "") -> int:
-    early = _EarlyCheck()
+    from .spare_deal import EarlyCheck, adopt_handed, say_verdict, verdict
+
+    early = EarlyCheck()
     if mode == "deal-follows":
         try:
             early.start()
@@ -558,11 +429,11 @@ def _serve(start_env: dict, mode: str = "") -> int:
     line = early.pending if early.pending is not None else sys.stdin.readline()
     while line.startswith(("deal ", "check ")):  # the report's deal, handed over or to check
         if line.startswith("deal "):
-            _adopt(line)
+            adopt_handed(line)
         else:
             from powerkit.versions.history import adopt
 
-            _say_verdict(_verdict(line, adopt))
+            say_verdict(verdict(line, adopt))
         line = sys.stdin.readline()
     if not line.strip():
         return 0  # never used: the process that started us is done

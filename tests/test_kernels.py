@@ -458,6 +458,8 @@ def test_an_unexpected_error_in_the_spare_leaves_the_deal_to_the_command(monkeyp
     def broken(*a):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(kernels, "read_deal", broken)
+    from powerkit import spare_deal
+
+    monkeypatch.setattr(spare_deal, "read_deal", broken)
     line = "check " + json.dumps({"path": SMALL, "scenarios": "", "what_if": {}})
-    assert kernels._verdict(line, lambda *a: None) == {"ok": None}
+    assert spare_deal.verdict(line, lambda *a: None) == {"ok": None}
