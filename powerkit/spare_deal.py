@@ -117,10 +117,12 @@ class EarlyCheck:
         r, w = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: read the deal, say the verdict, send the deal
+            said = False
             try:
                 os.close(r)
                 got = []
                 say_verdict(verdict(line, lambda *a: got.append(a)))
+                said = True
                 if got:
                     import pickle
 
@@ -128,12 +130,14 @@ class EarlyCheck:
                     while data:
                         data = data[os.write(w, data):]
             finally:
-                os._exit(0)
+                os._exit(0 if said else 1)
         os.close(w)
         self.pipe = r
 
     def finish(self) -> None:
-        """Adopt what the child read (if it read a deal whose files did not change)."""
+        """Adopt what the child read (if it read a deal whose files did not change). A child
+        that ended without saying its verdict (killed, say, for memory) is no verdict: the
+        spare says so (``ok`` None), and the command reads the deal itself instead of waiting."""
         if not self.pid:
             return
         import pickle
@@ -142,7 +146,8 @@ class EarlyCheck:
         while chunk := os.read(self.pipe, 1 << 20):
             chunks.append(chunk)
         os.close(self.pipe)
-        os.waitpid(self.pid, 0)
+        if os.waitpid(self.pid, 0)[1] != 0:
+            say_verdict({"ok": None})
         try:
             if chunks:
                 from powerkit.versions.history import adopt

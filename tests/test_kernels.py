@@ -463,3 +463,27 @@ def test_an_unexpected_error_in_the_spare_leaves_the_deal_to_the_command(monkeyp
     monkeypatch.setattr(spare_deal, "read_deal", broken)
     line = "check " + json.dumps({"path": SMALL, "scenarios": "", "what_if": {}})
     assert spare_deal.verdict(line, lambda *a: None) == {"ok": None}
+
+
+@pytest.mark.parametrize("child", ["answers", "dies"])
+def test_a_child_that_dies_before_its_verdict_is_no_verdict(child):
+    """The spare's early check (spare_deal.EarlyCheck) in a process of its own, with a check
+    request on stdin: a child that answers says one verdict; a child killed before it answers
+    (SIGKILL, as the kernel's OOM killer would) makes the spare say ``ok`` None, so the command
+    reads the deal itself instead of waiting for a verdict that never comes."""
+    request = "check " + json.dumps({"path": SMALL, "scenarios": "", "what_if": {}})
+    code = ("import os, sys\n"
+            "from powerkit import spare_deal\n"
+            + ("spare_deal.verdict = lambda line, keep: os.kill(os.getpid(), 9)\n"
+               if child == "dies" else "")
+            + "e = spare_deal.EarlyCheck()\ne.start()\ne.finish()\n"
+            "from powerkit.versions import history\n"
+            "print('adopted', sorted(history._PRELOADED), flush=True)\n")
+    out = subprocess.run([sys.executable, "-c", code], input=request + "\n",
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    verdicts = [json.loads(x[len("verdict "):]) for x in out.splitlines()
+                if x.startswith("verdict ")]
+    if child == "dies":
+        assert verdicts == [{"ok": None}] and "adopted []" in out
+    else:
+        assert [v["ok"] for v in verdicts] == [True] and f"adopted {[SMALL]!r}" in out
