@@ -15,10 +15,9 @@ session like jupyter_client's own kernels, so interrupting, killing and waiting 
 ``powerkit report`` with one deal has its spare read and validate the deal (:func:`check_deal`:
 a child the spare forks as soon as pandas is imported reads it while the spare goes on warming
 up, and says the verdict — the deal's problems, word for word, or its id), so the command itself
-never imports pandas, and the kernel keeps the deal for the notebook. Without a spare to ask, the
-command reads the deal itself and hands it over (:func:`hand_over`). Either way the notebook gets
-the deal back only while its files are unchanged (:mod:`powerkit.versions.history`'s
-fingerprint).
+never imports pandas, and the kernel keeps the deal for the notebook, which gets it back only
+while its files are unchanged (:mod:`powerkit.versions.history`'s fingerprint). Without a spare
+to ask, the command reads the deal itself and the notebook reads it again.
 
 This is the "pre-warmed kernel" technique of Enterprise Gateway's kernel pools
 (jupyter-server/enterprise_gateway#374) without a server: one spare per pending report, each used
@@ -50,7 +49,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from .spare_deal import read_deal
 from .threads import one_thread_env
 
-__all__ = ["prestart", "FactoryProvisioner", "FACTORY_PROVISIONER", "start_factory", "stop_factory", "factory_running", "hand_over", "check_deal", "read_deal", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
+__all__ = ["prestart", "FactoryProvisioner", "FACTORY_PROVISIONER", "start_factory", "stop_factory", "factory_running", "check_deal", "read_deal", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
            "execute", "write_notebook"]
 
 # variables set per kernel launch (jupyter_client's JPY_*/PYDEVD_*, Voila's VOILA_* — read by
@@ -92,7 +91,6 @@ class _Spare:
     def __init__(self, deal_follows: bool = False):
         self.owner = os.getpid()
         self.executable = sys.executable
-        self.handed: list[str] = []  # files of deals handed over (hand_over), for discard
         self.proc = _warm_process("_serve", *(["deal-follows"] if deal_follows else []))
         self.ready = False
         self.verdict: dict | None = None  # its answer to check_deal
@@ -146,8 +144,6 @@ class _Spare:
                 stream.close()
             except OSError:
                 pass
-        for name in self.handed:  # a deal it never read
-            Path(name).unlink(missing_ok=True)
 
 
 _SPARES: list[_Spare] = []
@@ -157,9 +153,9 @@ def prestart(n: int = 1, deal_follows: bool = False) -> int:
     """Make sure ``n`` spare kernels are starting or ready for this process; returns how many.
 
     Cheap to call (a spare is a process that imports in the background); does nothing where
-    spares are disabled. ``deal_follows``: the report's deal will be handed over
-    (:func:`hand_over`, as :func:`powerkit.report.run_report` does), so the warm-up need not
-    validate the sample deal to warm the validation library up: the kernel validates nothing.
+    spares are disabled. ``deal_follows``: the spare will be asked to read the report's deal
+    (:func:`check_deal`, as :func:`powerkit.report.run_report` does), so the warm-up need not
+    validate the sample deal to warm the validation library up: reading that deal does.
     """
     if not spares_enabled():
         return 0
@@ -167,39 +163,6 @@ def prestart(n: int = 1, deal_follows: bool = False) -> int:
     while len(_SPARES) < n:
         _SPARES.append(_Spare(deal_follows))
     return len(_SPARES)
-
-
-def hand_over(path: str | Path, fingerprint: str, current, versions: list | None = None) -> bool:
-    """Give this process's spare kernel the deal it will report on, already loaded and validated
-    by this process: ``current`` (the deal at ``path``, whose files had
-    :func:`~powerkit.versions.history.fingerprint` ``fingerprint`` when read) and ``versions``
-    (its :func:`~powerkit.versions.load_history`, or None). The spare adopts them
-    (:func:`powerkit.versions.history.adopt`): the report's notebook then gets them from
-    :func:`powerkit.report.load` and the trend section from ``load_history`` instead of reading
-    and validating the same files again (0.6 s of CPU on the sample deal), for as long as no
-    file of the deal changes. Sent as a pickle in a private temporary file (a pipe would block
-    this process until the spare, still importing, reads it); the spare deletes it. Returns
-    False when there is no spare to give it to (none started, or spares disabled).
-    """
-    import json
-    import pickle
-    import tempfile
-
-    spare = next((s for s in _SPARES if s.owner == os.getpid() and s.proc.poll() is None), None)
-    if spare is None:
-        return False
-    fd, name = tempfile.mkstemp(prefix="powerkit-deal-", suffix=".pickle")
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump({"path": str(Path(path).resolve()), "fingerprint": fingerprint,
-                     "current": current, "versions": versions}, f,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    spare.handed.append(name)
-    try:
-        spare.proc.stdin.write(("deal " + json.dumps(name) + "\n").encode())
-        spare.proc.stdin.flush()
-    except OSError:
-        return False
-    return True
 
 
 def check_deal(path: str | Path, scenarios: str | Path = "", what_if: dict | None = None,
@@ -348,10 +311,10 @@ class SpareKernelManager(AsyncKernelManager):
 def _warm_up(deal_follows: bool = False) -> None:
     """Import what the report and walkthrough notebooks use — every section module, the
     uncertainty analysis with SALib and scipy.stats — warm plotly's validators on a few figures
-    and, unless the report's deal will be handed over (``deal_follows``: :func:`hand_over`),
+    and, unless the spare will read the report's deal (``deal_follows``: :func:`check_deal`),
     validate the bundled sample deal once (pandera's backends). The report's analysis itself is
     not run here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of
-    first-use costs. Apart from a deal handed over, nothing of the warm-up is kept: no figure
+    first-use costs. Apart from the report's deal, nothing of the warm-up is kept: no figure
     is displayed, and the kernel that follows starts with the same state a cold one would have,
     minus import time.
     """
@@ -415,7 +378,7 @@ def _start_warm(deal_follows: bool = False) -> None:
 
 
 def _serve(start_env: dict, mode: str = "") -> int:
-    from .spare_deal import EarlyCheck, adopt_handed, say_verdict, verdict
+    from .spare_deal import EarlyCheck, say_verdict, verdict
 
     early = EarlyCheck()
     if mode == "deal-follows":
@@ -427,13 +390,10 @@ def _serve(start_env: dict, mode: str = "") -> int:
     early.finish()
     os.write(1, b"ready\n")
     line = early.pending if early.pending is not None else sys.stdin.readline()
-    while line.startswith(("deal ", "check ")):  # the report's deal, handed over or to check
-        if line.startswith("deal "):
-            adopt_handed(line)
-        else:
-            from powerkit.versions.history import adopt
+    if line.startswith("check "):  # the report's deal, asked for once the spare was warm
+        from powerkit.versions.history import adopt
 
-            say_verdict(verdict(line, adopt))
+        say_verdict(verdict(line, adopt))
         line = sys.stdin.readline()
     if not line.strip():
         return 0  # never used: the process that started us is done

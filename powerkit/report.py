@@ -40,8 +40,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"  # powerkit_offline: n
 
 def load(deal_path: str | Path) -> Deal:
     """The report's deal: :func:`powerkit.load_deal` of ``deal_path`` — or, in a spare kernel
-    to which :func:`run_report` handed the deal it had validated
-    (:func:`powerkit.kernels.hand_over`), that same deal, if no file of it has changed since
+    that read and validated it for :func:`run_report` (:func:`powerkit.kernels.check_deal`),
+    that same deal, if no file of it has changed since
     (:func:`powerkit.versions.history.fingerprint`)."""
     from .deal import load_deal
     from .versions.history import preloaded_deal
@@ -394,16 +394,14 @@ def run_report(deal_path: str | Path, out_dir: str | Path = "reports", *,
             raise PowerkitError(f"The 'format' option must be one of {', '.join(FORMATS)}. "
                                 f"Got {fmt!r} instead.")
         # first, before papermill loads: a bad deal file, snapshot or scenario is refused. The
-        # spare kernel reads it when this process has one (kernels.check_deal: no pandas here);
-        # else it is read here and handed to the spare, if any (kernels.hand_over)
+        # spare kernel reads it when this process has one (kernels.check_deal: no pandas here)
+        # and keeps it for the notebook; else it is read here (and again by the notebook)
         scenarios, what_if = (params or {}).get("scenarios") or "", (params or {}).get("what_if")
         verdict = kernels.check_deal(deal_path, scenarios, what_if, meanwhile=_prepare)
         if verdict is None:
-            deal, versions, fp = kernels.read_deal(deal_path, scenarios, what_if)
-            if fp is not None:
-                kernels.hand_over(deal_path, fp, deal, versions)
-            verdict = {"ok": True, "id": deal.id, "title": deal.meta.title,
-                       "currency": deal.meta.currency}
+            from .spare_deal import facts
+
+            verdict = facts(kernels.read_deal(deal_path, scenarios, what_if)[0])
         if not verdict["ok"]:
             return ReportResult(name, False, None, verdict["message"],
                                 time.perf_counter() - t0, code=verdict["code"])

@@ -5,7 +5,7 @@ verdict told to the command, the deal kept for the notebook.
 (:func:`powerkit.kernels.check_deal`); the spare answers with :func:`verdict` — in a child it
 forks as soon as pandas is imported (:class:`EarlyCheck`), or itself once warm — so the command
 never imports pandas. Without a spare to ask, the command reads the deal with :func:`read_deal`
-and hands it over (:func:`powerkit.kernels.hand_over`, adopted by :func:`adopt_handed`).
+itself; :func:`facts` is what the command needs of a deal either way.
 """
 from __future__ import annotations
 
@@ -14,25 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["read_deal", "verdict", "say_verdict", "EarlyCheck", "adopt_handed"]
-
-
-def adopt_handed(line: str) -> None:
-    """In the spare: adopt a deal handed over by :func:`powerkit.kernels.hand_over` (a bad one
-    is ignored: the notebook then loads the deal itself)."""
-    import pickle
-
-    name = json.loads(line[len("deal "):])
-    try:
-        with open(name, "rb") as f:
-            got = pickle.load(f)
-        from powerkit.versions.history import adopt
-
-        adopt(got["path"], got["fingerprint"], got["current"], got["versions"])
-    except Exception:  # noqa: BLE001 - an optimisation: the notebook loads the deal itself
-        pass
-    finally:
-        Path(name).unlink(missing_ok=True)
+__all__ = ["read_deal", "facts", "verdict", "say_verdict", "EarlyCheck"]
 
 
 def read_deal(path: str | Path, scenarios: str | Path = "", what_if: dict | None = None):
@@ -59,6 +41,12 @@ def read_deal(path: str | Path, scenarios: str | Path = "", what_if: dict | None
     return deal, versions, fp if fp is not None and fingerprint(path) == fp else None
 
 
+def facts(deal) -> dict:
+    """What the report command needs of a deal it has not loaded: its id (file names), title
+    (the JSON) and currency (the PDF's paper size) — the fields of an ``ok`` verdict."""
+    return {"ok": True, "id": deal.id, "title": deal.meta.title, "currency": deal.meta.currency}
+
+
 def verdict(line: str, keep) -> dict:
     """In the spare: answer a ``check`` request (:func:`powerkit.kernels.check_deal`) — read the
     deal, give it to ``keep(path, fingerprint, deal, versions)`` when no file changed while it
@@ -75,8 +63,7 @@ def verdict(line: str, keep) -> dict:
         return {"ok": None}
     if fp is not None:
         keep(request["path"], fp, deal, versions)
-    return {"ok": True, "id": deal.id, "title": deal.meta.title, "currency": deal.meta.currency,
-            "read_by": os.getpid()}  # (the spare, or the child it forked: tests)
+    return {**facts(deal), "read_by": os.getpid()}  # (the spare, or the child it forked: tests)
 
 
 def say_verdict(answer: dict) -> None:

@@ -182,8 +182,8 @@ def test_kernel_environment_rule(order, start, now, expected):
 
 def test_a_report_is_the_same_from_a_spare_a_factory_and_a_cold_kernel(tmp_path, reports):
     """The same deal gives the same headline numbers whichever kernel ran it: a cold kernel
-    launched by jupyter_client (no spare, no factory), a spare handed the deal (as `powerkit
-    report` runs one deal), and a kernel forked by the factory (the session's batch, tests/
+    launched by jupyter_client (no spare, no factory), a spare that read the deal itself (as
+    `powerkit report` runs one deal), and a kernel forked by the factory (the session's batch, tests/
     conftest.py ``reports``: run_reports starts a factory before its workers fork; a spare
     inherited from the forking process would serve only the process that started it,
     test_a_spare_belongs_to_the_process_that_started_it)."""
@@ -194,7 +194,7 @@ def test_a_report_is_the_same_from_a_spare_a_factory_and_a_cold_kernel(tmp_path,
     deal = os.path.join(os.path.dirname(__file__), "..", "data", "deals", "northwind-vendor")
     cold = run_report(deal, tmp_path / "cold")
     assert cold.ok, cold.error
-    kernels.prestart(deal_follows=True)  # as `powerkit report`: run_report hands the deal over
+    kernels.prestart(deal_follows=True)  # as `powerkit report`: the spare reads the deal
     warm = run_report(deal, tmp_path / "warm")
     assert not kernels._SPARES  # the spare ran this report
     assert warm.ok, warm.error
@@ -316,37 +316,6 @@ def test_the_factory_and_its_kernels_end_with_the_process_that_started_it(tmp_pa
 
 
 
-def test_a_deal_handed_over_is_in_the_spare_and_a_cold_kernel_has_none(tmp_path):
-    """The deal handed to the spare (kernels.hand_over) is adopted there under its path
-    (powerkit.versions.history.adopt), and its temporary file is gone; a cold kernel has no
-    deal adopted."""
-    from powerkit.deal import load_deal
-    from powerkit.versions.history import fingerprint
-
-    deal = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "data", "deals",
-                                         "small-renewal"))
-    probe = ("import json\nfrom powerkit.versions import history\n"
-             "got = history._PRELOADED\n"
-             "print(json.dumps({k: v[1].meta.title for k, v in got.items()}))")
-
-    def run(name):
-        src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}-out.ipynb"
-        write_notebook(src, probe)
-        execute(src, out, cwd=tmp_path)
-        done = nbformat.read(str(out), as_version=4)
-        return json.loads("".join(o.get("text", "") for o in done.cells[0].outputs
-                                  if o.output_type == "stream"))
-
-    assert run("cold") == {}
-    kernels.prestart(deal_follows=True)
-    d = load_deal(deal)
-    assert kernels.hand_over(deal, fingerprint(deal), d)
-    handed = list(kernels._SPARES[0].handed)
-    assert run("warm") == {deal: d.meta.title}
-    assert not kernels._SPARES
-    assert not any(os.path.exists(f) for f in handed)
-
-
 def test_a_late_reply_is_not_taken_for_the_next_request_and_its_kernel_is_killed():
     """The factory's protocol (``kernels._Factory.fork``): a request that timed out (its caller
     started a cold kernel instead) is answered late; the next request must not take that reply
@@ -427,6 +396,7 @@ def test_the_spare_reads_the_deal_and_keeps_it_for_the_notebook(tmp_path, when):
     assert (verdict["read_by"] != spare_pid) == (when == "at once")
     assert _adopted(tmp_path) == {SMALL: d.meta.title}
     assert not kernels._SPARES
+    assert _adopted(tmp_path) == {}  # the next kernel, a cold one, has no deal adopted
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "powerkit-deal-*"))) <= before
 
 

@@ -150,7 +150,7 @@ def fingerprint(path) -> str | None:
     return h.hexdigest()
 
 
-# the report's deal, loaded and validated by the command and handed to its spare kernel
+# the report's deal, read and validated by its spare kernel for the notebook (kernels.check_deal)
 _PRELOADED: dict[str, tuple[str, Deal, list | None]] = {}
 
 
@@ -158,9 +158,9 @@ def adopt(path, fp: str, current: Deal, versions: list | None = None) -> None:
     """Remember ``current`` (and ``versions``, its :func:`load_history`) as the deal at ``path``
     whose files had :func:`fingerprint` ``fp`` when they were read: :func:`preloaded_deal` and
     :func:`load_history` hand them out in this process for as long as the files keep that
-    fingerprint. ``powerkit report`` validates the deal and its history before anything else
-    and hands them to the report's spare kernel (:func:`powerkit.kernels.hand_over`), which
-    adopts them instead of reading and validating the same files a second time."""
+    fingerprint. The report's spare kernel reads and validates the deal and its history before
+    anything else (:func:`powerkit.kernels.check_deal`) and adopts them, so that the notebook
+    does not read and validate the same files a second time."""
     _PRELOADED.clear()
     _PRELOADED[str(Path(path).resolve())] = (fp, current, versions)
 
