@@ -35,6 +35,7 @@ by itself when that process goes away (its stdin closes).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -339,8 +340,9 @@ def _warm_up(deal_follows: bool = False) -> None:
     # the analysis stack's heavier imports (scipy.stats through SALib for the Sobol indices,
     # pandera's backends through one validation); running the whole report analysis here too
     # (≈ 1.8 s) kept the report waiting for its spare, while what it saves a report is ≈ 0.3 s
-    import SALib.analyze.sobol  # noqa: F401
-    import SALib.sample.sobol  # noqa: F401
+    with unparsed_scipy_docstrings():
+        import SALib.analyze.sobol  # noqa: F401
+        import SALib.sample.sobol  # noqa: F401
 
     import powerkit.uncertainty  # noqa: F401
     from powerkit.paths import sample_deal
@@ -350,6 +352,49 @@ def _warm_up(deal_follows: bool = False) -> None:
     sample = sample_deal()
     if sample.is_dir():
         powerkit.load_deal(sample)
+
+
+class _DocAsIs:
+    """Stands in for scipy's numpydoc parser (``FunctionDoc``) in ``xp_capabilities``: keeps
+    the docstring as written and drops the note appended to its Notes."""
+
+    def __init__(self, func):
+        self.doc = func.__doc__ or ""
+
+    def __getitem__(self, section: str) -> list:
+        return []
+
+    def __str__(self) -> str:
+        return "\n" + self.doc  # the decorator drops the first line (numpydoc's signature)
+
+
+@contextlib.contextmanager
+def unparsed_scipy_docstrings():
+    """While SciPy's modules are imported, do not rewrite their docstrings.
+
+    SciPy ≥ 1.15 decorates each array-API-aware function with ``xp_capabilities``, which parses
+    the function's docstring with numpydoc at import time to append a table of supported array
+    backends to its Notes: 471 functions when ``scipy.stats`` is imported, 0.2–0.4 s of the
+    import's 1.0–1.4 s of CPU on the 2-core reference machine (docs/performance.md, session 9),
+    paid by every report kernel. Inside this block that parser is replaced by one that keeps the
+    docstring as written, so the functions are the same objects with their own docstrings minus
+    that table (only ``help()`` shows the difference). Used only in powerkit's own warm kernels
+    (:func:`_warm_up`); if SciPy no longer has the name, nothing is changed
+    (``tests/test_kernels.py`` fails then, so the saving is not lost silently)."""
+    try:
+        from scipy._lib import _array_api as api
+    except ImportError:
+        yield
+        return
+    parser = getattr(api, "FunctionDoc", None)
+    if parser is None:
+        yield
+        return
+    api.FunctionDoc = _DocAsIs
+    try:
+        yield
+    finally:
+        api.FunctionDoc = parser
 
 
 def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:

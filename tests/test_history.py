@@ -50,6 +50,29 @@ def test_sample_history_versions_and_balances(tmp_path):
     assert list(events["date"]) == sorted(events["date"])
 
 
+def test_a_trend_with_ranges_reads_each_versions_own_balance_and_price(tmp_path):
+    """With ranges the trend takes each version's balance and price from the profile its range
+    model computed (no second power_profile); they must still be that version's own: recomputed
+    here from the snapshot loaded alone, and from the deal itself for the last row (with the
+    report's uncertainty handed in as ``current``, as the report does)."""
+    import math
+
+    from powerkit.uncertainty import uncertainty
+
+    versions = load_history(NW)
+    days = sorted(p.name for p in (NW / "history").iterdir() if p.is_dir())
+    deal = versions[-1].deal
+    trend, _ = trends(versions, ranges=True, current=uncertainty(deal))
+    alone = [load_deal(_alone(NW / "history" / d, tmp_path, d)) for d in days] + [load_deal(NW)]
+    assert len(trend) == len(alone) == 3
+    for (_, row), d in zip(trend.iterrows(), alone, strict=True):
+        p = power_profile(d)
+        assert row["balance"] == pytest.approx(p.balance, abs=1e-12)
+        price = p.split.price if p.split is not None else math.nan
+        assert row["predicted_price"] == pytest.approx(price, abs=1e-6, nan_ok=True)
+    assert trend["balance"].nunique() == 3  # three different versions, not one profile reused
+
+
 def test_trend_ranges_contain_the_point():
     trend, _ = trends(load_history(NW))
     assert ((trend["balance_low"] <= trend["balance"] + 1e-12)

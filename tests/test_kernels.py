@@ -457,3 +457,43 @@ def test_a_child_that_dies_before_its_verdict_is_no_verdict(child):
         assert verdicts == [{"ok": None}] and "adopted []" in out
     else:
         assert [v["ok"] for v in verdicts] == [True] and f"adopted {[SMALL]!r}" in out
+
+
+_SCIPY_DOCS = r"""
+import json, sys
+from scipy._lib import _array_api as api
+import powerkit.kernels as k
+parser, calls = api.FunctionDoc, []
+def counting(f):
+    calls.append(f.__name__)
+    return parser(f)
+api.FunctionDoc = counting
+if sys.argv[1] == "unparsed":
+    with k.unparsed_scipy_docstrings():
+        import scipy.stats
+else:
+    import scipy.stats
+print(json.dumps({"parsed": len(calls), "restored": api.FunctionDoc is counting,
+                  "doc": scipy.stats.ttest_ind.__doc__, "z95": float(scipy.stats.norm.ppf(0.95))}))
+"""
+
+
+def test_warm_kernels_import_scipy_stats_without_parsing_its_docstrings():
+    """The spare's SciPy import skips ``xp_capabilities``' numpydoc parse (docs/performance.md,
+    session 9): no docstring is parsed inside the block, the parser is put back after it, the
+    functions keep their own docstrings without the appended backend table, and numbers are
+    SciPy's (z of the 95th percentile, 1.6448536… from any normal table). If SciPy renames the
+    parser, the block changes nothing and this test fails on ``parsed``."""
+    def run(mode):
+        out = subprocess.run([sys.executable, "-c", _SCIPY_DOCS, mode], capture_output=True,
+                             text=True, check=True, timeout=120)
+        return json.loads(out.stdout)
+
+    plain, unparsed = run("plain"), run("unparsed")
+    assert plain["parsed"] > 100 and unparsed["parsed"] == 0
+    assert unparsed["restored"]
+    assert "Array API Standard Support" in plain["doc"]
+    assert "Array API Standard Support" not in unparsed["doc"]
+    first = unparsed["doc"].strip().splitlines()[0]
+    assert first == plain["doc"].strip().splitlines()[0] and first.startswith("Calculate the T-test")
+    assert round(unparsed["z95"], 9) == round(plain["z95"], 9) == 1.644853627

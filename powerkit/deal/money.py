@@ -157,13 +157,16 @@ def _seller_is_us(deal, p: pd.DataFrame) -> bool | None:
     return None
 
 
-def rival_price(deal, party: str, parties: pd.DataFrame | None = None) -> float | None:
+def rival_price(deal, party: str, parties: pd.DataFrame | None = None,
+                amounts: dict | None = None) -> float | None:
     """A rival's price for the counterpart: its latest standing bid on the money issue (the
     offers table; the sum of its money options when there are several), else its reservation
-    price (what it can go to)."""
+    price (what it can go to). ``amounts``: the deal's :func:`money_issues`, when the caller
+    has them already (one reading for every rival)."""
     p = deal.parties if parties is None else parties
     if deal.has("offers") and deal.has("issues"):
-        amounts = money_issues(deal.issues, deal.meta.currency)
+        if amounts is None:
+            amounts = money_issues(deal.issues, deal.meta.currency)
         o = deal.offers[(deal.offers["party"] == party) & deal.offers["issue"].isin(amounts)]
         if len(o):
             last = o[o["round"] == o["round"].max()]
@@ -217,8 +220,10 @@ def walk_aways(deal, parties: pd.DataFrame | None = None) -> pd.DataFrame:
     our_role = "seller" if seller_is_us else "buyer"
     rivals = [r for r in p.index if p.at[r, "side"] == "rival"
               and ("role" not in p or p.at[r, "role"] in (our_role, "other"))]
+    amounts = (money_issues(deal.issues, deal.meta.currency)
+               if rivals and deal.has("offers") and deal.has("issues") else None)
     for r in rivals:
-        price = rival_price(deal, r, p)
+        price = rival_price(deal, r, p, amounts)
         cur = rows[them_role]["walk_away"]
         if price is None or cur is None:
             continue

@@ -303,18 +303,20 @@ class DealModel:
         self.rivals = []  # (fixed price or nan, param column or None)
         p = d.parties
         our_role = "seller" if self.us_seller else "buyer"
+        amounts = (money_issues(d.issues, d.meta.currency) if d.has("offers")
+                   and d.has("issues") and (p["side"] == "rival").any() else None)
         for r in p.index:
             if p.at[r, "side"] != "rival" or ("role" in p and p.at[r, "role"]
                                                not in (our_role, "other")):
                 continue
             q = p.copy()
             q.loc[r, "reservation_price"] = np.nan
-            bid = rival_price(d, r, q)
+            bid = rival_price(d, r, q, amounts)
             if bid is not None:
                 self.rivals.append((float(bid), None))
             else:
                 k = self._c("parties", r, "reservation_price")
-                v = rival_price(d, r, p)
+                v = rival_price(d, r, p, amounts)
                 if v is not None:
                     self.rivals.append((float(v), k))
 

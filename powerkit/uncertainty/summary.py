@@ -26,7 +26,9 @@ class Uncertainty:
     per quantity), ``posture_probability`` (share of draws whose posture is the point's),
     ``package_probability`` (share whose Nash package is the point's; None without issues),
     ``flip`` (the smallest single change that flips the posture), ``sobol`` (S1/ST of balance
-    and price; empty when not computed) and the settings that made them."""
+    and price; empty when not computed), the settings that made them and ``profile``, the
+    point's power profile (:func:`powerkit.power.power_profile` of the deal, as walkthrough 1
+    computes it: a trend reads its balance and price from it instead of computing it again)."""
 
     sim: pd.DataFrame
     ranges: pd.DataFrame
@@ -36,6 +38,7 @@ class Uncertainty:
     flip: Flip | None
     sobol: pd.DataFrame = field(default_factory=pd.DataFrame)
     settings: dict = field(default_factory=dict)
+    profile: object = None  # the point's PowerProfile (power_profile(deal)), None if not kept
 
     def range_of(self, quantity: str) -> tuple[float, float] | None:
         """``(low, high)`` of a quantity, or None when it was not simulated or has no value."""
@@ -48,7 +51,7 @@ class Uncertainty:
         """The same draws summarised at another interval level."""
         return Uncertainty(self.sim, intervals(self.sim, level), level,
                            self.posture_probability, self.package_probability, self.flip,
-                           self.sobol, {**self.settings, "level": level})
+                           self.sobol, {**self.settings, "level": level}, self.profile)
 
 
 def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
@@ -90,7 +93,7 @@ def uncertainty(deal, n: int = DEFAULT_DRAWS, seed: int = 0, level: float = 0.9,
                        package_probability=pkg,
                        flip=what_would_flip(deal, "posture", spreads=spreads, model=shared)
                        if flip else None,
-                       sobol=sob,
+                       sobol=sob, profile=model.profile,
                        settings={"n": n, "seed": seed, "level": level, "spread": spread,
                                  "sobol_n": sobol_n, "spreads": spreads,
                                  "extras": list(model.extras)})

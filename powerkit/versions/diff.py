@@ -19,11 +19,12 @@ __all__ = ["DealDiff", "diff", "headlines", "balance_and_price", "ATTRIBUTED"]
 ATTRIBUTED = ("balance", "predicted_price")
 
 
-def balance_and_price(deal) -> tuple[float, float]:
-    """Balance and predicted price (NaN without a zone) from walkthrough 1's power profile."""
+def balance_and_price(deal, profile=None) -> tuple[float, float]:
+    """Balance and predicted price (NaN without a zone) from walkthrough 1's power profile
+    (``profile``: ``power_profile(deal)`` when the caller has it already)."""
     from ..power import power_profile
 
-    p = power_profile(deal)
+    p = power_profile(deal) if profile is None else profile
     price = p.split.price if p.split is not None else None
     return float(p.balance), (math.nan if price is None else float(price))
 

@@ -260,14 +260,15 @@ def trends(versions: list[Version], people: int = 5, ranges: bool = True,
     rows = []
     for v in versions:
         d = v.deal
-        balance, price = balance_and_price(d)
-        row = {"as_of": pd.Timestamp(v.as_of), "source": v.source, "balance": balance,
-               "predicted_price": price, "support": float("nan")}
         nan2 = (float("nan"), float("nan"))
         u = None
         if ranges:
             u = current if current is not None and v is versions[-1] else \
                 uncertainty(d, sobol_n=None, flip=False, extras=())
+        # the ranges' model profiled this version already (power_profile(d), the same call)
+        balance, price = balance_and_price(d, u.profile if u is not None else None)
+        row = {"as_of": pd.Timestamp(v.as_of), "source": v.source, "balance": balance,
+               "predicted_price": price, "support": float("nan")}
         row["balance_low"], row["balance_high"] = (u.range_of("balance") or nan2) if u else nan2
         row["price_low"], row["price_high"] = (u.range_of("predicted_price") or nan2) if u else nan2
         try:
