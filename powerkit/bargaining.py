@@ -568,7 +568,8 @@ def _roles(deal) -> tuple[str, str]:
         f"({us!r}) or the counterpart ({them!r}) in the parties table")
 
 
-def deal_zopa(deal, parties: pd.DataFrame | None = None) -> Zopa:
+def deal_zopa(deal, parties: pd.DataFrame | None = None,
+              walks: pd.DataFrame | None = None) -> Zopa:
     """The ZOPA between us and the counterpart from each side's effective walk-away price
     (:func:`powerkit.deal.money.walk_aways`: the reservation price, moved by a change in the
     side's BATNA value, and the counterpart's best rival price; the seller/buyer come from
@@ -578,10 +579,13 @@ def deal_zopa(deal, parties: pd.DataFrame | None = None) -> Zopa:
     ------
     powerkit.PowerkitError
         When neither side has a ``role`` of seller/buyer, or a walk-away price is missing.
+
+    ``walks``: :func:`~powerkit.deal.money.walk_aways` of the deal (after ``parties``) when the
+    caller has them already.
     """
     d = deal if parties is None else deal.replace(parties=parties)
     seller, buyer = _roles(d)
-    w = walk_aways(d)
+    w = walk_aways(d) if walks is None else walks
     s, b = w.at["seller", "walk_away"], w.at["buyer", "walk_away"]
     missing = [k for k, v in ((seller, s), (buyer, b)) if v is None or v != v]
     if missing:
@@ -620,7 +624,8 @@ class Split:
 
 
 def expected_split(deal, at=None, parties: pd.DataFrame | None = None,
-                   pressure: pd.DataFrame | None = None, **kwargs) -> Split:
+                   pressure: pd.DataFrame | None = None, walks: pd.DataFrame | None = None,
+                   **kwargs) -> Split:
     """Expected split of the surplus between us and the counterpart, given BATNAs and time.
 
     The disagreement point is each side's effective walk-away price
@@ -641,6 +646,9 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None,
     pressure : DataFrame, optional
         :func:`time_pressure` of the deal at ``at`` when the caller has it already (the power
         profile does); default: computed here.
+    walks : DataFrame, optional
+        :func:`~powerkit.deal.money.walk_aways` of the deal (after ``parties``) when the caller
+        has them already (the power profile does); default: computed here.
     **kwargs
         Passed to :func:`time_pressure`.
 
@@ -655,13 +663,14 @@ def expected_split(deal, at=None, parties: pd.DataFrame | None = None,
         When the ZOPA cannot be formed (no roles or no walk-away prices).
     """
     d = deal if parties is None else deal.replace(parties=parties)
-    z = deal_zopa(d)
+    walks = walk_aways(d) if walks is None else walks
+    z = deal_zopa(d, walks=walks)
     tp = time_pressure(d, at=at, **kwargs) if pressure is None else pressure
     us, them = d.us, d.counterpart
     r_us, r_them = float(tp.at[us, "rate"]), float(tp.at[them, "rate"])
     w_us = 0.5 if r_us + r_them == 0 else brw_weights(r_us, r_them)[0]
     rows = []
-    wa_table = walk_aways(d).set_index("party")
+    wa_table = walks.set_index("party")
     for party in (us, them):
         wa, src = wa_table.at[party, "walk_away"], wa_table.at[party, "source"]
         rows += [

@@ -202,8 +202,9 @@ def power_profile(deal, at=None, weights: Mapping[str, float] | None = None,
         except (KeyError, ValueError):
             ledger, recip, commit = None, None, {}
 
+    walks = walk_aways(d)  # one reading for the split and the widths below
     try:
-        split = expected_split(d, at=at, pressure=tp)
+        split = expected_split(d, at=at, pressure=tp, walks=walks)
     except PowerkitError:
         split = None
 
@@ -219,7 +220,7 @@ def power_profile(deal, at=None, weights: Mapping[str, float] | None = None,
         tot = say[m].sum()
         return None if not m.any() or tot <= 0 else float((values[m] * say[m]).sum() / tot)
 
-    effective = walk_aways(d).set_index("party")["walk_away"]  # us and the counterpart
+    effective = walks.set_index("party")["walk_away"]  # us and the counterpart
 
     def width(a, b):
         ra, rb = prow[a].get("role"), prow[b].get("role")
