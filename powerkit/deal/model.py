@@ -14,7 +14,29 @@ import pandas as pd
 
 from ..errors import InputError, MissingTableError
 
-__all__ = ["Deal", "DealMeta", "TABLES", "number"]
+__all__ = ["Deal", "DealMeta", "TABLES", "number", "python_strings"]
+
+
+def python_strings() -> None:
+    """Store pandas' strings as Python objects (``mode.string_storage = "python"``) unless the
+    user chose a storage.
+
+    pandas 3 infers its ``str`` dtype for every column or Series of text, stored in pyarrow
+    when pyarrow is installed ("auto"). powerkit does not need pyarrow, but the bench extra
+    brings it (negmas), so the same deal ran on two different string implementations depending
+    on the install. Its tables are small (tens to thousands of rows) and its analyses do many
+    small string operations (ids compared, looked up, mapped): each one through pyarrow costs
+    more than in Python. Measured on the sample deal's report work (2-core machine, 4 runs
+    each, docs/performance.md, session 9): reading and validating the deal three times 1.37 →
+    1.13 s, the report's analyses and figures (``build_sections``) 4.7 → 4.0 s. Values, missing
+    values and dtypes (``str``) are the same either way; only the storage differs. Called when
+    the deal model is imported; an explicit choice (``pd.set_option("mode.string_storage",
+    "pyarrow")`` before importing powerkit) is kept."""
+    if pd.get_option("mode.string_storage") == "auto":
+        pd.set_option("mode.string_storage", "python")
+
+
+python_strings()
 
 TABLES = ("parties", "stakeholders", "ties", "issues", "hypotheses", "evidence", "questions",
           "events", "offers", "scenarios", "positions", "perceived_ties",
