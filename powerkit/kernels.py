@@ -73,8 +73,12 @@ def _warm_process(entry: str, *args: str) -> subprocess.Popen:
     is its environment recorded before anything is imported (importing powerkit's dependencies
     sets a few variables; see :func:`_kernel_env`): ``os.environ``, not the C-level environment
     (GNU readline exports LINES/COLUMNS there), as jupyter_client passes it to the kernels it
-    launches, with one BLAS thread as :func:`execute` gives a kernel (:mod:`powerkit.threads`)."""
-    main = (f"import os, sys; env = dict(os.environ); from powerkit.kernels import {entry}; "
+    launches, with one BLAS thread as :func:`execute` gives a kernel (:mod:`powerkit.threads`).
+    The working folder is not on its ``sys.path`` (``python -c`` puts it first): a cold kernel
+    does not import from it either (``ipykernel_launcher`` takes it off while it loads), so a
+    ``pandas.py`` or an old ``powerkit/`` where the command runs cannot shadow the real ones."""
+    main = (f"import os, sys\nif sys.path[:1] == ['']: del sys.path[0]\n"
+            f"env = dict(os.environ); from powerkit.kernels import {entry}; "
             f"sys.exit({entry}(env, *sys.argv[1:]))")
     return subprocess.Popen([sys.executable, "-c", main, *args],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,

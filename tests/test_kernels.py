@@ -497,3 +497,27 @@ def test_warm_kernels_import_scipy_stats_without_parsing_its_docstrings():
     first = unparsed["doc"].strip().splitlines()[0]
     assert first == plain["doc"].strip().splitlines()[0] and first.startswith("Calculate the T-test")
     assert round(unparsed["z95"], 9) == round(plain["z95"], 9) == 1.644853627
+
+
+def test_a_module_where_the_command_runs_does_not_shadow_the_kernels_imports(tmp_path,
+                                                                             monkeypatch):
+    """A spare started from a folder holding ``plotly.py`` imports the real plotly, as a cold
+    kernel does (ipykernel_launcher takes the working folder off ``sys.path`` while it loads);
+    before the fix the spare's ``python -c`` put that folder first, its warm-up imported the
+    impostor and the report's kernel kept it (checked to fail without the fix)."""
+    here = tmp_path / "where-the-command-runs"
+    here.mkdir()
+    (here / "plotly.py").write_text("IMPOSTOR = True\n", encoding="utf-8")
+    (tmp_path / "nb").mkdir()
+    src = write_notebook(tmp_path / "nb" / "p.ipynb", "import plotly\nprint(plotly.__file__)",
+                         parameters="x = 1")
+    monkeypatch.chdir(here)
+    files = []
+    for spare in (False, True):
+        if spare:
+            assert kernels.prestart() == 1
+        done = execute(src, None, cwd=tmp_path / "nb")
+        files.append("".join(o.get("text", "") for o in done.cells[1].outputs).strip())
+        assert not spare or not kernels._SPARES  # the spare served it
+    cold, warm = files
+    assert warm == cold and not warm.startswith(str(here)), files
