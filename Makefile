@@ -3,23 +3,33 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.powerkit-installed
+# what a consultant's commands need: powerkit and the compiled graph library for big deals
+# (the scale extra); the test, bench (peers: negmas, powerindex), dashboard and dev extras
+# come with `make install` and every target that needs them
+RUN    := $(VENV)/.powerkit-run
 DEAL   ?= data/deals/northwind-vendor
 JOBS   ?= 2
 
 .PHONY: install report reports test lab bench workshop tables lint clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[scale]"
+	touch $(RUN)
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[all]"
-	touch $(STAMP)
+	touch $(STAMP) $(RUN)
 
 install: $(STAMP)  ## create .venv and install powerkit with every extra
 
-report: $(STAMP)  ## the sample deal's client report -> reports/<deal-id>.html
+report: $(RUN)  ## the sample deal's client report -> reports/<deal-id>.html
 	$(BIN)/powerkit report $(DEAL) --out reports
 
-reports: $(STAMP)  ## a report for every sample deal, in parallel
+reports: $(RUN)  ## a report for every sample deal, in parallel
 	$(BIN)/powerkit report data/deals/* --out reports
 
 test: $(STAMP)  ## the layers contract, then the whole suite: unit, doctests, notebooks (papermill + nbval), browser
@@ -35,7 +45,7 @@ bench: $(STAMP)  ## performance ratios against floors and peers
 workshop: $(STAMP)  ## walkthroughs + workshop as Voila dashboards on http://127.0.0.1:8866/
 	$(BIN)/powerkit workshop --port 8866 $(if $(DEALS),--deals "$(DEALS)")
 
-tables: $(STAMP)  ## the sample deal's result tables as a formula-safe Excel workbook
+tables: $(RUN)  ## the sample deal's result tables as a formula-safe Excel workbook
 	$(BIN)/powerkit tables $(DEAL) --out reports
 
 lint: $(STAMP)

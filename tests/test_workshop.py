@@ -325,6 +325,28 @@ def test_cli_prints_the_command():
     assert "JUPYTER_PATH=" in r.stdout and str(notebooks_dir()) in r.stdout
 
 
+def test_cli_without_voila_says_how_to_install_it(monkeypatch, tmp_path):
+    """A light install (``make report`` installs no dashboards extra) has no Voila: ``powerkit
+    workshop`` says so in one line naming the fix, with the environment's exit code (3), and
+    every other problem of the command line at the same time (errors.EXIT_CODES)."""
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from powerkit.cli import app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "voila" else real(name, *a))
+    r = CliRunner().invoke(app, ["workshop", "--port", "8873"])
+    assert r.exit_code == 3 and "Traceback" not in r.output
+    assert r.output.strip() == ("voila: not installed (powerkit workshop serves the dashboards "
+                                "with Voila); run `make workshop` (it installs it) or `pip "
+                                "install 'powerkit[dashboards]'`")
+    r = CliRunner().invoke(app, ["workshop", "--deals", str(tmp_path / "none")])
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 2  # both problems told
+
+
 def test_cli_refuses_a_bad_option_without_a_traceback():
     from typer.testing import CliRunner
 

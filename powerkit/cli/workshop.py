@@ -3,6 +3,7 @@
 (:mod:`powerkit.workshop.chooser`). Facilitator's guide: docs/workshop.md."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Annotated
 
@@ -29,10 +30,14 @@ def workshop_command(
             "--print", help="print the command and exit")] = False):
     """Serve the walkthroughs and the workshop exercises as Voila dashboards on 127.0.0.1 (code hidden, widgets live, a deal chooser on every walkthrough)."""
     from ..deal.reading import input_problem
-    from ..errors import InputError, exit_code_of
+    from ..errors import EnvironmentProblem, InputError, exit_code_of
     from ..workshop import serve
 
     problems = []
+    if not print_only and importlib.util.find_spec("voila") is None:
+        problems.append(EnvironmentProblem(
+            "voila", "not installed (powerkit workshop serves the dashboards with Voila)",
+            "run `make workshop` (it installs it) or `pip install 'powerkit[dashboards]'`"))
     if target is not None and (target.exists() or target.is_symlink()):
         problems += [p for p in [input_problem(target, folder=target.is_dir())] if p is not None]
     if deals is not None:
