@@ -474,9 +474,7 @@ def _become_kernel(order: dict, start_env: dict, parent: int | None = None) -> N
         parent = int(os.environ["JPY_PARENT_PID"])
     if parent:  # ipykernel reads JPY_PARENT_PID when imported, i.e. before now
         sys.argv.append(f"--IPKernelApp.parent_handle={parent}")
-    if sys.path and sys.path[0] == "":  # as ipykernel_launcher removes the one ``-m`` adds
-        del sys.path[0]
-    from ipykernel import kernelapp
+    from ipykernel import kernelapp  # (no '' on sys.path here either: _warm_process)
 
     kernelapp.launch_new_instance()
 

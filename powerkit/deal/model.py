@@ -27,8 +27,9 @@ def python_strings() -> None:
     on the install. Its tables are small (tens to thousands of rows) and its analyses do many
     small string operations (ids compared, looked up, mapped): each one through pyarrow costs
     more than in Python. Measured on the sample deal's report work (2-core machine, 4 runs
-    each, docs/performance.md, session 9): reading and validating the deal three times 1.37 →
-    1.13 s, the report's analyses and figures (``build_sections``) 4.7 → 4.0 s. Values, missing
+    each, docs/performance.md, session 9): reading and validating the deal and its two history
+    snapshots 1.20 → 1.05 s, the report's analyses and figures (``build_sections``) 3.39 →
+    2.99 s. Values, missing
     values and dtypes (``str``) are the same either way; only the storage differs. Called when
     the deal model is imported; an explicit choice (``pd.set_option("mode.string_storage",
     "pyarrow")`` before importing powerkit) is kept."""
