@@ -49,6 +49,42 @@ def test_deal_shapes_follow_the_format():
         d.replace(ties=None).table("ties", analysis="the influence map")
 
 
+@pytest.mark.parametrize("folder", SAMPLE_DEALS + [GOOD, ROOT / "tests/fixtures/deals/hostile-names"],
+                         ids=lambda p: p.name)
+def test_every_column_has_the_type_its_kind_documents(folder):
+    """docs/deal-format.md's kinds, column by column, on every table of every good deal: numbers
+    (and whole numbers) float64 with NaN for a blank, dates datetime64 with NaT, booleans bool,
+    ids, text and choices Python str objects with None for a blank (never a pandas string
+    array, never NaN) — the contract the analyses read, whatever pandas' string storage."""
+    deal = pk.load_deal(folder)
+    for table, spec in SPEC.items():
+        df = getattr(deal, table)
+        if df is None:
+            continue
+        names = [c.name for c in spec]
+        given = [df.index.name, *df.columns] if df.index.name else list(df.columns)
+        assert given[:len(names)] == names, table  # then columns derived on load, if any
+        for c in spec:
+            where = f"{folder.name}: {table}.{c.name}"
+            if c.name == df.index.name:  # the table's key: ids, all given
+                assert all(type(v) is str for v in df.index), where
+                continue
+            col = df[c.name]
+            if c.kind in ("number", "integer"):
+                assert col.dtype == "float64", where
+                if c.kind == "integer":
+                    assert all(v.is_integer() for v in col.dropna()), where
+            elif c.kind == "date":
+                assert pd.api.types.is_datetime64_dtype(col.dtype), where
+            elif c.kind == "bool":
+                assert col.dtype == bool, where
+            else:
+                assert col.dtype == object, where
+                assert all(v is None or type(v) is str for v in col), where
+                if c.default is not None:
+                    assert None not in set(col), where
+
+
 def test_template_is_documented_and_round_trips(tmp_path):
     path = write_template(tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DealError, PathProblem, Problem, os_problem
@@ -247,11 +248,16 @@ def header_table(grid: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Found]]:
     grid = grid.fillna("").astype(str)
     if len(grid) == 0:
         return None, [(None, None, None, "a header row with the column names")]
-    header = [h.strip() for h in grid.iloc[0]]
+    cells = grid.to_numpy(dtype=object)
+    header = [h.strip() for h in cells[0]]
     body = grid.iloc[1:]
+    # one pass over the cells in Python (the per-column ``str.strip`` of pandas was 40 % of
+    # reading a small deal: docs/performance.md, session 10)
+    blank = np.array([[not v.strip() for v in row] for row in cells[1:]],
+                     dtype=bool).reshape(len(cells) - 1, len(header))
     keep = []
     for j, h in enumerate(header):
-        used = bool((body.iloc[:, j].str.strip() != "").any()) if len(body) else False
+        used = not blank[:, j].all()
         if h == "":
             if used:
                 problems.append((1, _letter(j), None,
@@ -272,7 +278,7 @@ def header_table(grid: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Found]]:
         return None, problems
     df = body.iloc[:, keep]
     df.columns = [header[j] for j in keep]
-    blank = (df.apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
+    blank = blank[:, keep].all(axis=1)
     last = len(df)
     while last and blank[last - 1]:
         last -= 1

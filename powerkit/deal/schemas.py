@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -395,12 +396,29 @@ def _pandera_schema(table: str) -> pa.DataFrameSchema:
                 checks.append(pa.Check.gt(c.lo) if c.lo_open else pa.Check.ge(c.lo))
         elif c.kind == "choice":
             checks.append(pa.Check.isin(list(c.choices)))
+        if not checks and not c.required:
+            continue  # a nullable column without checks: nothing for pandera to find (its
+            # presence is given: _cells builds every column of the spec)
         cols[c.name] = pa.Column(checks=checks, nullable=not c.required, required=True,
                                  coerce=False)
     return pa.DataFrameSchema(cols, strict=False, name=table)
 
 
 _SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
+def _typed(c: Col, vals: list):
+    """One column of parsed cells (:func:`_parse_cell`; blank = None) as the table stores it:
+    numbers as float (blank NaN), dates as datetime64 (blank NaT), booleans as bool, the rest as
+    Python objects (blank None). Built per column before the table (setting each column of a
+    built table again was a quarter of reading a small deal: docs/performance.md, session 10)."""
+    if c.kind in ("number", "integer"):
+        return pd.Series([np.nan if v is None else v for v in vals], dtype=float)
+    if c.kind == "date":
+        return pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")
+    if c.kind == "bool":
+        return pd.Series([bool(v) for v in vals], dtype=bool)
+    return pd.Series([None if v is None or v != v else v for v in vals], dtype=object)
 
 
 def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | None:
@@ -428,7 +446,7 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
             out[name] = [c.default] * n
             continue
         vals = []
-        for i, s in enumerate(raw[name].astype(str)):
+        for i, s in enumerate(map(str, raw[name].tolist())):
             v, ok = _parse_cell(c, s)
             if not ok:
                 reader.problem(table, i + 2, name, s.strip(), c.expected() + reading.cell_hint(c.kind, s))
@@ -436,17 +454,9 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
                 v = c.default
             vals.append(v)
         out[name] = vals
-    df = pd.DataFrame(out, index=pd.RangeIndex(n))
-    for name, c in spec.items():  # typed columns
-        if c.kind in ("number", "integer"):
-            df[name] = pd.to_numeric(df[name], errors="coerce").astype(float)
-        elif c.kind == "date":
-            df[name] = pd.to_datetime(df[name], errors="coerce")
-        elif c.kind == "bool":
-            df[name] = df[name].astype(bool)
-        else:
-            df[name] = df[name].astype(object).where(df[name].notna(), None)
-    schema = _SCHEMAS.setdefault(table, _pandera_schema(table))
+    df = pd.DataFrame({name: _typed(c, out[name]) for name, c in spec.items()})
+    df.index = pd.RangeIndex(n)
+    schema = _SCHEMAS.get(table) or _SCHEMAS.setdefault(table, _pandera_schema(table))
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
