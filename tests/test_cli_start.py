@@ -72,15 +72,16 @@ def test_one_report_is_false_for_other_commands_and_help():
 def test_a_single_report_command_never_imports_pandas(tmp_path):
     """``powerkit report DEAL`` leaves reading the deal to its spare kernel
     (powerkit.kernels.check_deal): the command itself never imports pandas nor pandera — the
-    0.65 s of imports the kernel makes anyway (docs/performance.md). (numpy may come with
-    papermill, which imports pyarrow where it is installed.) Checked on a good deal (the report
-    is written) and on a bad one (refused with its problem lines, exit 2)."""
+    0.65 s of imports the kernel makes anyway (docs/performance.md) — nor pyarrow, which
+    papermill imports for hdfs:// paths where it is installed (it is here: the test extra),
+    0.22 s (powerkit.cli._skip_hdfs_handler). Checked on a good deal (the report is written)
+    and on a bad one (refused with its problem lines, exit 2)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     wrapper = ("import sys\nimport powerkit.cli as c\nexit_now = c._exit_now\n"
                "def end(code):\n"
-               "    heavy = sorted(m for m in ('pandas', 'pandera') if m in sys.modules)\n"
+               "    heavy = sorted(m for m in ('pandas', 'pandera', 'pyarrow') if m in sys.modules)\n"
                "    print('heavy:', heavy, file=sys.stderr, flush=True)\n"
                "    exit_now(code)\n"
                "c._exit_now = end\nsys.argv[0] = 'powerkit'\nc.main()\n")

@@ -294,6 +294,7 @@ def report(deals: Annotated[list[Path], typer.Argument(
     if len(deals) == 1:  # its kernel imports the analysis stack while this process starts up
         kernels.prestart(deal_follows=True)  # (a batch: kernels forked by a factory)
     _skip_iri_grammars()
+    _skip_hdfs_handler()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..report import FORMATS, NOTEBOOK, PAPERS, run_reports
@@ -353,6 +354,23 @@ def _skip_iri_grammars() -> None:
     import fail."""
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def _skip_hdfs_handler() -> None:
+    """Keep papermill from importing ``pyarrow.fs`` in this process.
+
+    papermill's I/O module imports ``pyarrow.fs`` (for ``hdfs://`` paths) whenever pyarrow is
+    installed — it is with ``environment.yml`` and in many data-science environments — which
+    loads the Arrow libraries: 0.22 s of CPU on the 2-core reference machine, for a command
+    that hands papermill notebooks in memory and writes its files itself, so never an
+    ``hdfs://`` path (docs/performance.md, session 10). Without the module papermill installs
+    its documented stand-in ("missing dependency: pip install papermill[hdfs]") for that scheme.
+    Done only before papermill is first imported, and only in the ``powerkit report`` process
+    (and its forked batch workers); pandas, where the command reads a deal itself, imports
+    ``pyarrow`` but not ``pyarrow.fs``. As in :func:`_skip_iri_grammars`,
+    ``sys.modules[name] = None`` makes that one import fail."""
+    if "papermill" not in sys.modules:
+        sys.modules.setdefault("pyarrow.fs", None)
 
 
 def _since_param(since: str) -> str:
