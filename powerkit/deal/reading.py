@@ -23,7 +23,8 @@ from ..errors import DealError, PathProblem, Problem, os_problem
 
 __all__ = ["read_regular", "input_problem", "workbook_problem", "deal_path_problem",
            "check_deal_path", "XLSX_MAX_INFLATED", "XLSX_MAX_RATIO", "XLSX_RATIO_FROM",
-           "XLSX_MAX_MEMBERS", "visible", "cell_hint", "delimiter_problem", "header_table", "uncalculated_formulas"]
+           "XLSX_MAX_MEMBERS", "visible", "cell_hint", "delimiter_problem", "header_table", "typed_column",
+           "uncalculated_formulas"]
 
 Found = tuple  # (row, column, value, expected)
 
@@ -283,6 +284,21 @@ def header_table(grid: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Found]]:
     while last and blank[last - 1]:
         last -= 1
     return df.iloc[:last].reset_index(drop=True), []
+
+
+def typed_column(kind: str, vals: list) -> pd.Series:
+    """One column of parsed cells (``schemas._parse_cell``; a blank is None) as a deal table
+    stores a column of that ``kind``: numbers as float (blank NaN), dates as datetime64 (blank
+    NaT), booleans as bool, ids, text and choices as Python objects (blank None). Built column
+    by column before the table: setting each column of a built table again was a quarter of
+    reading a small deal (docs/performance.md, session 10)."""
+    if kind in ("number", "integer"):
+        return pd.Series([np.nan if v is None else v for v in vals], dtype=float)
+    if kind == "date":
+        return pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")
+    if kind == "bool":
+        return pd.Series([bool(v) for v in vals], dtype=bool)
+    return pd.Series([None if v is None or v != v else v for v in vals], dtype=object)
 
 
 def uncalculated_formulas(path: Path) -> dict[str, tuple[str, str, int]]:

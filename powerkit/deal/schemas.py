@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -407,20 +406,6 @@ def _pandera_schema(table: str) -> pa.DataFrameSchema:
 _SCHEMAS: dict[str, pa.DataFrameSchema] = {}
 
 
-def _typed(c: Col, vals: list):
-    """One column of parsed cells (:func:`_parse_cell`; blank = None) as the table stores it:
-    numbers as float (blank NaN), dates as datetime64 (blank NaT), booleans as bool, the rest as
-    Python objects (blank None). Built per column before the table (setting each column of a
-    built table again was a quarter of reading a small deal: docs/performance.md, session 10)."""
-    if c.kind in ("number", "integer"):
-        return pd.Series([np.nan if v is None else v for v in vals], dtype=float)
-    if c.kind == "date":
-        return pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")
-    if c.kind == "bool":
-        return pd.Series([bool(v) for v in vals], dtype=bool)
-    return pd.Series([None if v is None or v != v else v for v in vals], dtype=object)
-
-
 def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | None:
     spec = {c.name: c for c in SPEC[table]}
     cols = [str(c).strip() for c in raw.columns]
@@ -454,7 +439,7 @@ def _cells(reader: _Reader, table: str, raw: pd.DataFrame) -> pd.DataFrame | Non
                 v = c.default
             vals.append(v)
         out[name] = vals
-    df = pd.DataFrame({name: _typed(c, out[name]) for name, c in spec.items()})
+    df = pd.DataFrame({name: reading.typed_column(c.kind, out[name]) for name, c in spec.items()})
     df.index = pd.RangeIndex(n)
     schema = _SCHEMAS.get(table) or _SCHEMAS.setdefault(table, _pandera_schema(table))
     try:
