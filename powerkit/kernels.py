@@ -56,6 +56,11 @@ __all__ = ["prestart", "FactoryProvisioner", "FACTORY_PROVISIONER", "start_facto
 # variables set per kernel launch (jupyter_client's JPY_*/PYDEVD_*, Voila's VOILA_* — read by
 # the notebook at run time, never at import); the rest of the environment must match
 _PER_KERNEL_ENV = ("JPY_", "PYDEVD_", "VOILA_")
+#: and the request's CGI variables (RFC 3875 names) Voila gives the kernel of each page it
+#: renders on a visit (voila/handler.py, ``request_info``: the page's path and query, the
+#: server's name and port); without them here every such kernel was a cold one
+_REQUEST_ENV = frozenset({"SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_SOFTWARE",
+                          "SERVER_PROTOCOL", "SERVER_PORT", "SERVER_NAME"})
 
 #: the name under which :class:`FactoryProvisioner` is registered (entry point group
 #: ``jupyter_client.kernel_provisioners``, pyproject.toml)
@@ -313,11 +318,13 @@ class SpareKernelManager(AsyncKernelManager):
 
 
 # -- the spare process ----------------------------------------------------------------------------
-def _warm_up(deal_follows: bool = False) -> None:
+def _warm_up(deal_follows: bool = False, widgets: bool = False) -> None:
     """Import what the report and walkthrough notebooks use — every section module, the
     uncertainty analysis with SALib and scipy.stats — warm plotly's validators on a few figures
     and, unless the spare will read the report's deal (``deal_follows``: :func:`check_deal`),
-    validate the bundled sample deal once (pandera's backends). The report's analysis itself is
+    validate the bundled sample deal once (pandera's backends). With ``widgets`` (a kernel
+    factory that serves notebooks and dashboards: :func:`_warm_widgets`), also the walkthroughs'
+    widget stack. The report's analysis itself is
     not run here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of
     first-use costs. Apart from the report's deal, nothing of the warm-up is kept: no figure
     is displayed, and the kernel that follows starts with the same state a cold one would have,
@@ -356,6 +363,34 @@ def _warm_up(deal_follows: bool = False) -> None:
     sample = sample_deal()
     if sample.is_dir():
         powerkit.load_deal(sample)
+    if widgets:
+        _warm_widgets()
+
+
+def _warm_widgets() -> None:
+    """Import the walkthroughs' widget stack: ipywidgets, anywidget, every ``powerkit.widgets``
+    module and nbformat. Why nbformat: a walkthrough's first figure widget imports plotly's
+    ``FigureWidget``, which imports ``plotly.io``'s renderers, nbformat and jsonschema, and
+    jsonschema compiles the 39 IRI grammars of ``rfc3987_syntax`` with lark when it is
+    installed — ≈ 1.9 s of CPU per kernel, paid once by the factory instead (docs/performance.md,
+    session 11). Not ``FigureWidget`` itself: importing ``plotly.io._renderers`` chooses
+    plotly's default renderer from the process it runs in (outside a kernel: "browser"), which a
+    kernel forked from here would keep; nbformat and jsonschema depend on nothing of the kind
+    (nbformat reads ``NBFORMAT_VALIDATOR`` when it validates, not when imported). The report
+    uses no widget and no nbformat in its kernel, so a report's spare does not do this."""
+    import importlib
+    import pkgutil
+
+    import nbformat  # noqa: F401 - jsonschema's grammars, see above
+
+    import powerkit.widgets
+
+    try:
+        import anywidget  # noqa: F401 - the dashboard extra; plotly's FigureWidget needs it
+    except ImportError:
+        pass
+    for mod in pkgutil.iter_modules(powerkit.widgets.__path__):
+        importlib.import_module(f"powerkit.widgets.{mod.name}")
 
 
 class _DocAsIs:
@@ -406,22 +441,24 @@ def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
 
     ``start_env`` is the spare's environment before its imports, ``now_env`` after them (some
     libraries set variables when imported: pandera sets ``SPARK_LOCAL_IP``). The spare serves a
-    request whose every variable (apart from ``JPY_*``/``PYDEVD_*``) has the value the spare
+    request whose every variable (apart from ``JPY_*``/``PYDEVD_*``/``VOILA_*`` and Voila's
+    request variables, ``_REQUEST_ENV``) has the value the spare
     started with or the value its imports set; the kernel then gets the requested environment
     plus what its imports added, as a cold kernel importing the same modules would have.
     """
-    keys = {k for k in (*order_env, *start_env, *now_env) if not k.startswith(_PER_KERNEL_ENV)}
+    keys = {k for k in (*order_env, *start_env, *now_env)
+            if not k.startswith(_PER_KERNEL_ENV) and k not in _REQUEST_ENV}
     if any(order_env.get(k) not in (start_env.get(k), now_env.get(k)) for k in keys):
         return None
     added = {k: v for k, v in now_env.items() if k not in start_env and k not in order_env}
     return {**order_env, **added}
 
 
-def _start_warm(deal_follows: bool = False) -> None:
+def _start_warm(deal_follows: bool = False, widgets: bool = False) -> None:
     """The first steps of a spare and of a factory: the kernel's own settings, then the warm-up."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
     try:
-        _warm_up(deal_follows)
+        _warm_up(deal_follows, widgets)
     except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
         pass
 
@@ -486,13 +523,13 @@ class _Factory:
     by processes forked from it afterwards (a report batch's workers): requests and replies
     travel over two pipes, one request at a time (a lock shared across the fork)."""
 
-    def __init__(self):
+    def __init__(self, widgets: bool = True):
         import multiprocessing
 
         self.owner = os.getpid()
         self.executable = sys.executable
         self.lock = multiprocessing.get_context("fork").Lock()
-        self.proc = _warm_process("_factory")
+        self.proc = _warm_process("_factory", *(["widgets"] if widgets else []))
 
     def alive(self) -> bool:
         if self.owner == os.getpid():
@@ -573,18 +610,20 @@ def _kill_group(pid: str) -> None:
 _FACTORIES: list[_Factory] = []
 
 
-def start_factory() -> bool:
+def start_factory(widgets: bool = True) -> bool:
     """Start this process's kernel factory (once): every later notebook run of this process —
     and of processes it forks afterwards — gets a kernel forked from one process that imported
     and warmed the stack once, instead of a cold kernel that imports it again (the CPU saved per kernel is
     measured in docs/performance.md, "Kernel factory"). Each
     kernel is a fresh fork of the warmed process: nothing one notebook does reaches the next.
     A spare (:func:`prestart`) is still used first when there is one. False where spares are
-    disabled (Windows, ``POWERKIT_SPARE_KERNELS=0``) or fork is unavailable."""
+    disabled (Windows, ``POWERKIT_SPARE_KERNELS=0``) or fork is unavailable. ``widgets``: the
+    factory also imports the walkthroughs' widget stack (:func:`_warm_widgets`; a report batch,
+    whose kernels draw no widget, passes False)."""
     if not spares_enabled() or not hasattr(os, "fork"):
         return False
     if not factory_running():
-        _FACTORIES[:] = [_Factory()]
+        _FACTORIES[:] = [_Factory(widgets)]
     return True
 
 
@@ -673,14 +712,14 @@ class _Forked:
         self.send_signal(signal.SIGKILL)
 
 
-def _factory(start_env: dict) -> int:
+def _factory(start_env: dict, mode: str = "") -> int:
     """The factory process: warm up, then fork a kernel for each request line on stdin (the
     request's ticket and the kernel's pid on stdout; pid 0 when it cannot fork safely), reap
     the kernels that end, and at the end of its input stop the kernels still running and exit."""
     import select
     import threading
 
-    _start_warm()
+    _start_warm(widgets=mode == "widgets")
     forkable = threading.active_count() == 1  # fork copies one thread: a second would be lost
     children: set[int] = set()
     buf = b""

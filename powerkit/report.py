@@ -506,7 +506,8 @@ def run_reports(deal_paths, out_dir="reports", *, jobs: int | None = None, on_do
     # several reports: each kernel is forked from one warm process (kernels.start_factory)
     # instead of importing the stack again (docs/performance.md, "Kernel factory"); started before the
     # workers fork so that they share it, and stopped after the batch if this call started it
-    own_factory = len(paths) > 1 and not kernels.factory_running() and kernels.start_factory()
+    own_factory = (len(paths) > 1 and not kernels.factory_running()
+                   and kernels.start_factory(widgets=False))
     try:
         results = _run_reports(paths, out_dir, jobs, on_done, kwargs)
     except BaseException:  # Ctrl-C and the like: the workers may still hold the factory

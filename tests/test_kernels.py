@@ -24,9 +24,16 @@ pytestmark = pytest.mark.skipif(not kernels.spares_enabled(), reason="spare kern
 
 PROBE = r"""
 import json, os, sys
+_widgets_warm = "jsonschema" in sys.modules  # before plotly.io below imports it
 import powerkit.influence as _inf, powerkit.nbtools as _nbt
+import plotly.io as _pio
 print(json.dumps({
     "warm": was_warm,  # measured in the first cell, before this one imported anything
+    # the widget stack's imports (kernels._warm_widgets): a factory's, never a report spare's
+    "widgets_warm": _widgets_warm,
+    # chosen by plotly when plotly.io's renderers are first imported, from the process they
+    # are imported in: "browser" outside a kernel, so a warm-up must not import them
+    "plotly_renderer": _pio.renderers.default,
     "cwd": os.getcwd(),
     "path0": sys.path[0],
     "argv0": os.path.basename(sys.argv[0]),
@@ -78,8 +85,9 @@ def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
     warm = _probe(tmp_path, "warm")
     assert warm["warm"] is True  # the spare's imports are there ...
     assert not kernels._SPARES  # ... and it was used, once
-    for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names"):
+    for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names", "plotly_renderer"):
         assert warm[key] == cold[key], key
+    assert not warm["widgets_warm"]  # a report draws no widget: its spare stays lean
     assert warm["parent"] == str(os.getpid())  # the kernel polls this process, as cold ones do
     assert warm["cwd"] == str(tmp_path)
     # the warm-up's analysis left nothing behind
@@ -171,6 +179,14 @@ def test_disabled_by_environment(monkeypatch):
      {"A": "1", "SPARK_LOCAL_IP": "127.0.0.1"}),
     # per-kernel variables never matter and are passed through
     ({"A": "1", "JPY_PARENT_PID": "9"}, {"A": "1"}, {"A": "1"}, {"A": "1", "JPY_PARENT_PID": "9"}),
+    # nor do the request variables Voila gives the kernel of a page it renders on a visit
+    # (voila/handler.py; before they were ignored here, every such kernel was a cold one)
+    ({"A": "1", "SCRIPT_NAME": "/voila/render/x.ipynb", "QUERY_STRING": "", "PATH_INFO": "",
+      "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866", "SERVER_PROTOCOL": "HTTP/1.1",
+      "SERVER_SOFTWARE": "voila/0.5.8", "VOILA_KERNEL_ID": "k"}, {"A": "1"}, {"A": "1"},
+     {"A": "1", "SCRIPT_NAME": "/voila/render/x.ipynb", "QUERY_STRING": "", "PATH_INFO": "",
+      "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866", "SERVER_PROTOCOL": "HTTP/1.1",
+      "SERVER_SOFTWARE": "voila/0.5.8", "VOILA_KERNEL_ID": "k"}),
     # a variable added, changed or removed since the spare started: not served
     ({"A": "1", "PLOTLY_RENDERER": "png"}, {"A": "1"}, {"A": "1"}, None),
     ({"A": "2"}, {"A": "1"}, {"A": "1"}, None),
@@ -231,8 +247,10 @@ def test_factory_kernels_look_like_cold_kernels_and_share_nothing(tmp_path):
     assert kernels.start_factory()
     first = _pid_of(tmp_path, "dirty")
     warm = _probe(tmp_path, "warm")
-    assert warm["warm"] is True
-    for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names", "blas_env"):
+    assert warm["warm"] is True and warm["widgets_warm"] is True
+    assert cold["widgets_warm"] is False
+    for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names", "blas_env",
+                "plotly_renderer"):
         assert warm[key] == cold[key], key
     assert warm["parent"] == str(os.getpid())  # JPY_PARENT_PID: the process that asked
     assert warm["plotlyjs_sent"] is False and warm["mark"] is None
