@@ -29,7 +29,7 @@ import powerkit.influence as _inf, powerkit.nbtools as _nbt
 import plotly.io as _pio
 print(json.dumps({
     "warm": was_warm,  # measured in the first cell, before this one imported anything
-    # the widget stack's imports (kernels._warm_widgets): a factory's, never a report spare's
+    # the widget stack's imports (powerkit.warmup.warm_widgets): a factory's, never a report spare's
     "widgets_warm": _widgets_warm,
     # chosen by plotly when plotly.io's renderers are first imported, from the process they
     # are imported in: "browser" outside a kernel, so a warm-up must not import them
