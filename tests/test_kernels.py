@@ -34,6 +34,8 @@ print(json.dumps({
     # chosen by plotly when plotly.io's renderers are first imported, from the process they
     # are imported in: "browser" outside a kernel, so a warm-up must not import them
     "plotly_renderer": _pio.renderers.default,
+    # objects the garbage collector never walks again (a warm process's gc.freeze)
+    "gc_frozen": __import__("gc").get_freeze_count(),
     "cwd": os.getcwd(),
     "path0": sys.path[0],
     "argv0": os.path.basename(sys.argv[0]),
@@ -88,6 +90,7 @@ def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
     for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names", "plotly_renderer"):
         assert warm[key] == cold[key], key
     assert not warm["widgets_warm"]  # a report draws no widget: its spare stays lean
+    assert warm["gc_frozen"] > 100_000 and cold["gc_frozen"] == 0  # kernels._start_warm
     assert warm["parent"] == str(os.getpid())  # the kernel polls this process, as cold ones do
     assert warm["cwd"] == str(tmp_path)
     # the warm-up's analysis left nothing behind
@@ -249,6 +252,8 @@ def test_factory_kernels_look_like_cold_kernels_and_share_nothing(tmp_path):
     warm = _probe(tmp_path, "warm")
     assert warm["warm"] is True and warm["widgets_warm"] is True
     assert cold["widgets_warm"] is False
+    # the warm-up's objects are frozen (kernels._start_warm); a cold kernel freezes nothing
+    assert warm["gc_frozen"] > 100_000 and cold["gc_frozen"] == 0
     for key in ("cwd", "path0", "argv0", "parent", "mpl", "user_names", "blas_env",
                 "plotly_renderer"):
         assert warm[key] == cold[key], key
