@@ -145,8 +145,19 @@ def changes_frame(changes: list[Change]) -> pd.DataFrame:
         columns=["table", "key", "column", "change", "old", "new", "label"])
 
 
-def _table(old: Deal, new: Deal, table: str, changes: list[Change]):
-    ro = _rows(old, table)
+def _memo_rows(deal: Deal, table: str, memo: dict | None) -> dict[tuple, dict]:
+    """``_rows(deal, table)``, kept in ``memo`` (keyed by the deal's identity) when given: the
+    rows are only read, never changed, by :func:`_table`."""
+    if memo is None:
+        return _rows(deal, table)
+    key = (id(deal), table)
+    if key not in memo:
+        memo[key] = (deal, _rows(deal, table))  # the deal kept: its id cannot be reused
+    return memo[key][1]
+
+
+def _table(old: Deal, new: Deal, table: str, changes: list[Change], memo: dict | None = None):
+    ro = _memo_rows(old, table, memo)
     rows = dict(ro)
     for c in changes:
         if c.kind == "removed":
@@ -162,7 +173,7 @@ def _table(old: Deal, new: Deal, table: str, changes: list[Change]):
         other = getattr(new, table) if getattr(old, table) is not None else getattr(old, table)
         return None if like is None or other is None else like.iloc[0:0]
     # row order: the new version's order for rows it has, then the rest in the old order
-    rn = list(_rows(new, table))
+    rn = list(_memo_rows(new, table, memo))
     pos = {k: i for i, k in enumerate(rn)}
     po = {k: i for i, k in enumerate(ro)}
     order = sorted(rows, key=lambda k: (0, pos[k], 0) if k in pos else (1, po.get(k, 0), 0))
@@ -181,11 +192,13 @@ def _table(old: Deal, new: Deal, table: str, changes: list[Change]):
     return df
 
 
-def apply_changes(old: Deal, new: Deal, changes: list[Change]) -> Deal:
+def apply_changes(old: Deal, new: Deal, changes: list[Change], memo: dict | None = None) -> Deal:
     """``old`` with ``changes`` (a subset of ``input_changes(old, new)``) applied.
 
     Rows keep the new version's order where they exist there, so applying every change gives a
     deal equal to ``new`` (:meth:`Deal.equals`) and applying none gives ``old``'s content.
+    ``memo``: a dict shared by calls on the same two versions (the 2ⁿ subsets of a Shapley
+    attribution), so that each version's rows are read out of its tables once.
     """
     meta = old.meta
     meta_changes = {c.column: c.new for c in changes if c.table == "deal"}
@@ -195,6 +208,6 @@ def apply_changes(old: Deal, new: Deal, changes: list[Change]) -> Deal:
     for c in changes:
         if c.table != "deal":
             by_table.setdefault(c.table, []).append(c)
-    tables = {t: _table(old, new, t, cs) for t, cs in by_table.items()}
+    tables = {t: _table(old, new, t, cs, memo) for t, cs in by_table.items()}
     # inputs derived at load time (derived.apply_commitments) are derived again
     return apply_commitments(dataclasses.replace(old, meta=meta, entered_parties=None, **tables))

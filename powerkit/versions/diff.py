@@ -126,11 +126,12 @@ def _group_label(g: list[Change], how: str) -> str:
 def _attribute(old, new, changes, how):
     groups = _groups(changes, how)
     cache: dict[tuple, np.ndarray] = {}
+    memo: dict = {}  # each version's rows, read once for all 2ⁿ subsets
 
     def v(S):
         if S not in cache:
             subset = [c for i in S for c in groups[i]]
-            cache[S] = np.array(balance_and_price(apply_changes(old, new, subset)))
+            cache[S] = np.array(balance_and_price(apply_changes(old, new, subset, memo)))
         return cache[S]
 
     phi = shapley(len(groups), v)
