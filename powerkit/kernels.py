@@ -48,19 +48,23 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from .spare_deal import read_deal
 from .threads import one_thread_env
-from .warmup import unparsed_scipy_docstrings, warm_up  # noqa: F401 - the first: kernels.unparsed_scipy_docstrings
+from .warmup import warm_up, warm_widgets
 
 __all__ = ["prestart", "FactoryProvisioner", "FACTORY_PROVISIONER", "start_factory", "stop_factory", "factory_running", "check_deal", "read_deal", "wait_ready", "spares_enabled", "SpareKernelManager", "SpareProvisioner", "discard_spares",
            "execute", "write_notebook"]
 
-# variables set per kernel launch (jupyter_client's JPY_*/PYDEVD_*, Voila's VOILA_* — read by
-# the notebook at run time, never at import); the rest of the environment must match
-_PER_KERNEL_ENV = ("JPY_", "PYDEVD_", "VOILA_")
-#: and the request's CGI variables (RFC 3875 names) Voila gives the kernel of each page it
-#: renders on a visit (voila/handler.py, ``request_info``: the page's path and query, the
-#: server's name and port); without them here every such kernel was a cold one
-_REQUEST_ENV = frozenset({"SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_SOFTWARE",
-                          "SERVER_PROTOCOL", "SERVER_PORT", "SERVER_NAME"})
+# variables set per kernel launch — read by the notebook at run time, never at import; the rest
+# of the environment must match: jupyter_client's JPY_*/PYDEVD_*, Voila's VOILA_*, and the
+# request's CGI variables (RFC 3875 names) Voila gives the kernel of a page it renders on a
+# visit (voila/handler.py, ``request_info``; while they counted, every such kernel was cold)
+_PER_KERNEL_PREFIXES = ("JPY_", "PYDEVD_", "VOILA_")
+_PER_KERNEL_NAMES = frozenset({"SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_SOFTWARE",
+                               "SERVER_PROTOCOL", "SERVER_PORT", "SERVER_NAME"})
+
+
+def _per_kernel(name: str) -> bool:
+    """``name`` is a variable set per kernel launch (above): a kernel may differ in it."""
+    return name.startswith(_PER_KERNEL_PREFIXES) or name in _PER_KERNEL_NAMES
 
 #: the name under which :class:`FactoryProvisioner` is registered (entry point group
 #: ``jupyter_client.kernel_provisioners``, pyproject.toml)
@@ -323,13 +327,12 @@ def _kernel_env(order_env: dict, start_env: dict, now_env: dict) -> dict | None:
 
     ``start_env`` is the spare's environment before its imports, ``now_env`` after them (some
     libraries set variables when imported: pandera sets ``SPARK_LOCAL_IP``). The spare serves a
-    request whose every variable (apart from ``JPY_*``/``PYDEVD_*``/``VOILA_*`` and Voila's
-    request variables, ``_REQUEST_ENV``) has the value the spare
+    request whose every variable (apart from those set per kernel launch, :func:`_per_kernel`)
+    has the value the spare
     started with or the value its imports set; the kernel then gets the requested environment
     plus what its imports added, as a cold kernel importing the same modules would have.
     """
-    keys = {k for k in (*order_env, *start_env, *now_env)
-            if not k.startswith(_PER_KERNEL_ENV) and k not in _REQUEST_ENV}
+    keys = {k for k in (*order_env, *start_env, *now_env) if not _per_kernel(k)}
     if any(order_env.get(k) not in (start_env.get(k), now_env.get(k)) for k in keys):
         return None
     added = {k: v for k, v in now_env.items() if k not in start_env and k not in order_env}
@@ -351,7 +354,9 @@ def _start_warm(deal_follows: bool = False, widgets: bool = False) -> None:
 
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as jupyter_client sets it
     try:
-        warm_up(deal_follows, widgets)
+        warm_up(deal_follows)
+        if widgets:  # a factory serving notebooks and dashboards
+            warm_widgets()
     except Exception:  # noqa: BLE001 - warming is an optimisation; the kernel imports what it needs
         pass
     gc.collect()

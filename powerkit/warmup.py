@@ -11,14 +11,12 @@ import contextlib
 __all__ = ["warm_up", "warm_widgets", "unparsed_scipy_docstrings"]
 
 
-def warm_up(deal_follows: bool = False, widgets: bool = False) -> None:
+def warm_up(deal_follows: bool = False) -> None:
     """Import what the report and walkthrough notebooks use — every section module, the
     uncertainty analysis with SALib and scipy.stats — warm plotly's validators on a few figures
-    and, unless the spare will read the report's deal (``deal_follows``: :func:`check_deal`),
-    validate the bundled sample deal once (pandera's backends). With ``widgets`` (a kernel
-    factory that serves notebooks and dashboards: :func:`warm_widgets`), also the walkthroughs'
-    widget stack. The report's analysis itself is
-    not run here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of
+    and, unless the spare will read the report's deal (``deal_follows``:
+    :func:`powerkit.kernels.check_deal`), validate the bundled sample deal once (pandera's
+    backends). The report's analysis itself is not run here: it would keep the report waiting for its spare (≈ 1.8 s) to save ≈ 0.3 s of
     first-use costs. Apart from the report's deal, nothing of the warm-up is kept: no figure
     is displayed, and the kernel that follows starts with the same state a cold one would have,
     minus import time.
@@ -56,8 +54,6 @@ def warm_up(deal_follows: bool = False, widgets: bool = False) -> None:
     sample = sample_deal()
     if sample.is_dir():
         powerkit.load_deal(sample)
-    if widgets:
-        warm_widgets()
 
 
 def warm_widgets() -> None:
