@@ -10,7 +10,7 @@ RUN    := $(VENV)/.powerkit-run
 DEAL   ?= data/deals/northwind-vendor
 JOBS   ?= 2
 
-.PHONY: install report reports test lab bench workshop tables lint clean
+.PHONY: install report reports test test-quick lab bench workshop tables lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ reports: $(RUN)  ## a report for every sample deal, in parallel
 test: $(STAMP)  ## the layers contract, then the whole suite: unit, doctests, notebooks (papermill + nbval), browser
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider tests powerkit notebooks --nbval-lax --nbval-kernel-name python3 --nbval-cell-timeout 300
+
+test-quick: $(STAMP)  ## while developing: the suite without browser, slow and install tests (make test before a commit)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider -m "not browser and not slow" tests powerkit
 
 lab: $(STAMP)  ## JupyterLab on the walkthrough notebooks
 	$(BIN)/jupyter lab notebooks/

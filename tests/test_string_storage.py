@@ -14,6 +14,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 _RUN = r"""
 import json, sys
 import pandas as pd
@@ -45,6 +47,7 @@ def test_powerkit_stores_strings_in_python_unless_the_user_chose():
     assert kept["storage"] == "python"
 
 
+@pytest.mark.slow  # two whole reports in subprocesses (12 s)
 def test_an_explicit_pyarrow_storage_is_kept_and_gives_the_same_report_numbers():
     arrow = _run("pyarrow", "northwind-vendor")
     assert arrow["storage"] == "pyarrow" and arrow["array"].startswith("ArrowStringArray")
