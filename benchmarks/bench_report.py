@@ -50,6 +50,7 @@ from powerkit.report import run_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 DEAL = ROOT / "data" / "deals" / "northwind-vendor"
+REPORT_NB = ROOT / "notebooks" / "report.ipynb"
 BIN = Path(sys.executable).parent
 REPEATS = int(os.environ.get("BENCH_REPORT_REPEATS", "3"))
 TARGET = 1.3
@@ -109,20 +110,26 @@ def _held(code: str) -> set[str]:
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def _report_code() -> str:
+    """What a report's kernel runs, as one script: the spare's warm-up, then the code cells of
+    notebooks/report.ipynb (its parameters cell first, with the sample deal's path), their
+    output discarded."""
+    cells = json.loads(REPORT_NB.read_text())["cells"]
+    code = [(("parameters" not in c.get("metadata", {}).get("tags", [])), "".join(c["source"]))
+            for c in cells if c["cell_type"] == "code"]
+    source = "\n".join([*(src for later, src in code if not later), f"deal_path = {str(DEAL)!r}",
+                        *(src for later, src in code if later)])
+    return ("from powerkit.warmup import warm_up; warm_up(deal_follows=True)\n"
+            "import io, contextlib\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    exec({source!r})\n")
+
+
 def stack_coverage() -> dict[str, tuple[int, int, list[str]]]:
     """How much of the stack a report's kernel holds each floor's cell imports: for ``floor``
     (the issue's cell) and ``stack`` (:data:`STACK_CELL`), (modules of the five packages both
-    hold, modules the report holds, modules only the floor imports). The report's side is what
-    its kernel holds — the spare's warm-up, then the notebook's analysis and output on the
-    sample deal — read in one process started for it."""
-    report = _held("from powerkit.warmup import warm_up; warm_up(deal_follows=True)\n"
-                   "from powerkit import report\nfrom powerkit.nbtools import show\n"
-                   "from powerkit.sections import build_sections\n"
-                   f"deal = report.load({str(DEAL)!r}); sections = build_sections(deal)\n"
-                   "import io, contextlib\nwith contextlib.redirect_stdout(io.StringIO()):\n"
-                   "    report.show_title(deal); report.show_summary(sections)\n"
-                   "    [show(s) for s in report.body(sections)]\n"
-                   "    report.show_appendix(deal, sections)\n")
+    hold, modules the report holds, modules only the floor imports). The report's side is read
+    in one process started for it (:func:`_report_code`)."""
+    report = _held(_report_code())
     out = {}
     for key, cell in (("floor", FLOOR_CELL), ("stack", STACK_CELL)):
         floor = _held(cell)
@@ -130,16 +137,18 @@ def stack_coverage() -> dict[str, tuple[int, int, list[str]]]:
     return out
 
 
+def _papermill(tmp: Path, name: str, cell: str) -> list[str]:
+    """The ``papermill`` command of a floor: a one-cell notebook, the report's parameter set."""
+    nb = write_notebook(tmp / f"{name}.ipynb", cell, parameters='deal_path = ""')
+    return [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar", str(nb),
+            str(tmp / f"{name}-out.ipynb"), "-p", "deal_path", str(DEAL)]
+
+
 def run() -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        floor_nb = write_notebook(tmp / "floor.ipynb", FLOOR_CELL, parameters='deal_path = ""')
-        floor_cmd = [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar", str(floor_nb),
-                     str(tmp / "floor-out.ipynb"), "-p", "deal_path", str(DEAL)]
-        stack_nb = write_notebook(tmp / "stack.ipynb", STACK_CELL, parameters='deal_path = ""')
-        stack_cmd = [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar", str(stack_nb),
-                     str(tmp / "stack-out.ipynb"), "-p", "deal_path", str(DEAL)]
+        floor_cmd, stack_cmd = _papermill(tmp, "floor", FLOOR_CELL), _papermill(tmp, "stack", STACK_CELL)
         report_cmd = [str(BIN / "powerkit"), "report", str(DEAL), "--out", str(tmp / "out")]
         no_spare = {**os.environ, "POWERKIT_SPARE_KERNELS": "0"}
         reaper = _subreaper(True)

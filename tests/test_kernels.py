@@ -21,6 +21,8 @@ from powerkit import kernels
 from powerkit.kernels import execute, write_notebook
 
 pytestmark = pytest.mark.skipif(not kernels.spares_enabled(), reason="spare kernels are POSIX-only")
+#: the tests that start warm and cold kernels, 3–16 s each: not in ``make test-quick``
+starts_kernels = pytest.mark.slow
 
 PROBE = r"""
 import json, os, sys
@@ -76,13 +78,13 @@ def _no_leftover_spares(monkeypatch):
     kernels.stop_factory()
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_cold_kernel_without_a_spare(tmp_path):
     got = _probe(tmp_path)
     assert got["warm"] is False  # nothing imported pandas: a cold kernel
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
     cold = _probe(tmp_path, "cold")
     assert kernels.prestart() == 1
@@ -100,7 +102,7 @@ def test_spare_is_used_and_looks_like_a_cold_kernel(tmp_path):
     assert warm["user_names"] == ["was_warm"]
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_kernels_run_one_blas_thread_unless_the_user_chose(tmp_path, monkeypatch):
     """Spare and cold kernels alike get one BLAS thread when the user set no thread variable
     (powerkit.threads), and the user's own choice when they did: OMP_NUM_THREADS=2 reaches the
@@ -126,7 +128,7 @@ def test_kernels_run_one_blas_thread_unless_the_user_chose(tmp_path, monkeypatch
     assert chosen["blas_threads"] == [2]
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_each_spare_serves_one_kernel(tmp_path):
     kernels.prestart()
     _probe(tmp_path, "first")
@@ -134,7 +136,7 @@ def test_each_spare_serves_one_kernel(tmp_path):
     assert second["warm"] is False  # no spare left: a cold kernel, never a reused one
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_changed_environment_gets_a_cold_kernel(tmp_path, monkeypatch):
     kernels.prestart()
     monkeypatch.setenv("POWERKIT_TEST_MARK", "set after the spare started")
@@ -154,7 +156,7 @@ def test_unused_spare_stops_at_once_when_discarded():
     assert time.perf_counter() - t0 < 1.0, "discarding waited for the spare's warm-up"
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_a_spare_exits_by_itself_when_its_owner_goes_away():
     kernels.prestart()
     spare = kernels._SPARES.pop()
@@ -207,7 +209,7 @@ def test_kernel_environment_rule(order, start, now, expected):
     assert kernels._kernel_env(order, start, now) == expected
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_a_report_is_the_same_from_a_spare_a_factory_and_a_cold_kernel(tmp_path, reports):
     """The same deal gives the same headline numbers whichever kernel ran it: a cold kernel
     launched by jupyter_client (no spare, no factory), a spare that read the deal itself (as
@@ -251,7 +253,7 @@ def _pid_of(tmp_path, name):
                        if o.output_type == "stream"))
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_factory_kernels_look_like_cold_kernels_and_share_nothing(tmp_path):
     """A kernel forked by the factory is warm, looks like a cold kernel in every way a notebook
     can observe, and starts from the factory's state, not from what an earlier kernel of the
@@ -280,7 +282,7 @@ def _probe_in_a_fork(tmp_path, queue):  # a report batch's worker, forked after 
     queue.put(_probe(tmp_path, "in-a-fork")["warm"])
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_a_process_forked_after_notebook_runs_gets_its_kernel_from_the_factory(tmp_path):
     """A report batch's workers are forked from a process that has run notebooks (the test
     suite's workers, or a consultant's own notebook calling run_reports twice): a kernel asked
@@ -316,7 +318,7 @@ def _gone(pid: int, within: float) -> bool:
     return False
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_factory_with_a_changed_environment_gives_a_cold_kernel(tmp_path, monkeypatch):
     kernels.start_factory()
     monkeypatch.setenv("POWERKIT_TEST_MARK", "set after the factory started")
@@ -325,7 +327,7 @@ def test_factory_with_a_changed_environment_gives_a_cold_kernel(tmp_path, monkey
     assert got["warm"] is False  # the forked child replaced itself by a cold ipykernel_launcher
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_the_factory_and_its_kernels_end_with_the_process_that_started_it(tmp_path):
     """SIGKILL the process that started a factory while one of its kernels is running a cell:
     the factory (its input closed) stops the kernel and exits; nothing is left running."""
@@ -407,7 +409,7 @@ def _adopted(tmp_path) -> dict:
                               if o.output_type == "stream"))
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 @pytest.mark.parametrize("when", ["at once", "once warm"])
 def test_the_spare_reads_the_deal_and_keeps_it_for_the_notebook(tmp_path, when):
     """``check_deal`` right after the spare starts (as ``powerkit report`` asks) is answered by a
@@ -531,7 +533,7 @@ def test_warm_kernels_import_scipy_stats_without_parsing_its_docstrings():
     assert round(unparsed["z95"], 9) == round(plain["z95"], 9) == 1.644853627
 
 
-@pytest.mark.slow  # starts warm and cold kernels (3-16 s)
+@starts_kernels
 def test_a_module_where_the_command_runs_does_not_shadow_the_kernels_imports(tmp_path,
                                                                              monkeypatch):
     """A spare started from a folder holding ``plotly.py`` imports the real plotly, as a cold
